@@ -1,0 +1,218 @@
+"""`leaddesk`: the command line for a running local stack (or a deployed stack on AWS).
+
+    leaddesk up [--api-port 3000] [--aws-port 5000]    start the local stack (make run)
+    leaddesk token --partner P --role R                a bearer token for the local API
+    leaddesk send FILE...                              put events on the bus
+    leaddesk openapi                                   print the API's OpenAPI document
+
+Against AWS (`--aws`), the usual AWS settings apply and the stack's outputs are read from
+CloudFormation (`--stack-name`, default leaddesk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from leaddesk_local.template import PROJECT_ROOT, TEMPLATE_PATH
+
+STATE_PATH = Path(os.environ.get("LEADDESK_LOCAL_STATE", PROJECT_ROOT / ".leaddesk" / "local.json"))
+ROLES = ("referrals_admin", "profile_admin", "viewer")
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed without a traceback, with what to do next."""
+
+
+def _port(default: int, variable: str) -> int:
+    return int(os.environ.get(variable, default))
+
+
+# --- targets ---------------------------------------------------------------------------------
+class Target:
+    """Where commands send their requests: the local stack's moto server, or AWS."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.aws = bool(getattr(args, "aws", False))
+        self.stack_name = getattr(args, "stack_name", "leaddesk")
+        self._state: dict[str, Any] | None = None
+
+    def state(self) -> dict[str, Any]:
+        if self._state is None:
+            if not STATE_PATH.exists():
+                raise CliError(
+                    f"no local stack found ({STATE_PATH} is missing). Start one with `make run` "
+                    "(or `leaddesk up`), or pass --aws to use a deployed stack."
+                )
+            self._state = json.loads(STATE_PATH.read_text(encoding="utf-8"))
+        return self._state
+
+    def client(self, service: str) -> Any:
+        import boto3
+
+        if self.aws:
+            return boto3.client(service)  # type: ignore[call-overload]
+        from leaddesk_local.provision import client
+
+        return client(service, self.state()["endpoint_url"])
+
+    def output(self, name: str) -> str:
+        if not self.aws:
+            value: str = self.state()["outputs"][name]
+            return value
+        stacks = self.client("cloudformation").describe_stacks(StackName=self.stack_name)["Stacks"]
+        for output in stacks[0].get("Outputs", []):
+            if output["OutputKey"] == name:
+                found: str = output["OutputValue"]
+                return found
+        raise CliError(f"stack {self.stack_name} has no output {name}; is it deployed from this template?")
+
+
+# --- commands --------------------------------------------------------------------------------
+def cmd_up(args: argparse.Namespace) -> int:
+    from leaddesk_local.stack import LocalStack
+    from leaddesk_local.template import Template
+
+    def log(message: str) -> None:
+        print(f"  {message}", flush=True)
+
+    environment = {"POWERTOOLS_LOG_LEVEL": args.log_level}
+    if args.email_deliverability:
+        environment["EMAIL_DELIVERABILITY"] = args.email_deliverability
+    stack = LocalStack(
+        Template.load(Path(args.template)),
+        api_port=args.api_port,
+        aws_port=args.aws_port,
+        retry_delay=args.retry_delay,
+        environment=environment,
+        log=log,
+    )
+    print("Starting the LeadDesk local stack…", flush=True)
+    try:
+        stack.start()
+    except OSError as error:
+        raise CliError(
+            f"could not start: {error}. Is another stack running? Choose other ports with "
+            "--api-port/--aws-port (or API_PORT=/AWS_PORT= with make run)."
+        ) from error
+    STATE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    STATE_PATH.write_text(json.dumps(stack.state(), indent=2), encoding="utf-8")
+    sent = 0 if args.no_samples else stack.send_samples()
+    print(
+        f"LeadDesk local stack ready: API {stack.api_url}  AWS endpoint {stack.endpoint_url}  "
+        f"({sent} sample events ingested). Try: leaddesk token --partner p-contoso --role referrals_admin",
+        flush=True,
+    )
+    stopped = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
+    stopped.wait()
+    print("Stopping…", flush=True)
+    stack.stop()
+    if STATE_PATH.exists() and json.loads(STATE_PATH.read_text(encoding="utf-8")).get("pid") == os.getpid():
+        STATE_PATH.unlink()
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from leaddesk_local import tokens
+
+    print(tokens.issue(args.partner, args.role, ttl_seconds=args.ttl))
+    return 0
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    from leaddesk_local.stack import bus_entry
+
+    target = Target(args)
+    bus = target.output("EventBusName")
+    entries: list[tuple[Path, dict[str, Any]]] = []
+    for name in args.files:
+        path = Path(name)
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as error:
+            raise CliError(f"{path}: no such file") from error
+        except json.JSONDecodeError as error:
+            raise CliError(f"{path}: not JSON ({error})") from error
+        documents = document if isinstance(document, list) else [document]
+        try:
+            entries.extend((path, bus_entry(d) | {"EventBusName": bus}) for d in documents)
+        except ValueError as error:
+            raise CliError(f"{path}: {error}") from error
+    events = target.client("events")
+    failed = 0
+    for start in range(0, len(entries), 10):
+        chunk = entries[start : start + 10]
+        answer = events.put_events(Entries=[entry for _, entry in chunk])
+        for (path, entry), result in zip(chunk, answer["Entries"], strict=True):
+            if result.get("ErrorCode"):
+                failed += 1
+                reason = f"{result['ErrorCode']} {result.get('ErrorMessage', '')}"
+                print(f"{path}: {entry['DetailType']} rejected: {reason}")
+            else:
+                print(f"{path}: {entry['DetailType']} sent as event {result['EventId']}")
+    return 1 if failed else 0
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    sys.path[:0] = [str(PROJECT_ROOT / "functions"), str(PROJECT_ROOT / "shared")]
+    from lifecycle.app import openapi_document
+
+    print(json.dumps(json.loads(openapi_document()), indent=2, sort_keys=True))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="leaddesk", description="LeadDesk command line")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    up = sub.add_parser("up", help="start the local stack in the foreground")
+    up.add_argument("--api-port", type=int, default=_port(3000, "LEADDESK_API_PORT"))
+    up.add_argument("--aws-port", type=int, default=_port(5000, "LEADDESK_AWS_PORT"))
+    up.add_argument("--template", default=str(TEMPLATE_PATH))
+    up.add_argument("--retry-delay", type=int, default=2, help="seconds before a failed SQS message returns")
+    up.add_argument("--no-samples", action="store_true", help="do not ingest events/inbound/*.json at start")
+    up.add_argument("--email-deliverability", choices=["dns", "off"], help="override the template's setting")
+    up.add_argument("--log-level", default="WARNING", help="handlers' log level (INFO shows every lead)")
+    up.set_defaults(run=cmd_up)
+
+    token = sub.add_parser("token", help="print a local bearer token")
+    token.add_argument("--partner", required=True)
+    token.add_argument(
+        "--role", required=True, action="append", choices=ROLES, help="repeat for several roles"
+    )
+    token.add_argument("--ttl", type=int, default=12 * 3600, help="seconds the token is valid")
+    token.set_defaults(run=cmd_token)
+
+    send = sub.add_parser("send", help="put events (JSON files) on the bus")
+    send.add_argument("files", nargs="+")
+    send.set_defaults(run=cmd_send)
+
+    openapi = sub.add_parser("openapi", help="print the OpenAPI document")
+    openapi.set_defaults(run=cmd_openapi)
+
+    for command in (send,):
+        command.add_argument("--aws", action="store_true", help="use the deployed stack on AWS")
+        command.add_argument("--stack-name", default="leaddesk")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        result: int = args.run(args)
+    except CliError as error:
+        print(f"leaddesk: {error}", file=sys.stderr)
+        return 2
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

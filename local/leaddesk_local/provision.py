@@ -1,0 +1,171 @@
+"""Creates every stateful resource of template.yaml in a moto server, as CloudFormation would.
+
+DynamoDB tables, SQS queues (with their redrive policies), event buses and rules with their
+targets. Functions, the HTTP API, Cognito, IAM and log groups have no moto counterpart that
+the local stack needs: the runtime plays them from the same template.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+from leaddesk_local.template import Template, resolve
+
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+
+
+@dataclass
+class Deployment:
+    """Physical ids of what was created, by logical id: what `!Ref` and `!GetAtt` resolve to."""
+
+    stack_name: str
+    endpoint_url: str | None
+    refs: dict[str, str] = field(default_factory=dict)
+    attributes: dict[tuple[str, str], str] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    def lookup(self, logical_id: str, attribute: str | None) -> str:
+        pseudo = {
+            "AWS::StackName": self.stack_name,
+            "AWS::Region": REGION,
+            "AWS::AccountId": ACCOUNT_ID,
+            "AWS::URLSuffix": "amazonaws.com",
+            "AWS::Partition": "aws",
+        }
+        if attribute is None:
+            if logical_id in pseudo:
+                return pseudo[logical_id]
+            return self.refs.get(logical_id, f"local-{logical_id}")
+        return self.attributes.get((logical_id, attribute), f"local-{logical_id}-{attribute}")
+
+
+def client(service: str, endpoint_url: str | None) -> Any:
+    """A client for moto: the server at `endpoint_url`, or the in-process mock when None."""
+    return boto3.session.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+    ).client(service, endpoint_url=endpoint_url)  # type: ignore[call-overload]
+
+
+def provision(
+    template: Template,
+    endpoint_url: str | None,
+    stack_name: str = "leaddesk",
+    progress: Callable[[str], None] = lambda _: None,
+) -> Deployment:
+    deployment = Deployment(stack_name=stack_name, endpoint_url=endpoint_url)
+    parameters = dict(template.parameters)
+
+    def properties_of(resource: dict[str, Any]) -> dict[str, Any]:
+        resolved: dict[str, Any] = resolve(resource.get("Properties", {}), deployment.lookup, parameters)
+        return resolved
+
+    _create_queues(template, deployment, properties_of, progress)
+    _create_tables(template, deployment, properties_of, progress)
+    _create_buses_and_rules(template, deployment, properties_of, progress)
+    deployment.outputs = {
+        name: str(resolve(spec["Value"], deployment.lookup, parameters))
+        for name, spec in template.document.get("Outputs", {}).items()
+    }
+    return deployment
+
+
+Properties = Callable[[dict[str, Any]], dict[str, Any]]
+_QUEUE_ATTRIBUTES = {
+    "VisibilityTimeout",
+    "MessageRetentionPeriod",
+    "RedrivePolicy",
+    "DelaySeconds",
+    "ReceiveMessageWaitTimeSeconds",
+    "SqsManagedSseEnabled",
+}
+
+
+def _attribute_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _create_queues(
+    template: Template, deployment: Deployment, properties_of: Properties, progress: Callable[[str], None]
+) -> None:
+    # Dead-letter queues first: other queues' RedrivePolicy points at them.
+    queues = template.of_type("AWS::SQS::Queue")
+    ordered = sorted(queues, key=lambda lid: "RedrivePolicy" in queues[lid].get("Properties", {}))
+    sqs = client("sqs", deployment.endpoint_url)
+    for logical_id in ordered:
+        properties = properties_of(queues[logical_id])
+        name = properties.get("QueueName") or f"{deployment.stack_name}-{logical_id}"
+        attributes = {k: _attribute_text(v) for k, v in properties.items() if k in _QUEUE_ATTRIBUTES}
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        deployment.refs[logical_id] = url
+        deployment.attributes[(logical_id, "Arn")] = arn
+        deployment.attributes[(logical_id, "QueueName")] = name
+        deployment.attributes[(logical_id, "QueueUrl")] = url
+        progress(f"queue {name}")
+
+
+def _create_tables(
+    template: Template, deployment: Deployment, properties_of: Properties, progress: Callable[[str], None]
+) -> None:
+    dynamodb = client("dynamodb", deployment.endpoint_url)
+    for logical_id, resource in template.of_type("AWS::DynamoDB::Table").items():
+        properties = properties_of(resource)
+        name = properties.get("TableName") or f"{deployment.stack_name}-{logical_id}"
+        request: dict[str, Any] = {
+            "TableName": name,
+            "AttributeDefinitions": properties["AttributeDefinitions"],
+            "KeySchema": properties["KeySchema"],
+            "BillingMode": properties.get("BillingMode", "PAY_PER_REQUEST"),
+        }
+        if properties.get("GlobalSecondaryIndexes"):
+            request["GlobalSecondaryIndexes"] = properties["GlobalSecondaryIndexes"]
+        table = dynamodb.create_table(**request)["TableDescription"]
+        if properties.get("TimeToLiveSpecification"):
+            dynamodb.update_time_to_live(
+                TableName=name, TimeToLiveSpecification=properties["TimeToLiveSpecification"]
+            )
+        deployment.refs[logical_id] = name
+        deployment.attributes[(logical_id, "Arn")] = table["TableArn"]
+        progress(f"table {name}")
+
+
+def _create_buses_and_rules(
+    template: Template, deployment: Deployment, properties_of: Properties, progress: Callable[[str], None]
+) -> None:
+    events = client("events", deployment.endpoint_url)
+    for logical_id, resource in template.of_type("AWS::Events::EventBus").items():
+        name = properties_of(resource)["Name"]
+        arn = events.create_event_bus(Name=name)["EventBusArn"]
+        deployment.refs[logical_id] = name
+        deployment.attributes[(logical_id, "Arn")] = arn
+        deployment.attributes[(logical_id, "Name")] = name
+        progress(f"event bus {name}")
+
+    for logical_id, resource in template.of_type("AWS::Events::Rule").items():
+        properties = properties_of(resource)
+        name = properties.get("Name") or f"{deployment.stack_name}-{logical_id}"
+        bus = properties.get("EventBusName", "default")
+        rule: dict[str, Any] = {
+            "Name": name,
+            "EventBusName": bus,
+            "State": properties.get("State", "ENABLED"),
+        }
+        if "EventPattern" in properties:
+            rule["EventPattern"] = json.dumps(properties["EventPattern"])
+        if "ScheduleExpression" in properties:
+            rule["ScheduleExpression"] = properties["ScheduleExpression"]
+        arn = events.put_rule(**rule)["RuleArn"]
+        targets = [{"Id": t["Id"], "Arn": t["Arn"]} for t in properties.get("Targets", [])]
+        if targets:
+            events.put_targets(Rule=name, EventBusName=bus, Targets=targets)
+        deployment.refs[logical_id] = name
+        deployment.attributes[(logical_id, "Arn")] = arn
+        progress(f"rule {name}")

@@ -1,0 +1,62 @@
+"""Outbound events on the LeadDesk bus: PutEvents in tens, failed entries retried."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef
+
+SOURCE = "leaddesk"
+MAX_ENTRIES = 10  # PutEvents' limit per call
+
+
+@dataclass(frozen=True)
+class OutboundEvent:
+    detail_type: str  # e.g. "lead.received"
+    detail: dict[str, Any]
+    key: str  # what the caller uses to map a failure back (a record or lead id)
+
+
+class EventPublisher:
+    def __init__(self, client: EventBridgeClient, bus_name: str, attempts: int = 3, backoff: float = 0.05):
+        self._client = client
+        self._bus = bus_name
+        self._attempts = attempts
+        self._backoff = backoff
+
+    def publish(self, events: Sequence[OutboundEvent]) -> list[OutboundEvent]:
+        """Publish all; returns the events that still failed after the retries."""
+        failed: list[OutboundEvent] = []
+        for start in range(0, len(events), MAX_ENTRIES):
+            failed.extend(self._publish_chunk(list(events[start : start + MAX_ENTRIES])))
+        return failed
+
+    def _publish_chunk(self, pending: list[OutboundEvent]) -> list[OutboundEvent]:
+        for attempt in range(self._attempts):
+            entries: list[PutEventsRequestEntryTypeDef] = [
+                {
+                    "Source": SOURCE,
+                    "DetailType": event.detail_type,
+                    "Detail": json.dumps(event.detail, default=str),
+                    "EventBusName": self._bus,
+                }
+                for event in pending
+            ]
+            answer = self._client.put_events(Entries=entries)
+            if not answer.get("FailedEntryCount"):
+                return []
+            # Entries come back in request order; those with an ErrorCode failed.
+            pending = [
+                event
+                for event, entry in zip(pending, answer["Entries"], strict=True)
+                if entry.get("ErrorCode")
+            ]
+            if attempt + 1 < self._attempts:
+                time.sleep(self._backoff * (2**attempt))
+        return pending

@@ -1,0 +1,67 @@
+"""Who is calling (SPEC §1): the tenant and roles come only from the identity token's claims."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    REFERRALS_ADMIN = "referrals_admin"
+    PROFILE_ADMIN = "profile_admin"
+    VIEWER = "viewer"
+
+
+class Unauthenticated(Exception):
+    """No usable identity: 401."""
+
+
+class Forbidden(Exception):
+    """The caller's roles do not allow this: 403."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    partner_id: str
+    roles: frozenset[Role]
+    subject: str
+
+    def require(self, *allowed: Role) -> None:
+        if not self.roles.intersection(allowed):
+            needed = " or ".join(role.value for role in allowed)
+            raise Forbidden(f"this action needs the {needed} role")
+
+
+def _groups(raw: Any) -> list[str]:
+    """`cognito:groups` arrives as a list, a JSON list, or API Gateway's `[a b]` rendering."""
+    if raw is None:
+        return []
+    if isinstance(raw, list):
+        return [str(g) for g in raw]
+    text = str(raw).strip()
+    if text.startswith("[") and text.endswith("]"):
+        try:
+            parsed = json.loads(text)
+            if isinstance(parsed, list):
+                return [str(g) for g in parsed]
+        except ValueError:
+            pass
+        text = text[1:-1]
+    return [g for g in text.replace(",", " ").split() if g]
+
+
+def caller_from_claims(claims: Mapping[str, Any] | None) -> Caller:
+    if not claims:
+        raise Unauthenticated("no identity token")
+    partner_id = str(claims.get("custom:partner_id") or "").strip()
+    if not partner_id:
+        raise Unauthenticated("the token carries no custom:partner_id claim")
+    roles = frozenset(
+        Role(g) for g in _groups(claims.get("cognito:groups")) if g in Role.__members__.values()
+    )
+    if not roles:
+        raise Forbidden("the token carries no LeadDesk role (cognito:groups)")
+    return Caller(partner_id=partner_id, roles=roles, subject=str(claims.get("sub") or "unknown"))

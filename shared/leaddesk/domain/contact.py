@@ -1,0 +1,137 @@
+"""Contact validation (SPEC §4): reachability only, never identity or legitimacy.
+
+email-validator checks syntax and reserved names, the maintained disposable-domain list and a
+configurable blocklist mark spam, and deliverability (does the domain accept mail?) sits
+behind `DeliverabilityChecker` so a slow or absent DNS never blocks ingest. phonenumbers
+checks phones with the lead's country as the default region; pycountry normalises countries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from typing import Protocol
+
+import email_validator
+import phonenumbers
+import pycountry
+from disposable_email_domains import blocklist as _disposable_domains
+
+from leaddesk.domain.models import EmailValidity, PhoneValidity
+
+# RFC 2606 example domains: well-formed, never deliverable. email-validator knows the
+# special-use TLDs (.test, .invalid, ...) but lets these through without a DNS lookup.
+_RESERVED_DOMAINS = frozenset({"example.com", "example.net", "example.org"})
+
+
+class Deliverability(StrEnum):
+    DELIVERABLE = "deliverable"
+    UNDELIVERABLE = "undeliverable"
+    UNKNOWN = "unknown"
+
+
+class DeliverabilityChecker(Protocol):
+    """Answers whether a mail domain accepts mail; must never raise and must return quickly."""
+
+    def check(self, domain: str) -> Deliverability: ...
+
+
+class SyntaxOnly:
+    """Deliverability not checked (configuration `off`): a well-formed address counts as valid."""
+
+    def check(self, domain: str) -> Deliverability:
+        return Deliverability.DELIVERABLE
+
+
+@dataclass(frozen=True)
+class ContactVerdict:
+    email: str | None
+    email_validity: EmailValidity
+    email_reason: str | None
+    phone: str | None
+    phone_validity: PhoneValidity
+    phone_reason: str | None
+
+
+class ContactValidator:
+    def __init__(
+        self,
+        deliverability: DeliverabilityChecker | None = None,
+        spam_domains: Iterable[str] = (),
+        spam_addresses: Iterable[str] = (),
+    ) -> None:
+        self._deliverability = deliverability or SyntaxOnly()
+        self._spam_domains = frozenset(d.strip().lower() for d in spam_domains if d.strip())
+        self._spam_addresses = frozenset(a.strip().lower() for a in spam_addresses if a.strip())
+
+    def email(self, raw: str | None) -> tuple[str | None, EmailValidity, str | None]:
+        """(normalised address, validity, reason when not valid)."""
+        text = (raw or "").strip()
+        if not text:
+            return None, EmailValidity.UNKNOWN, "email missing"
+        try:
+            parsed = email_validator.validate_email(text, check_deliverability=False)
+        except email_validator.EmailNotValidError as error:
+            return text, EmailValidity.INVALID, str(error)
+        address, domain = parsed.normalized, parsed.domain.lower()
+        if domain in _RESERVED_DOMAINS:
+            return address, EmailValidity.INVALID, f"{domain} is a reserved example domain"
+        if address.lower() in self._spam_addresses or _is_spam_domain(domain, self._spam_domains):
+            return address, EmailValidity.SPAM, f"{domain} is a disposable or blocklisted domain"
+        verdict = self._deliverability.check(domain)
+        if verdict is Deliverability.UNDELIVERABLE:
+            return address, EmailValidity.INVALID, f"{domain} does not accept email"
+        if verdict is Deliverability.UNKNOWN:
+            return address, EmailValidity.UNKNOWN, f"could not check whether {domain} accepts email"
+        return address, EmailValidity.VALID, None
+
+    def validate(self, email: str | None, phone: str | None, country: str | None) -> ContactVerdict:
+        address, email_validity, email_reason = self.email(email)
+        number, phone_validity, phone_reason = validate_phone(phone, country)
+        return ContactVerdict(address, email_validity, email_reason, number, phone_validity, phone_reason)
+
+
+def _is_spam_domain(domain: str, extra: frozenset[str]) -> bool:
+    # Subdomains of a listed domain count too (x.mailinator.com).
+    labels = domain.split(".")
+    for start in range(len(labels) - 1):
+        candidate = ".".join(labels[start:])
+        if candidate in _disposable_domains or candidate in extra:
+            return True
+    return False
+
+
+def validate_phone(raw: str | None, country: str | None) -> tuple[str | None, PhoneValidity, str | None]:
+    """(E.164 when valid else the input, validity, reason when not valid)."""
+    text = (raw or "").strip()
+    if not text:
+        return None, PhoneValidity.UNKNOWN, "phone missing"
+    try:
+        number = phonenumbers.parse(text, country)
+    except phonenumbers.NumberParseException as error:
+        return text, PhoneValidity.INVALID, f"phone not parseable: {error}"
+    if not phonenumbers.is_possible_number(number) or not phonenumbers.is_valid_number(number):
+        return text, PhoneValidity.INVALID, "phone is not a valid number for its region"
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), PhoneValidity.VALID, None
+
+
+@lru_cache(maxsize=4096)
+def normalize_country(raw: str | None) -> str | None:
+    """`us`, `USA`, `United States` → `US`; None when it names no country."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    try:
+        if len(text) == 2:
+            found = pycountry.countries.get(alpha_2=text.upper())
+        elif len(text) == 3:
+            found = pycountry.countries.get(alpha_3=text.upper())
+        else:
+            found = None
+        if found is None:
+            found = pycountry.countries.lookup(text)
+    except LookupError:
+        return None
+    return str(found.alpha_2)

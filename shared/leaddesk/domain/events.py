@@ -1,0 +1,38 @@
+"""Outbound event details (source `leaddesk`): what a consumer needs without reading the table.
+
+Contact details stay out of the bus; consumers that need them read the lead by id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leaddesk.domain.models import Lead
+
+LEAD_RECEIVED = "lead.received"
+
+
+def lead_event_detail(lead: Lead, **extra: Any) -> dict[str, Any]:
+    return {
+        "partner_id": lead.partner_id,
+        "lead_id": lead.lead_id,
+        "event_id": lead.event_id,
+        "lead_type": lead.lead_type.value,
+        "tab": lead.tab.value,
+        "status": lead.status.value,
+        "outcome": lead.outcome.value if lead.outcome else None,
+        "lead_source": lead.lead_source.value if lead.lead_source else None,
+        "call_to_action": lead.call_to_action.value if lead.call_to_action else None,
+        "flame": lead.flame.value,
+        "contact_requested": lead.contact_requested,
+        "do_not_contact": lead.do_not_contact,
+        "is_test": lead.is_test,
+        "lead_quality": lead.lead_quality.value,
+        "country": lead.customer.country,
+        "company": lead.customer.company,
+        "assigned_contact": lead.assigned_contact.model_dump() if lead.assigned_contact else None,
+        "referrer": lead.referrer.model_dump() if lead.referrer else None,
+        "created_at": lead.created_at.isoformat(),
+        "version": lead.version,
+        **extra,
+    }

@@ -1,0 +1,385 @@
+"""Inbound producer events (SPEC §8, §9) → the canonical `Lead`.
+
+Three detail-types arrive on the bus. Each is parsed tolerantly (key case and spacing vary,
+any marketplace field may be missing); what cannot be mapped is kept verbatim and flagged.
+Only an event that names no tenant or no event id, or whose fields have the wrong shape,
+is rejected — with the offending field named — so it can go to the dead-letter queue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import pycountry
+
+from leaddesk.domain.contact import ContactValidator, normalize_country
+from leaddesk.domain.lead_source import (
+    ActionCode,
+    call_to_action_of,
+    parse_lead_source,
+    parse_source,
+    resolve_action,
+)
+from leaddesk.domain.models import (
+    INFORMATIONAL_CALLS_TO_ACTION,
+    QUALIFIED_TYPES,
+    CallToAction,
+    Customer,
+    Flame,
+    Lead,
+    LeadSourceKind,
+    LeadStatus,
+    LeadType,
+    Offer,
+    Person,
+    Referrer,
+)
+from leaddesk.domain.quality import assess_quality
+
+MARKETPLACE_LEAD = "Marketplace Lead"
+PROFILE_INQUIRY = "Profile Inquiry"
+QUALIFIED_LEAD = "Qualified Lead"
+INBOUND_DETAIL_TYPES = (MARKETPLACE_LEAD, PROFILE_INQUIRY, QUALIFIED_LEAD)
+
+TEST_MARKER = "msft_test"
+MAX_TEXT = 4000  # longer free text is cut, never rejected
+
+
+class InboundRejected(ValueError):
+    """A permanently bad event: retrying it cannot help. Names the offending field."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+E = TypeVar("E", bound=StrEnum)
+
+_FOLD = re.compile(r"[\s_\-]+")
+
+
+def _fold(key: str) -> str:
+    return _FOLD.sub("", key).lower()
+
+
+class _Fields:
+    """Case- and spacing-insensitive view of a JSON object (`userDetails` = `UserDetails`)."""
+
+    def __init__(self, data: Mapping[str, Any], path: str = "") -> None:
+        self._data = {_fold(str(k)): v for k, v in data.items()}
+        self._path = path
+
+    def _name(self, key: str) -> str:
+        return f"{self._path}{key}"
+
+    def raw(self, key: str) -> Any:
+        return self._data.get(_fold(key))
+
+    def text(self, key: str, *, limit: int = 500) -> str | None:
+        value = self.raw(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise InboundRejected(self._name(key), f"expected text, got {type(value).__name__}")
+        cleaned = " ".join(str(value).split())
+        return cleaned[:limit] or None
+
+    def required_text(self, key: str) -> str:
+        value = self.text(key, limit=200)
+        if not value:
+            raise InboundRejected(self._name(key), "missing")
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self.raw(key)
+        if value is None:
+            return False
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in {"true", "yes", "1", "y"}:
+            return True
+        if isinstance(value, str) and value.strip().lower() in {"false", "no", "0", "n", ""}:
+            return False
+        if isinstance(value, int | float):
+            return bool(value)
+        raise InboundRejected(self._name(key), "expected true or false")
+
+    def obj(self, key: str) -> _Fields | None:
+        value = self.raw(key)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            raise InboundRejected(self._name(key), f"expected an object, got {type(value).__name__}")
+        return _Fields(value, f"{self._name(key)}.")
+
+    def timestamp(self, key: str) -> datetime | None:
+        value = self.text(key)
+        if value is None:
+            return None
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError as error:
+            raise InboundRejected(self._name(key), "expected an ISO 8601 timestamp") from error
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+    def enum_value(self, key: str, enum: type[E]) -> E | None:
+        value = self.text(key)
+        if value is None:
+            return None
+        try:
+            return enum(_FOLD.sub("_", value.strip()).lower())
+        except ValueError as error:
+            allowed = ", ".join(member.value for member in enum)
+            raise InboundRejected(self._name(key), f"{value!r} is not one of {allowed}") from error
+
+
+@dataclass(frozen=True)
+class IngestContext:
+    """What the caller supplies so the mapping stays pure and deterministic."""
+
+    lead_id: str
+    received_at: datetime
+    contact: ContactValidator
+
+
+def _customer(fields: _Fields | None, *, marketplace: bool) -> Customer:
+    if fields is None:
+        return Customer()
+    names = (
+        ("FirstName", "LastName", "Email", "Phone", "Country", "Company", "Title")
+        if marketplace
+        else ("first_name", "last_name", "email", "phone", "country", "company", "title")
+    )
+    first, last, email, phone, country, company, title = (fields.text(n, limit=320) for n in names)
+    return Customer(
+        first_name=first,
+        last_name=last,
+        email=email,
+        phone=phone,
+        country=country,
+        company=company,
+        title=title,
+    )
+
+
+def _is_test(customer: Customer, flagged: bool) -> bool:
+    if flagged:
+        return True
+    identifying = (customer.first_name, customer.last_name, customer.company, customer.email)
+    return any(value and value.lower().startswith(TEST_MARKER) for value in identifying)
+
+
+def _person(fields: _Fields | None) -> Person | None:
+    if fields is None:
+        return None
+    return Person(name=fields.text("name"), email=fields.text("email", limit=320))
+
+
+def _referrer(fields: _Fields | None) -> Referrer | None:
+    if fields is None:
+        return None
+    kind = (fields.text("kind") or "operator").lower()
+    if kind not in {"operator", "partner"}:
+        raise InboundRejected("referrer.kind", f"{kind!r} is not one of operator, partner")
+    return Referrer(kind=kind, name=fields.text("name"), email=fields.text("email", limit=320))
+
+
+def _money(fields: _Fields) -> tuple[Decimal | None, str | None]:
+    raw = fields.raw("estimated_value")
+    value: Decimal | None = None
+    if raw is not None:
+        if isinstance(raw, bool):
+            raise InboundRejected("estimated_value", "expected a number")
+        try:
+            value = Decimal(str(raw))
+        except InvalidOperation as error:
+            raise InboundRejected("estimated_value", "expected a number") from error
+        if not value.is_finite() or value < 0:
+            raise InboundRejected("estimated_value", "must be a number ≥ 0")
+    currency = fields.text("currency")
+    if currency is not None:
+        currency = currency.upper()
+        if pycountry.currencies.get(alpha_3=currency) is None:
+            raise InboundRejected("currency", f"{currency!r} is not an ISO 4217 code")
+    elif value is not None:
+        currency = "USD"
+    return value, currency
+
+
+def _finish(lead: Lead, ctx: IngestContext) -> Lead:
+    """Country normalisation, contact validation, quality and flame: the same for every shape."""
+    customer = lead.customer
+    country = normalize_country(customer.country)
+    flags = list(lead.ingest_flags)
+    if customer.country and country is None:
+        flags.append(f"unknown_country:{customer.country}")
+    verdict = ctx.contact.validate(customer.email, customer.phone, country)
+    customer = customer.model_copy(
+        update={"country": country, "email": verdict.email, "phone": verdict.phone}
+    )
+    quality, reasons = assess_quality(
+        customer, verdict.email_validity, verdict.phone_validity, verdict.email_reason, verdict.phone_reason
+    )
+    flame = Flame.HOT if lead.contact_requested and lead.status is LeadStatus.RECEIVED else Flame.NONE
+    return lead.model_copy(
+        update={
+            "customer": customer,
+            "email_validity": verdict.email_validity,
+            "phone_validity": verdict.phone_validity,
+            "lead_quality": quality,
+            "quality_reasons": reasons,
+            "flame": flame,
+            "ingest_flags": flags,
+        }
+    )
+
+
+def _envelope(fields: _Fields) -> tuple[str, str]:
+    return fields.required_text("partner_id"), fields.required_text("event_id")
+
+
+def parse_marketplace_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lead:
+    fields = _Fields(detail)
+    partner_id, event_id = _envelope(fields)
+    parsed = parse_lead_source(fields.text("LeadSource"))
+    resolved = resolve_action(parsed.action, fields.text("ActionCode"))
+    flags = [*parsed.flags, *resolved.flags]
+
+    lead_source = parsed.source
+    explicit_source = fields.text("lead_source")
+    if lead_source is None and explicit_source:
+        lead_source = parse_source(explicit_source)
+        if lead_source is None:
+            flags.append(f"unknown_lead_source:{explicit_source}")
+
+    # The action code decides the call to action; an explicit `call_to_action` refines it
+    # (the marketplace sends INS for both purchases and free trials).
+    call_to_action = call_to_action_of(resolved.action) if resolved.action else None
+    explicit_cta = fields.enum_value("call_to_action", CallToAction)
+    if explicit_cta is not None:
+        call_to_action = explicit_cta
+    do_not_contact = resolved.action is ActionCode.DO_NOT_CONTACT or fields.flag("do_not_contact")
+    if resolved.action is None and explicit_cta is None:
+        flags.append("no_call_to_action: treated as actionable so a person reviews it")
+
+    informational = do_not_contact or call_to_action in INFORMATIONAL_CALLS_TO_ACTION
+    customer = _customer(fields.obj("UserDetails"), marketplace=True)
+    lead = Lead(
+        lead_id=ctx.lead_id,
+        partner_id=partner_id,
+        event_id=event_id,
+        lead_type=LeadType.OFFER,
+        status=LeadStatus.INFORMATIONAL if informational else LeadStatus.RECEIVED,
+        created_at=ctx.received_at,
+        updated_at=ctx.received_at,
+        occurred_at=fields.timestamp("occurred_at"),
+        lead_source=lead_source,
+        call_to_action=call_to_action,
+        raw_lead_source=parsed.raw,
+        raw_action_code=fields.text("ActionCode"),
+        offer=Offer(
+            publisher_id=parsed.publisher_id,
+            offer_id=parsed.offer_id,
+            title=fields.text("OfferTitle"),
+        ),
+        customer=customer,
+        description=fields.text("Description", limit=MAX_TEXT),
+        contact_requested=fields.flag("contact_requested") and not do_not_contact,
+        do_not_contact=do_not_contact,
+        is_test=_is_test(customer, fields.flag("is_test")),
+        ingest_flags=flags,
+    )
+    return _finish(lead, ctx)
+
+
+def parse_profile_inquiry(detail: Mapping[str, Any], ctx: IngestContext) -> Lead:
+    fields = _Fields(detail)
+    partner_id, event_id = _envelope(fields)
+    customer = _customer(fields.obj("customer"), marketplace=False)
+    lead = Lead(
+        lead_id=ctx.lead_id,
+        partner_id=partner_id,
+        event_id=event_id,
+        lead_type=LeadType.PROFILE,
+        status=LeadStatus.RECEIVED,
+        created_at=ctx.received_at,
+        updated_at=ctx.received_at,
+        occurred_at=fields.timestamp("occurred_at"),
+        lead_source=fields.enum_value("lead_source", LeadSourceKind) or LeadSourceKind.APPSOURCE,
+        customer=customer,
+        description=fields.text("need", limit=MAX_TEXT),
+        contact_requested=fields.flag("contact_requested"),
+        is_test=_is_test(customer, fields.flag("is_test")),
+    )
+    return _finish(lead, ctx)
+
+
+def parse_qualified_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lead:
+    fields = _Fields(detail)
+    partner_id, event_id = _envelope(fields)
+    lead_type = fields.enum_value("lead_type", LeadType)
+    if lead_type is None:
+        raise InboundRejected("lead_type", "missing")
+    if lead_type not in QUALIFIED_TYPES:
+        allowed = ", ".join(sorted(t.value for t in QUALIFIED_TYPES))
+        raise InboundRejected("lead_type", f"{lead_type.value!r} is not one of {allowed}")
+    customer = _customer(fields.obj("customer"), marketplace=False)
+    value, currency = _money(fields)
+    lead = Lead(
+        lead_id=ctx.lead_id,
+        partner_id=partner_id,
+        event_id=event_id,
+        lead_type=lead_type,
+        status=LeadStatus.RECEIVED,
+        created_at=ctx.received_at,
+        updated_at=ctx.received_at,
+        occurred_at=fields.timestamp("occurred_at"),
+        customer=customer,
+        notes=fields.text("notes", limit=MAX_TEXT),
+        contact_requested=fields.flag("contact_requested"),
+        assigned_contact=_person(fields.obj("assigned_contact")),
+        referrer=_referrer(fields.obj("referrer")),
+        estimated_value=value,
+        currency=currency,
+        campaign_id=fields.text("campaign_id"),
+        is_test=_is_test(customer, fields.flag("is_test")),
+    )
+    return _finish(lead, ctx)
+
+
+_PARSERS = {
+    MARKETPLACE_LEAD: parse_marketplace_lead,
+    PROFILE_INQUIRY: parse_profile_inquiry,
+    QUALIFIED_LEAD: parse_qualified_lead,
+}
+
+
+def parse_inbound(detail_type: str, detail: Any, ctx: IngestContext) -> Lead:
+    """One inbound event → one lead, or `InboundRejected` naming what is wrong."""
+    parser = _PARSERS.get(detail_type)
+    if parser is None:
+        raise InboundRejected(
+            "detail-type", f"{detail_type!r} is not one of {', '.join(INBOUND_DETAIL_TYPES)}"
+        )
+    if not isinstance(detail, Mapping):
+        raise InboundRejected("detail", f"expected an object, got {type(detail).__name__}")
+    return parser(detail, ctx)
+
+
+DEDUPE_WINDOW = timedelta(hours=24)
+
+
+def dedupe_key(lead: Lead) -> str | None:
+    """Same customer (email, case-insensitive) + same offer or profile + same call to action."""
+    email = (lead.customer.email or "").strip().lower()
+    if not email:
+        return None
+    target = lead.offer.key if lead.offer and lead.offer.key else lead.lead_type.value
+    return f"{email}|{target}|{lead.call_to_action.value if lead.call_to_action else '-'}"

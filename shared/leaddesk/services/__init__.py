@@ -1,0 +1,1 @@
+"""Use cases that join the pure domain to the AWS adapters."""

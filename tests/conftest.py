@@ -1,0 +1,232 @@
+"""Shared fixtures: moto back ends built from template.yaml, API events, a local stack."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moto import mock_aws
+
+from leaddesk_local.provision import Deployment, client, provision
+from leaddesk_local.stack import api_event, merged_environment
+from leaddesk_local.template import PROJECT_ROOT, Template
+from leaddesk_local.tokens import as_authorizer_claims
+
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+
+
+@pytest.fixture(scope="session")
+def template() -> Template:
+    return Template.load()
+
+
+def reset_process_caches() -> None:
+    """Handlers build clients and settings once per process, as on Lambda; tests start afresh."""
+    import ingest.app
+    import lifecycle.app
+    from leaddesk.adapters import aws
+    from leaddesk.config import settings
+
+    aws.reset_clients()
+    settings.cache_clear()
+    ingest.app.service.cache_clear()
+    lifecycle.app.store.cache_clear()
+
+
+@pytest.fixture
+def deployment(template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Deployment]:
+    """Every resource of template.yaml in moto's in-process mock, and the functions' environment set."""
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    with mock_aws():
+        deployed = provision(template, None)
+        for name, value in merged_environment(template, deployed).items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("EMAIL_DELIVERABILITY", "off")
+        reset_process_caches()
+        yield deployed
+        reset_process_caches()
+
+
+def claims(partner: str = "p-contoso", *roles: str) -> dict[str, str]:
+    return as_authorizer_claims(
+        {
+            "sub": f"user-{partner}",
+            "custom:partner_id": partner,
+            "cognito:groups": list(roles or ["referrals_admin"]),
+        }
+    )
+
+
+def call_api(
+    method: str,
+    path: str,
+    route_path: str,
+    partner: str | None = "p-contoso",
+    roles: tuple[str, ...] = ("referrals_admin",),
+    query: dict[str, list[str]] | None = None,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    path_parameters: dict[str, str] | None = None,
+) -> tuple[int, Any, dict[str, str]]:
+    """Invoke the API function with the event API Gateway would send; (status, json, headers)."""
+    from leaddesk_local.stack import LambdaContext
+    from lifecycle.app import handler
+
+    event = api_event(
+        method=method,
+        path=path,
+        route_path=route_path,
+        claims=claims(partner, *roles) if partner else None,
+        path_parameters=path_parameters,
+        query=query,
+        headers={"content-type": "application/json", **(headers or {})},
+        body=json.dumps(body) if body is not None else None,
+    )
+    answer = handler(event, LambdaContext(function_name="LifecycleApiFunction"))
+    payload = json.loads(answer["body"]) if answer.get("body") else None
+    return answer["statusCode"], payload, answer.get("headers") or {}
+
+
+def envelope(detail_type: str, detail: dict[str, Any], source: str = "test.producer") -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": f"env-{detail.get('event_id', 'x')}",
+        "detail-type": detail_type,
+        "source": source,
+        "account": "123456789012",
+        "time": "2026-11-23T10:00:00Z",
+        "region": "us-east-1",
+        "resources": [],
+        "detail": detail,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class RunningStack:
+    def __init__(self, process: subprocess.Popen[str], api_url: str, endpoint_url: str, state_path: Path):
+        self.process = process
+        self.api_url = api_url
+        self.endpoint_url = endpoint_url
+        self.state_path = state_path
+
+    @property
+    def state(self) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads(self.state_path.read_text())
+        return loaded
+
+    def client(self, service: str) -> Any:
+        return client(service, self.endpoint_url)
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "leaddesk_local.cli", *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "LEADDESK_LOCAL_STATE": str(self.state_path)},
+            check=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """`leaddesk up` as a newcomer runs it, on free ports, once per test session (per worker)."""
+    api_port, aws_port = free_port(), free_port()
+    state_path = tmp_path_factory.mktemp("stack") / "local.json"
+    log_path = state_path.with_name("stack.log")
+    env = {**os.environ, "LEADDESK_LOCAL_STATE": str(state_path), "PYTHONUNBUFFERED": "1"}
+    env.pop("AWS_ENDPOINT_URL", None)
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "leaddesk_local.cli",
+                "up",
+                "--api-port",
+                str(api_port),
+                "--aws-port",
+                str(aws_port),
+                "--retry-delay",
+                "1",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            cwd=PROJECT_ROOT,
+        )
+    deadline = time.monotonic() + 90
+    while "ready" not in log_path.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the local stack did not come up:\n{log_path.read_text()}")
+        time.sleep(0.2)
+    running = RunningStack(
+        process, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{aws_port}", state_path
+    )
+    yield running
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def capture_bus_events(deployment: Deployment, pattern: dict[str, Any] | None = None) -> str:
+    """A queue subscribed to the LeadDesk bus (by default to every `leaddesk` event); its URL."""
+    sqs, events = client("sqs", None), client("events", None)
+    url = sqs.create_queue(QueueName=f"capture-{time.monotonic_ns()}")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    bus = deployment.outputs["EventBusName"]
+    name = f"capture-{time.monotonic_ns()}"
+    events.put_rule(Name=name, EventBusName=bus, EventPattern=json.dumps(pattern or {"source": ["leaddesk"]}))
+    events.put_targets(Rule=name, EventBusName=bus, Targets=[{"Id": "capture", "Arn": arn}])
+    return str(url)
+
+
+def drain(queue_url: str, endpoint_url: str | None = None) -> list[dict[str, Any]]:
+    """Every message now in a queue, removing them: JSON bodies parsed (others under `_raw`),
+    message attributes under `_attributes`."""
+    sqs = client("sqs", endpoint_url)
+    found: list[dict[str, Any]] = []
+    while True:
+        messages = sqs.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], WaitTimeSeconds=0
+        ).get("Messages", [])
+        if not messages:
+            return found
+        for message in messages:
+            try:
+                body = json.loads(message["Body"])
+            except ValueError:
+                body = None
+            if not isinstance(body, dict):
+                body = {"_raw": message["Body"]}
+            body["_attributes"] = {
+                k: v.get("StringValue") for k, v in message.get("MessageAttributes", {}).items()
+            }
+            found.append(body)
+            sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])

@@ -1,0 +1,152 @@
+"""The ingest function on moto: SQS batches in, leads and lead.received out, bad events dead-lettered."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from leaddesk_local.provision import Deployment, client
+from leaddesk_local.stack import LambdaContext
+from tests.conftest import capture_bus_events, drain, envelope
+
+
+def sqs_event(*bodies: Any, message_ids: list[str] | None = None) -> dict[str, Any]:
+    ids = message_ids or [str(uuid.uuid4()) for _ in bodies]
+    return {
+        "Records": [
+            {
+                "messageId": message_id,
+                "receiptHandle": f"rh-{message_id}",
+                "body": body if isinstance(body, str) else json.dumps(body),
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": "",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:ingest",
+                "awsRegion": "us-east-1",
+            }
+            for message_id, body in zip(ids, bodies, strict=True)
+        ]
+    }
+
+
+def invoke(event: dict[str, Any]) -> dict[str, Any]:
+    from ingest.app import handler
+
+    answer: dict[str, Any] = handler(event, LambdaContext(function_name="IngestFunction"))
+    return answer
+
+
+def marketplace_lead(
+    event_id: str, partner: str = "p-contoso", email: str = "ada@contoso.com"
+) -> dict[str, Any]:
+    return envelope(
+        "Marketplace Lead",
+        {
+            "partner_id": partner,
+            "event_id": event_id,
+            "UserDetails": {"FirstName": "Ada", "Email": email, "Company": "Contoso", "Country": "US"},
+            "LeadSource": "AppSource-PLT | contoso.crm",
+            "ActionCode": "PLT",
+        },
+    )
+
+
+def leads_of(partner: str) -> list[dict[str, Any]]:
+    db = client("dynamodb", None)
+    from leaddesk.config import settings
+
+    items = db.query(
+        TableName=settings().table_name,
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :lead)",
+        ExpressionAttributeValues={":pk": {"S": f"P#{partner}"}, ":lead": {"S": "L#"}},
+    )["Items"]
+    return [json.loads(item["doc"]["S"]) for item in items]
+
+
+def test_a_lead_is_stored_and_announced(deployment: Deployment) -> None:
+    captured = capture_bus_events(deployment)
+    answer = invoke(sqs_event(marketplace_lead("e-1")))
+    assert answer == {"batchItemFailures": []}
+    [lead] = leads_of("p-contoso")
+    assert lead["event_id"] == "e-1" and lead["call_to_action"] == "contact_me"
+    [event] = drain(captured)
+    assert event["detail-type"] == "lead.received" and event["source"] == "leaddesk"
+    assert event["detail"]["lead_id"] == lead["lead_id"]
+    assert event["detail"]["partner_id"] == "p-contoso"
+
+
+def test_same_event_id_twice_makes_one_lead_and_one_event(deployment: Deployment) -> None:
+    captured = capture_bus_events(deployment)
+    invoke(sqs_event(marketplace_lead("e-dup")))
+    invoke(sqs_event(marketplace_lead("e-dup"), marketplace_lead("e-dup")))
+    assert len(leads_of("p-contoso")) == 1
+    assert len(drain(captured)) == 1
+
+
+def test_redelivery_of_the_same_message_publishes_again(deployment: Deployment) -> None:
+    """The first attempt stored the lead but died before publishing: never a silent lead."""
+    captured = capture_bus_events(deployment)
+    invoke(sqs_event(marketplace_lead("e-redeliver"), message_ids=["m-1"]))
+    invoke(sqs_event(marketplace_lead("e-redeliver"), message_ids=["m-1"]))
+    assert len(leads_of("p-contoso")) == 1
+    assert len(drain(captured)) == 2  # at least once; consumers dedupe by lead id
+
+
+def test_bad_event_fails_alone_and_lands_in_the_dead_letter_queue(deployment: Deployment) -> None:
+    dlq = deployment.outputs["IngestDeadLetterQueueUrl"]
+    answer = invoke(
+        sqs_event(
+            marketplace_lead("e-good"),
+            envelope("Marketplace Lead", {"event_id": "no-partner"}),
+            "{not json",
+        )
+    )
+    assert answer == {"batchItemFailures": []}  # bad events are not retried in a loop
+    assert [lead["event_id"] for lead in leads_of("p-contoso")] == ["e-good"]
+    dead = {d["_attributes"]["leaddesk-field"]: d for d in drain(dlq)}
+    assert set(dead) == {"partner_id", "body"}
+    assert dead["partner_id"]["_attributes"]["leaddesk-reason"] == "missing"
+    assert dead["partner_id"]["detail"]["event_id"] == "no-partner"  # the original event, intact
+    assert dead["body"]["_raw"] == "{not json"
+    assert "not a JSON event" in dead["body"]["_attributes"]["leaddesk-reason"]
+
+
+def test_leads_of_one_partner_are_not_visible_under_another(deployment: Deployment) -> None:
+    invoke(sqs_event(marketplace_lead("e-a", partner="p-a"), marketplace_lead("e-b", partner="p-b")))
+    assert [lead["event_id"] for lead in leads_of("p-a")] == ["e-a"]
+    assert [lead["event_id"] for lead in leads_of("p-b")] == ["e-b"]
+
+
+def test_repeat_within_24h_is_a_touchpoint(deployment: Deployment) -> None:
+    captured = capture_bus_events(deployment)
+    invoke(sqs_event(marketplace_lead("e-first", email="Repeat@Contoso.com")))
+    invoke(sqs_event(marketplace_lead("e-second", email="repeat@contoso.com")))
+    [lead] = leads_of("p-contoso")
+    db = client("dynamodb", None)
+    from leaddesk.config import settings
+
+    item = db.get_item(
+        TableName=settings().table_name, Key={"PK": {"S": "P#p-contoso"}, "SK": {"S": f"L#{lead['lead_id']}"}}
+    )["Item"]
+    assert item["touch_count"]["N"] == "2"
+    assert len(drain(captured)) == 1
+
+
+def test_the_lambda_samples_run_through_their_handlers(deployment: Deployment) -> None:
+    """events/lambda/*.json (for `sam local invoke -e`) are real events for the real handlers."""
+    from leaddesk_local.template import PROJECT_ROOT
+
+    samples = PROJECT_ROOT / "events" / "lambda"
+    assert invoke(json.loads((samples / "IngestFunction.sqs_batch.json").read_text())) == {
+        "batchItemFailures": []
+    }
+    from lifecycle.app import handler as api
+
+    answer = api(
+        json.loads((samples / "LifecycleApiFunction.list_leads.json").read_text()),
+        LambdaContext(function_name="LifecycleApiFunction"),
+    )
+    assert answer["statusCode"] == 200
+    assert [lead["event_id"] for lead in json.loads(answer["body"])["items"]] == ["mkt-0001"]

@@ -1,0 +1,95 @@
+"""template.yaml is the one source of wiring: it must lint, and every reference in it must resolve."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from leaddesk.config import Settings
+from leaddesk_local.provision import Deployment
+from leaddesk_local.template import PROJECT_ROOT, TEMPLATE_PATH, Template, resolve
+
+
+def test_cfn_lint_with_serverless_rules_finds_no_error() -> None:
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "cfn-lint"),
+            "--append-rules",
+            "cfn_lint_serverless.rules",
+            "--",
+            str(TEMPLATE_PATH),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    # cfn-lint's exit code is a bit mask: 2 = error, 4 = warning, 8 = informational.
+    assert result.returncode & 2 == 0, result.stdout + result.stderr
+    assert result.returncode in (0, 4, 8, 12), result.stdout + result.stderr
+
+
+def test_every_handler_resolves_with_lambdas_import_paths(template: Template) -> None:
+    for spec in template.functions():
+        code_root = PROJECT_ROOT / spec.code_uri
+        layers = template.layer_paths(spec)
+        assert code_root.is_dir(), f"{spec.logical_id}: CodeUri {spec.code_uri} missing"
+        assert layers, f"{spec.logical_id} has no layer: it could not import leaddesk"
+        # pytest's pythonpath is exactly [shared, functions]: the layer root and the CodeUri.
+        assert {str(code_root), *map(str, layers)} <= {str(PROJECT_ROOT / p) for p in ("functions", "shared")}
+        module_name, _, attribute = spec.handler.rpartition(".")
+        module = importlib.import_module(module_name)
+        assert callable(getattr(module, attribute)), spec.handler
+
+
+def test_every_function_gets_the_settings_it_reads(template: Template) -> None:
+    lookup = Deployment(stack_name="test", endpoint_url=None).lookup
+    for spec in template.functions():
+        environment = {
+            k.lower(): v for k, v in resolve(spec.environment, lookup, template.parameters).items()
+        }
+        Settings.model_validate(environment)  # raises when a required variable is missing
+    ingest = next(s for s in template.functions() if s.handler.startswith("ingest."))
+    assert "INGEST_DLQ_URL" in ingest.environment
+
+
+def test_http_routes_of_the_template_and_of_the_api_agree(template: Template) -> None:
+    """Every template route is served by its function, and every served route is reachable."""
+    declared = {
+        (route["Method"].upper(), route["Path"])
+        for spec in template.functions()
+        for route in spec.events_of("HttpApi").values()
+    }
+    from lifecycle.app import openapi_document
+
+    served = {
+        (method.upper(), path)
+        for path, operations in json.loads(openapi_document())["paths"].items()
+        for method in operations
+    }
+    assert declared == served
+
+
+def test_layer_requirements_match_pyproject() -> None:
+    import tomllib
+
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    requirements = [
+        line.strip()
+        for line in (PROJECT_ROOT / "shared" / "requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert sorted(requirements) == sorted(project)
+
+
+@pytest.mark.parametrize(
+    "sample", sorted((PROJECT_ROOT / "events" / "lambda").glob("*.json")), ids=lambda p: p.name
+)
+def test_lambda_samples_name_a_function_of_the_template(template: Template, sample: Path) -> None:
+    # events/lambda/<LogicalId>.<name>.json: for `sam local invoke <LogicalId> -e <file>`
+    logical_id = sample.name.split(".", 1)[0]
+    assert logical_id in {spec.logical_id for spec in template.functions()}
