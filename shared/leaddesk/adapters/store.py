@@ -1,4 +1,4 @@
-"""DynamoDB single-table store for leads (see docs/data_model.md).
+"""DynamoDB single-table store for leads (see docs/architecture.md, "Data").
 
 Every key starts with the partner (`P#<partner>`), so a request can only ever reach its own
 tenant's items. The lead itself is kept as one JSON document; the attributes that indexes
