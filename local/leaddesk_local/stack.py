@@ -16,6 +16,7 @@ import importlib
 import json
 import logging
 import os
+import socket
 import sys
 import threading
 import time
@@ -121,6 +122,8 @@ class LocalStack:
         from moto.server import ThreadedMotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's and our request lines
+        for port in (self.aws_port, self.api_port):
+            ensure_port_free(self.host, port)
         self._moto = ThreadedMotoServer(ip_address=self.host, port=self.aws_port, verbose=False)
         self._moto.start()
         os.environ.update(
@@ -341,6 +344,20 @@ class LocalStack:
             "started_at": datetime.now(UTC).isoformat(),
             "pid": os.getpid(),
         }
+
+
+class PortInUse(OSError):
+    pass
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Fail before starting anything: moto's server thread would only print and die."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise PortInUse(f"{host}:{port} is already in use") from error
 
 
 def merged_environment(template: Template, deployment: Deployment) -> dict[str, str]:

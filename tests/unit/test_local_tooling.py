@@ -1,0 +1,64 @@
+"""The local stack's own pieces: template reading, intrinsic resolution, routes, ports."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from leaddesk_local.provision import Deployment
+from leaddesk_local.stack import LocalStack, PortInUse, Route, bus_entry
+from leaddesk_local.template import Template, resolve
+
+
+def test_short_tags_and_globals_are_understood(template: Template) -> None:
+    ingest = next(s for s in template.functions() if s.logical_id == "IngestFunction")
+    assert ingest.code_uri == "functions/"  # from Globals
+    assert ingest.environment["TABLE_NAME"] == {"Ref": "LeadsTable"}  # Globals merged with the function's own
+    assert ingest.environment["INGEST_DLQ_URL"] == {"Ref": "IngestDeadLetterQueue"}
+    assert ingest.events_of("SQS")["Inbound"]["Queue"] == {"Fn::GetAtt": ["IngestQueue", "Arn"]}
+
+
+def test_intrinsics_resolve_against_a_deployment() -> None:
+    deployment = Deployment(stack_name="demo", endpoint_url=None, refs={"Q": "https://q"})
+    deployment.attributes[("Q", "Arn")] = "arn:q"
+    value = {
+        "a": {"Ref": "Q"},
+        "b": {"Fn::GetAtt": ["Q", "Arn"]},
+        "c": {"Fn::Sub": "${AWS::StackName}-${Q.Arn}-${Days}"},
+        "d": {"Fn::Join": ["/", ["x", {"Ref": "Days"}]]},
+    }
+    assert resolve(value, deployment.lookup, {"Days": 14}) == {
+        "a": "https://q",
+        "b": "arn:q",
+        "c": "demo-arn:q-14",
+        "d": "x/14",
+    }
+
+
+def test_routes_match_path_parameters() -> None:
+    route = Route("GET", "/leads/{lead_id}", "Fn", lambda e, c: None)
+    assert route.match("GET", "/leads/01ABC") == {"lead_id": "01ABC"}
+    assert route.match("POST", "/leads/01ABC") is None
+    assert route.match("GET", "/leads") is None
+    assert route.match("GET", "/leads/01ABC/accept") is None
+
+
+def test_bus_entry_accepts_envelopes_and_put_events_entries() -> None:
+    envelope = bus_entry({"detail-type": "Profile Inquiry", "source": "s", "detail": {"a": 1}})
+    entry = bus_entry({"DetailType": "Profile Inquiry", "Source": "s", "Detail": '{"a": 1}'})
+    assert envelope == entry == {"Source": "s", "DetailType": "Profile Inquiry", "Detail": '{"a": 1}'}
+    with pytest.raises(ValueError, match="expected an EventBridge envelope"):
+        bus_entry({"hello": "world"})
+
+
+def test_a_busy_port_stops_the_stack_before_anything_starts(template: Template) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        stack = LocalStack(
+            template, api_port=port + 1 if port < 65000 else port - 1, aws_port=port, log=lambda _: None
+        )
+        with pytest.raises(PortInUse, match=str(port)):
+            stack.start()
