@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Any, Self
 
 import pycountry
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from leaddesk.domain.models import (
     Budget,
@@ -118,9 +118,6 @@ def _currency(value: str) -> str:
     return code
 
 
-Notes = Field(default=None, max_length=4000)
-
-
 class AcceptRequest(_Body):
     deal_name: str = Field(min_length=1, max_length=200)
     estimated_value: Decimal = Field(ge=0, le=Decimal("1e12"), max_digits=16, decimal_places=2)
@@ -134,28 +131,35 @@ class AcceptRequest(_Body):
     _check_currency = field_validator("currency")(_currency)
 
 
-class _Reasoned(_Body):
-    @model_validator(mode="after")
-    def _notes_for_other(self) -> Self:
-        reason = getattr(self, "reason", None)
-        if reason is not None and reason.value == "other" and not getattr(self, "notes", None):
-            raise ValueError("notes are required when the reason is `other`")
-        return self
+def _notes_for_other(notes: str | None, info: ValidationInfo) -> str | None:
+    reason = info.data.get("reason")
+    if reason is not None and reason.value == "other" and not notes:
+        raise ValueError("notes are required when the reason is `other`")
+    return notes
 
 
-class DeclineRequest(_Reasoned):
+ReasonNotes = Field(default=None, max_length=4000, validate_default=True, description="Required for `other`")
+
+
+class DeclineRequest(_Body):
     reason: CloseReason
-    notes: str | None = Field(default=None, max_length=4000)
+    notes: str | None = ReasonNotes
+
+    _check_notes = field_validator("notes")(_notes_for_other)
 
 
-class LostRequest(_Reasoned):
+class LostRequest(_Body):
     reason: CloseReason
-    notes: str | None = Field(default=None, max_length=4000)
+    notes: str | None = ReasonNotes
+
+    _check_notes = field_validator("notes")(_notes_for_other)
 
 
-class CloseAsErrorRequest(_Reasoned):
+class CloseAsErrorRequest(_Body):
     reason: ErrorReason
-    notes: str | None = Field(default=None, max_length=4000)
+    notes: str | None = ReasonNotes
+
+    _check_notes = field_validator("notes")(_notes_for_other)
 
 
 class EditRequest(_Body):
