@@ -132,10 +132,10 @@ class LocalStack:
 
     # --- start / stop ------------------------------------------------------------------
     def start(self) -> None:
-        from moto.server import ThreadedMotoServer
+        from leaddesk_local.motoserver import AtomicMotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's and our request lines
-        self._moto = ThreadedMotoServer(ip_address=self.host, port=self.aws_port, verbose=False)
+        self._moto = AtomicMotoServer(ip_address=self.host, port=self.aws_port, verbose=False)
         self._moto.start()
         os.environ.update(
             {
