@@ -196,16 +196,25 @@ def _lead_response(lead: Lead, status: int = 200) -> Response[LeadView]:
 
 
 ERRORS: dict[int, Any] = {
-    400: {"description": "Bad parameter (the body names it)"},
+    400: {
+        "description": "Bad parameter (the body names it)",
+        "content": {"application/json": {"model": ErrorBody}},
+    },
     401: {"description": "No or bad token"},
     403: {"description": "The role does not allow this"},
     404: {"description": "Unknown lead, or another partner's"},
 }
+
+
+def ok(model: Any, description: str, more: dict[int, Any]) -> dict[int, Any]:
+    return {200: {"description": description, "content": {"application/json": {"model": model}}}, **more}
+
+
 ACTION_ERRORS: dict[int, Any] = {
     **ERRORS,
     409: {
         "description": "Not allowed in the lead's current state (body: current state, missing steps)",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ConflictBody"}}},
+        "content": {"application/json": {"model": ConflictBody}},
     },
     422: {"description": "Invalid body (the body names the field)"},
 }
@@ -215,7 +224,12 @@ ACTION_ERRORS: dict[int, Any] = {
 Filter = Annotated[str | None, Query(description="Comma-separated values (OR); see the API guide")]
 
 
-@app.get("/leads", summary="List one tab's leads (filters, sort, cursor)", tags=["leads"], responses=ERRORS)
+@app.get(
+    "/leads",
+    summary="List one tab's leads (filters, sort, cursor)",
+    tags=["leads"],
+    responses=ok(LeadPage, "One page", ERRORS),
+)
 def list_leads(
     tab: Annotated[Tab, Query(description="marketplace, qualified or favorites")] = Tab.MARKETPLACE,
     limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 25,
@@ -245,7 +259,12 @@ def list_leads(
     return LeadPage(items=[present(lead) for lead in page.leads], next_cursor=page.cursor)
 
 
-@app.get("/leads/summary", summary="Counts per tab and status", tags=["leads"], responses=ERRORS)
+@app.get(
+    "/leads/summary",
+    summary="Counts per tab and status",
+    tags=["leads"],
+    responses=ok(Summary, "The counts", ERRORS),
+)
 def summary() -> Summary:
     who = caller()
     tabs: dict[Tab, TabCounts] = {}
@@ -255,7 +274,12 @@ def summary() -> Summary:
     return Summary(tabs=tabs)
 
 
-@app.get("/leads/<lead_id>", summary="One lead with its history", tags=["leads"], responses=ERRORS)
+@app.get(
+    "/leads/<lead_id>",
+    summary="One lead with its history",
+    tags=["leads"],
+    responses=ok(LeadView, "The lead (ETag header = its etag)", ERRORS),
+)
 def get_lead(lead_id: LeadId) -> Response[LeadView]:
     who = caller()
     lead = store().get_lead(who.partner_id, lead_id)
@@ -276,7 +300,10 @@ def _act(lead_id: str, action: Action, body: BaseModel, if_match: str | None = N
     "/leads/<lead_id>",
     summary="Edit an accepted lead (honours If-Match)",
     tags=["lifecycle"],
-    responses={**ACTION_ERRORS, 412: {"description": "If-Match names an older version"}},
+    responses={
+        **ok(LeadView, "The lead as it is now", ACTION_ERRORS),
+        412: {"description": "If-Match names an older version"},
+    },
 )
 def edit_lead(
     lead_id: LeadId,
@@ -287,14 +314,20 @@ def edit_lead(
 
 
 @app.post(
-    "/leads/<lead_id>/accept", summary="Accept a received lead", tags=["lifecycle"], responses=ACTION_ERRORS
+    "/leads/<lead_id>/accept",
+    summary="Accept a received lead",
+    tags=["lifecycle"],
+    responses=ok(LeadView, "The lead as it is now", ACTION_ERRORS),
 )
 def accept_lead(lead_id: LeadId, body: AcceptRequest) -> Response[LeadView]:
     return _act(lead_id, Action.ACCEPT, body)
 
 
 @app.post(
-    "/leads/<lead_id>/decline", summary="Decline a received lead", tags=["lifecycle"], responses=ACTION_ERRORS
+    "/leads/<lead_id>/decline",
+    summary="Decline a received lead",
+    tags=["lifecycle"],
+    responses=ok(LeadView, "The lead as it is now", ACTION_ERRORS),
 )
 def decline_lead(lead_id: LeadId, body: DeclineRequest) -> Response[LeadView]:
     return _act(lead_id, Action.DECLINE, body)
@@ -304,7 +337,7 @@ def decline_lead(lead_id: LeadId, body: DeclineRequest) -> Response[LeadView]:
     "/leads/<lead_id>/qualify",
     summary="Record whether the customer responded",
     tags=["lifecycle"],
-    responses=ACTION_ERRORS,
+    responses=ok(LeadView, "The lead as it is now", ACTION_ERRORS),
 )
 def qualify_lead(lead_id: LeadId, body: QualifyRequest) -> Response[LeadView]:
     return _act(lead_id, Action.QUALIFY, body)
@@ -314,18 +347,28 @@ def qualify_lead(lead_id: LeadId, body: QualifyRequest) -> Response[LeadView]:
     "/leads/<lead_id>/evaluate",
     summary="Record the BANT evaluation",
     tags=["lifecycle"],
-    responses=ACTION_ERRORS,
+    responses=ok(LeadView, "The lead as it is now", ACTION_ERRORS),
 )
 def evaluate_lead(lead_id: LeadId, body: EvaluateRequest) -> Response[LeadView]:
     return _act(lead_id, Action.EVALUATE, body)
 
 
-@app.post("/leads/<lead_id>/won", summary="Close as won (gated)", tags=["lifecycle"], responses=ACTION_ERRORS)
+@app.post(
+    "/leads/<lead_id>/won",
+    summary="Close as won (gated)",
+    tags=["lifecycle"],
+    responses=ok(LeadView, "The lead as it is now", ACTION_ERRORS),
+)
 def won_lead(lead_id: LeadId, body: WonRequest) -> Response[LeadView]:
     return _act(lead_id, Action.WON, body)
 
 
-@app.post("/leads/<lead_id>/lost", summary="Close as lost", tags=["lifecycle"], responses=ACTION_ERRORS)
+@app.post(
+    "/leads/<lead_id>/lost",
+    summary="Close as lost",
+    tags=["lifecycle"],
+    responses=ok(LeadView, "The lead as it is now", ACTION_ERRORS),
+)
 def lost_lead(lead_id: LeadId, body: LostRequest) -> Response[LeadView]:
     return _act(lead_id, Action.LOST, body)
 
@@ -334,7 +377,7 @@ def lost_lead(lead_id: LeadId, body: LostRequest) -> Response[LeadView]:
     "/leads/<lead_id>/convert",
     summary="Convert to an opportunity (gated)",
     tags=["lifecycle"],
-    responses=ACTION_ERRORS,
+    responses=ok(LeadView, "The lead as it is now", ACTION_ERRORS),
 )
 def convert_lead(lead_id: LeadId, body: ConvertRequest) -> Response[LeadView]:
     return _act(lead_id, Action.CONVERT, body)
@@ -344,7 +387,7 @@ def convert_lead(lead_id: LeadId, body: ConvertRequest) -> Response[LeadView]:
     "/leads/<lead_id>/close-as-error",
     summary="Close as an error (duplicate, test lead, data error)",
     tags=["lifecycle"],
-    responses=ACTION_ERRORS,
+    responses=ok(LeadView, "The lead as it is now", ACTION_ERRORS),
 )
 def close_lead_as_error(lead_id: LeadId, body: CloseAsErrorRequest) -> Response[LeadView]:
     return _act(lead_id, Action.CLOSE_AS_ERROR, body)
@@ -363,7 +406,7 @@ def _favorite(lead_id: str, favorite: bool) -> Response[None]:
     "/leads/<lead_id>/favorite",
     summary="Mark as favorite (idempotent)",
     tags=["favorites"],
-    responses=ERRORS,
+    responses={204: {"description": "Done (also when it already was)"}, **ERRORS},
     status_code=204,
 )
 def favorite_lead(lead_id: LeadId) -> Response[None]:
@@ -374,7 +417,7 @@ def favorite_lead(lead_id: LeadId) -> Response[None]:
     "/leads/<lead_id>/favorite",
     summary="Unmark as favorite (idempotent)",
     tags=["favorites"],
-    responses=ERRORS,
+    responses={204: {"description": "Done (also when it already was)"}, **ERRORS},
     status_code=204,
 )
 def unfavorite_lead(lead_id: LeadId) -> Response[None]:
