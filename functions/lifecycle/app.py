@@ -7,6 +7,8 @@ Powertools), one service call, result or domain error → HTTP. The rules live i
 
 from __future__ import annotations
 
+import base64
+import json
 from functools import cache
 from typing import Annotated, Any
 
@@ -445,6 +447,27 @@ def openapi_document() -> str:
     )
 
 
+def _not_json(event: dict[str, Any]) -> dict[str, Any] | None:
+    """The API speaks JSON only: 415 for a body declared as anything else, 422 for one that is not text."""
+    raw = event.get("body")
+    if not raw:
+        return None
+    headers = {name.lower(): value for name, value in (event.get("headers") or {}).items()}
+    media_type = str(headers.get("content-type") or "application/json").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        return _raw_error(415, f"bodies are JSON (application/json), not {media_type}", "Content-Type")
+    try:
+        (base64.b64decode(raw) if event.get("isBase64Encoded") else str(raw).encode()).decode("utf-8")
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        return _raw_error(422, "body: not UTF-8 encoded JSON", "body")
+    return None
+
+
+def _raw_error(status: int, message: str, field: str) -> dict[str, Any]:
+    body = {"message": message, "field": field}
+    return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": json.dumps(body)}
+
+
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return _not_json(event) or app.resolve(event, context)
