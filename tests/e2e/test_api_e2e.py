@@ -127,3 +127,20 @@ def test_no_generated_request_makes_a_server_error(
         headers={"Authorization": f"Bearer {fuzz_token}"},
         checks=[not_a_server_error],
     )
+
+
+def test_the_stack_fires_the_sweep_schedule_by_itself(local_stack: RunningStack) -> None:
+    """moto never fires schedules; the local stack does (every second in the test session)."""
+    from tests.leads import make_lead, put_leads
+
+    overdue = make_lead(partner="p-e2e-schedule", created_at=datetime.now(UTC) - timedelta(days=15))
+    put_leads([overdue], local_stack.state["outputs"]["LeadsTableName"], local_stack.endpoint_url)
+    bearer = token(local_stack, "p-e2e-schedule")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        lead = call(local_stack, "GET", f"/leads/{overdue.lead_id}", bearer).json()
+        if lead["status"] == "archived":
+            assert lead["outcome"] == "expired" and lead["history"][-1]["actor"] == "system"
+            return
+        time.sleep(0.5)
+    raise AssertionError("the scheduled sweep never expired the overdue lead")
