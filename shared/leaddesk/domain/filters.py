@@ -199,7 +199,8 @@ NAME_MISSING = "\uffff"  # leads without a company sort after every name (ascend
 
 def name_sort_key(lead: Lead) -> str:
     name = (lead.customer.company or "").strip().lower()
-    return f"{name[:200] if name else NAME_MISSING}#{lead.lead_id}"
+    # \x01 sorts below every character of a name, so "alpha" comes before "alpha two"
+    return f"{name[:200] if name else NAME_MISSING}\x01{lead.lead_id}"
 
 
 _MAX_CENTS = 10**16 - 2
