@@ -25,7 +25,7 @@ from leaddesk.adapters.bus import EventPublisher
 from leaddesk.adapters.store import CursorError, LeadStore, utc_now
 from leaddesk.config import settings
 from leaddesk.domain.access import Caller, Forbidden, Role, Unauthenticated, caller_from_claims
-from leaddesk.domain.filters import InvalidFilter, parse_query
+from leaddesk.domain.filters import ENUM_FILTERS, InvalidFilter, parse_query
 from leaddesk.domain.lifecycle import (
     AcceptRequest,
     Action,
@@ -223,7 +223,22 @@ ACTION_ERRORS: dict[int, Any] = {
 
 
 # --- browsing ---------------------------------------------------------------------------------
-Filter = Annotated[str | None, Query(description="Comma-separated values (OR); see the API guide")]
+
+
+def _one_of(name: str) -> str:
+    return "Comma-separated (OR) of: " + ", ".join(member.value for member in ENUM_FILTERS[name])
+
+
+CallToActionFilter = Annotated[str | None, Query(description=_one_of("call_to_action"))]
+LeadSourceFilter = Annotated[str | None, Query(description=_one_of("lead_source"))]
+LeadTypeFilter = Annotated[str | None, Query(description=_one_of("lead_type"))]
+LeadQualityFilter = Annotated[str | None, Query(description=_one_of("lead_quality"))]
+StatusFilter = Annotated[str | None, Query(description=_one_of("status"))]
+EmailValidityFilter = Annotated[str | None, Query(description=_one_of("email_validity"))]
+PhoneValidityFilter = Annotated[str | None, Query(description=_one_of("phone_validity"))]
+
+
+CountryFilter = Annotated[str | None, Query(description="Comma-separated (OR) ISO 3166-1 alpha-2 codes")]
 
 
 @app.get(
@@ -240,17 +255,17 @@ def list_leads(
         str | None, Query(description="created_at (default, newest first), customer_name, estimated_value")
     ] = None,
     order: Annotated[str | None, Query(description="asc or desc (default depends on the sort)")] = None,
-    call_to_action: Filter = None,
-    country: Filter = None,
+    call_to_action: CallToActionFilter = None,
+    country: CountryFilter = None,
     customer_name: Annotated[
         str | None, Query(description="Case-insensitive substring of the company (comma: OR)")
     ] = None,
-    lead_source: Filter = None,
-    lead_type: Filter = None,
-    lead_quality: Filter = None,
-    status: Filter = None,
-    email_validity: Filter = None,
-    phone_validity: Filter = None,
+    lead_source: LeadSourceFilter = None,
+    lead_type: LeadTypeFilter = None,
+    lead_quality: LeadQualityFilter = None,
+    status: StatusFilter = None,
+    email_validity: EmailValidityFilter = None,
+    phone_validity: PhoneValidityFilter = None,
     created_from: Annotated[str | None, Query(description="ISO 8601, inclusive")] = None,
     created_to: Annotated[str | None, Query(description="ISO 8601, inclusive")] = None,
     include_test: Annotated[bool, Query(description="Also list test leads")] = False,

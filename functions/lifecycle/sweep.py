@@ -60,4 +60,5 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         "changed": report.changed,
         "conflicts": report.conflicts,
         "events": report.events,
+        "more": report.more,
     }

@@ -130,3 +130,16 @@ def test_informational_leads_age_out_and_expiry_period_is_configuration(
     assert sweep_at(T0 + timedelta(days=180))["changed"] == 0
     assert sweep_at(datetime(2027, 5, 1, 9, 0, tzinfo=UTC))["events"] == {"lead.archived": 1}
     assert lead(info.lead_id)["outcome"] == "aged_out"
+
+
+def test_a_backlog_is_worked_off_in_bounded_runs(deployment: Deployment) -> None:
+    from lifecycle.sweep import service
+
+    overdue = [make_lead(partner=f"p-backlog-{i}", created_at=T0 + timedelta(seconds=i)) for i in range(5)]
+    put_leads(overdue, deployment.refs["LeadsTable"])
+    at = T0 + timedelta(days=20)
+    first = service().sweep(at, max_leads=3)
+    assert (first.changed, first.more) == (3, True)
+    second = service().sweep(at, max_leads=3)
+    assert (second.changed, second.more) == (2, False)
+    assert due_entries(deployment) == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -22,6 +23,7 @@ from leaddesk.domain.models import Lead
 
 logger = Logger(child=True)
 ATTEMPTS = 5
+SWEEP_MAX_LEADS = 2000
 
 
 class LeadNotFound(Exception):
@@ -55,6 +57,7 @@ class SweepReport:
     changed: int = 0
     events: dict[str, int] = field(default_factory=dict)
     conflicts: int = 0
+    more: bool = False  # stopped at the per-run bound with more leads due
 
 
 class LifecycleService:
@@ -99,10 +102,19 @@ class LifecycleService:
             return transition.lead
         raise RuntimeError(f"lead {lead_id} kept changing; gave up after {ATTEMPTS} attempts")
 
-    def sweep(self, now: datetime) -> SweepReport:
-        """Apply every timed rule due at `now` (from the schedule's event), touching only due leads."""
+    def sweep(self, now: datetime, max_leads: int = SWEEP_MAX_LEADS) -> SweepReport:
+        """Apply every timed rule due at `now` (from the schedule's event), touching only due leads.
+
+        At most `max_leads` leads per run (soonest due first): a backlog is worked off by the
+        following runs instead of one run outliving the function's timeout.
+        """
         report = SweepReport(now=now)
-        for partner_id, lead_id in list(self._store.due(now)):
+        # Keys first (at most one more than the bound), then the writes that move them.
+        due = list(islice(self._store.due(now), max_leads + 1))
+        for partner_id, lead_id in due:
+            if report.examined >= max_leads:
+                report.more = True
+                break
             report.examined += 1
             for _ in range(ATTEMPTS):
                 lead = self._store.get_lead(partner_id, lead_id)
