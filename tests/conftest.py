@@ -33,6 +33,7 @@ def reset_process_caches() -> None:
     """Handlers build clients and settings once per process, as on Lambda; tests start afresh."""
     import ingest.app
     import lifecycle.app
+    import lifecycle.sweep
     from leaddesk.adapters import aws
     from leaddesk.config import settings
 
@@ -40,6 +41,8 @@ def reset_process_caches() -> None:
     settings.cache_clear()
     ingest.app.service.cache_clear()
     lifecycle.app.store.cache_clear()
+    lifecycle.app.service.cache_clear()
+    lifecycle.sweep.service.cache_clear()
 
 
 @pytest.fixture
@@ -157,6 +160,7 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSta
     state_path = tmp_path_factory.mktemp("stack") / "local.json"
     log_path = state_path.with_name("stack.log")
     env = {**os.environ, "LEADDESK_LOCAL_STATE": str(state_path), "PYTHONUNBUFFERED": "1"}
+    env["LEADDESK_SCHEDULE_INTERVAL"] = "1"  # the stack fires its schedules every second of wall time
     env.pop("AWS_ENDPOINT_URL", None)
     with log_path.open("w") as log:
         process = subprocess.Popen(

@@ -3,6 +3,7 @@
     leaddesk up [--api-port 3000] [--aws-port 5000]    start the local stack (make run)
     leaddesk token --partner P --role R                a bearer token for the local API
     leaddesk send FILE...                              put events on the bus
+    leaddesk sweep [--at TIME]                         run the timed rules as the schedule would at TIME
     leaddesk openapi                                   print the API's OpenAPI document
 
 Against AWS (`--aws`), the usual AWS settings apply and the stack's outputs are read from
@@ -92,6 +93,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         retry_delay=args.retry_delay,
         environment=environment,
         log=log,
+        schedule_interval=args.schedule_interval,
     )
     print("Starting the LeadDesk local stack…", flush=True)
     try:
@@ -161,6 +163,66 @@ def cmd_send(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+SWEEP_HANDLER = "lifecycle.sweep.handler"
+
+
+def _sweep_function() -> str:
+    from leaddesk_local.template import Template
+
+    for spec in Template.load().functions():
+        if spec.handler == SWEEP_HANDLER:
+            return spec.logical_id
+    raise CliError(f"template.yaml has no function with Handler {SWEEP_HANDLER}")
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """The timed rules "at" a time: the schedule's own invocation, with that time as the event's `time`.
+
+    Local stack: the stack's control endpoint fires the function's schedule in the stack's
+    process (`POST /_local/schedules/<Function>?at=TIME`). AWS: the deployed function is invoked
+    with the Scheduled Event EventBridge would send.
+    """
+    from urllib.parse import quote
+
+    from leaddesk_local.stack import parse_time, scheduled_event
+
+    try:
+        at = parse_time(args.at) if args.at else None
+    except ValueError as error:
+        raise CliError(f"--at {args.at!r} is not an ISO 8601 time (e.g. 2026-12-01T09:00:00Z)") from error
+    logical_id = _sweep_function()
+    target = Target(args)
+    if target.aws:
+        from datetime import UTC, datetime
+
+        moment = (at or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        resource = target.client("cloudformation").describe_stack_resource(
+            StackName=target.stack_name, LogicalResourceId=logical_id
+        )["StackResourceDetail"]["PhysicalResourceId"]
+        answer = target.client("lambda").invoke(
+            FunctionName=resource, Payload=json.dumps(scheduled_event(moment)).encode()
+        )
+        result: Any = json.loads(answer["Payload"].read() or b"null")
+    else:
+        import urllib.error
+        import urllib.request
+
+        url = f"{target.state()['api_url']}/_local/schedules/{logical_id}"
+        if at is not None:
+            url += "?at=" + quote(at.isoformat())
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=300) as response:
+                result = json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            raise CliError(f"the local stack refused the sweep: {error.read().decode()}") from error
+        except urllib.error.URLError as error:
+            raise CliError(
+                f"no local stack answers at {url} ({error.reason}); start one with `make run`"
+            ) from error
+    print(json.dumps(result, indent=2, sort_keys=True))
+    return 0
+
+
 def cmd_openapi(args: argparse.Namespace) -> int:
     sys.path[:0] = [str(PROJECT_ROOT / "functions"), str(PROJECT_ROOT / "shared")]
     from lifecycle.app import openapi_document
@@ -181,6 +243,12 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--no-samples", action="store_true", help="do not ingest events/inbound/*.json at start")
     up.add_argument("--email-deliverability", choices=["dns", "off"], help="override the template's setting")
     up.add_argument("--log-level", default="WARNING", help="handlers' log level (INFO shows every lead)")
+    up.add_argument(
+        "--schedule-interval",
+        type=float,
+        default=float(os.environ.get("LEADDESK_SCHEDULE_INTERVAL", "60")),
+        help="seconds of wall time between local runs of each Schedule event (0: only on demand)",
+    )
     up.set_defaults(run=cmd_up)
 
     token = sub.add_parser("token", help="print a local bearer token")
@@ -195,10 +263,14 @@ def parser() -> argparse.ArgumentParser:
     send.add_argument("files", nargs="+")
     send.set_defaults(run=cmd_send)
 
+    sweep = sub.add_parser("sweep", help="run the timed rules as the schedule would at a time")
+    sweep.add_argument("--at", help="ISO 8601 time the schedule fires at (default: now)")
+    sweep.set_defaults(run=cmd_sweep)
+
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     openapi.set_defaults(run=cmd_openapi)
 
-    for command in (send,):
+    for command in (send, sweep):
         command.add_argument("--aws", action="store_true", help="use the deployed stack on AWS")
         command.add_argument("--stack-name", default="leaddesk")
     return top

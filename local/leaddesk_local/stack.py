@@ -6,7 +6,16 @@
   `retry_delay` seconds, and moto's redrive policy moves them to the dead-letter queue);
 - EventBridge rules deliver to their SQS targets through moto's own pattern matching;
 - each HttpApi route is served on the API port as an API Gateway v2 event whose JWT claims
-  come from a verified local token (401 without one, as the JWT authorizer answers).
+  come from a verified local token (401 without one, as the JWT authorizer answers; routes
+  declared with `Auth: Authorizer: NONE` need none);
+- each Schedule / ScheduleV2 event of a function is fired by a local scheduler (moto never
+  fires schedules) every `schedule_interval` seconds of wall time, with EventBridge's
+  Scheduled Event shape whose `time` is "now"; `POST /_local/schedules/<Function>?at=TIME`
+  on the API port fires it once "at" any time (what `leaddesk sweep --at` uses);
+- `GET /docs` serves Swagger UI for the API's OpenAPI document (development only).
+
+Like Lambda, each function instance handles one invocation at a time (a lock per function):
+Powertools' resolver keeps the current event on the app object.
 """
 
 from __future__ import annotations
@@ -61,6 +70,7 @@ class Route:
     path: str  # template form: /leads/{lead_id}
     function: str
     handler: Handler
+    authorized: bool = True  # False for `Auth: Authorizer: NONE`
 
     def match(self, method: str, path: str) -> dict[str, str] | None:
         if self.method not in ("ANY", "X-AMAZON-APIGATEWAY-ANY-METHOD", method):
@@ -99,6 +109,7 @@ class LocalStack:
         retry_delay: int = 2,
         environment: dict[str, str] | None = None,
         log: Callable[[str], None] = print,
+        schedule_interval: float = 60.0,
     ) -> None:
         self.template = template
         self.api_port = api_port
@@ -112,6 +123,9 @@ class LocalStack:
         self.api_url = f"http://{host}:{api_port}"
         self.deployment: Deployment | None = None
         self.routes: list[Route] = []
+        self.schedules: dict[str, Schedule] = {}
+        self.schedule_interval = schedule_interval
+        self._locks: dict[str, threading.Lock] = {}
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._moto: Any = None
@@ -119,12 +133,12 @@ class LocalStack:
 
     # --- start / stop ------------------------------------------------------------------
     def start(self) -> None:
-        from moto.server import ThreadedMotoServer
+        from leaddesk_local.motoserver import AtomicMotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's and our request lines
         for port in (self.aws_port, self.api_port):
             ensure_port_free(self.host, port)
-        self._moto = ThreadedMotoServer(ip_address=self.host, port=self.aws_port, verbose=False)
+        self._moto = AtomicMotoServer(ip_address=self.host, port=self.aws_port, verbose=False)
         self._moto.start()
         os.environ.update(
             {
@@ -184,12 +198,57 @@ class LocalStack:
             thread.start()
             self._threads.append(thread)
             self.log(f"{spec.logical_id} ← SQS {queue_url.rsplit('/', 1)[-1]} (batch {batch_size})")
+        self._locks[spec.logical_id] = threading.Lock()
         for properties in spec.events_of("HttpApi").values():
+            authorizer = (properties.get("Auth") or {}).get("Authorizer")
             route = Route(
-                properties.get("Method", "ANY").upper(), properties["Path"], spec.logical_id, handler
+                properties.get("Method", "ANY").upper(),
+                properties["Path"],
+                spec.logical_id,
+                handler,
+                authorized=authorizer != "NONE",
             )
             self.routes.append(route)
-            self.log(f"{spec.logical_id} ← HTTP {route.method} {route.path}")
+            open_route = "" if route.authorized else " (no auth)"
+            self.log(f"{spec.logical_id} ← HTTP {route.method} {route.path}{open_route}")
+        for kind in ("Schedule", "ScheduleV2"):
+            for name, properties in spec.events_of(kind).items():
+                expression = properties.get("Schedule") or properties.get("ScheduleExpression", "")
+                schedule = Schedule(spec, handler, name, str(expression))
+                self.schedules[spec.logical_id] = schedule
+                if self.schedule_interval > 0:
+                    thread = threading.Thread(
+                        target=self._tick, args=(schedule,), name=f"{spec.logical_id}.{name}", daemon=True
+                    )
+                    thread.start()
+                    self._threads.append(thread)
+                every = (
+                    f"every {self.schedule_interval:g}s" if self.schedule_interval > 0 else "on demand only"
+                )
+                self.log(f"{spec.logical_id} ← {kind} {expression} (local: {every})")
+
+    # --- schedules -----------------------------------------------------------------------------
+    def _tick(self, schedule: Schedule) -> None:
+        while not self._stop.wait(self.schedule_interval):
+            try:
+                self.fire(schedule.function.logical_id, datetime.now(UTC))
+            except Exception as error:
+                self.log(f"{schedule.function.logical_id} raised {type(error).__name__}: {error}")
+
+    def fire(self, logical_id: str, at: datetime) -> Any:
+        """Invoke a function's schedule as EventBridge would at `at`; the handler's answer."""
+        schedule = self.schedules.get(logical_id)
+        if schedule is None:
+            raise KeyError(logical_id)
+        event = scheduled_event(
+            at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/{self.stack_name}-{logical_id}-{schedule.name}",
+        )
+        return self.invoke(schedule.function, schedule.handler, event)
+
+    def invoke(self, spec: FunctionSpec, handler: Handler, event: dict[str, Any]) -> Any:
+        with self._locks[spec.logical_id]:
+            return handler(event, _context(spec))
 
     def _queue_url(self, queue_arn: str) -> str:
         assert self.deployment is not None
@@ -239,7 +298,7 @@ class LocalStack:
         event = {"Records": [sqs_record(message, queue_arn) for message in messages]}
         failed: set[str]
         try:
-            answer = handler(event, _context(spec)) or {}
+            answer = self.invoke(spec, handler, event) or {}
             failed = (
                 {item["itemIdentifier"] for item in answer.get("batchItemFailures", [])}
                 if reports_failures
@@ -281,18 +340,39 @@ class LocalStack:
             parameters = route.match(request.method, request.path)
             if parameters is None:
                 continue
-            auth = request.headers.get("Authorization", "")
-            scheme, _, token = auth.partition(" ")
-            if scheme.lower() != "bearer" or not token:
-                return _json_response(401, {"message": "Unauthorized"})
-            try:
-                claims = tokens.verify(token.strip())
-            except tokens.InvalidToken:
-                return _json_response(401, {"message": "Unauthorized"})
-            event = http_api_event(request, route, parameters, tokens.as_authorizer_claims(claims))
+            authorizer_claims: dict[str, str] | None = None
+            if route.authorized:
+                auth = request.headers.get("Authorization", "")
+                scheme, _, token = auth.partition(" ")
+                if scheme.lower() != "bearer" or not token:
+                    return _json_response(401, {"message": "Unauthorized"})
+                try:
+                    claims = tokens.verify(token.strip())
+                except tokens.InvalidToken:
+                    return _json_response(401, {"message": "Unauthorized"})
+                authorizer_claims = tokens.as_authorizer_claims(claims)
+            event = http_api_event(request, route, parameters, authorizer_claims)
             spec = next(s for s in self.template.functions() if s.logical_id == route.function)
-            answer = route.handler(event, _context(spec))
-            return lambda_proxy_response(answer)
+            return lambda_proxy_response(self.invoke(spec, route.handler, event))
+        return self._local_endpoints(request)
+
+    def _local_endpoints(self, request: Request) -> Response:
+        """Development-only endpoints of the local stack (not part of the API)."""
+        parts = request.path.strip("/").split("/")
+        if request.method == "POST" and len(parts) == 3 and parts[:2] == ["_local", "schedules"]:
+            at_text = request.args.get("at")
+            try:
+                at = parse_time(at_text) if at_text else datetime.now(UTC)
+            except ValueError as error:
+                return _json_response(400, {"message": str(error), "field": "at"})
+            try:
+                answer = self.fire(parts[2], at)
+            except KeyError:
+                known = ", ".join(sorted(self.schedules)) or "none"
+                return _json_response(404, {"message": f"no schedule for {parts[2]}; known: {known}"})
+            return _json_response(200, answer)
+        if request.method == "GET" and request.path == "/docs":
+            return Response(swagger_page(), status=200, content_type="text/html; charset=utf-8")
         return _json_response(404, {"message": "Not Found"})
 
     # --- samples ----------------------------------------------------------------------------
@@ -360,6 +440,54 @@ def ensure_port_free(host: str, port: int) -> None:
             raise PortInUse(f"{host}:{port} is already in use") from error
 
 
+@dataclass
+class Schedule:
+    function: FunctionSpec
+    handler: Handler
+    name: str
+    expression: str
+
+
+def parse_time(text: str) -> datetime:
+    """ISO 8601 (a trailing Z allowed); naive times are UTC."""
+    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def scheduled_event(
+    time_text: str, rule_arn: str = f"arn:aws:events:{REGION}:{ACCOUNT_ID}:rule/local"
+) -> dict[str, Any]:
+    """EventBridge's Scheduled Event, as a Schedule event source delivers it to Lambda."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": ACCOUNT_ID,
+        "time": time_text,
+        "region": REGION,
+        "resources": [rule_arn],
+        "detail": {},
+    }
+
+
+def swagger_page() -> str:
+    """Swagger UI (the copy Powertools ships, inlined) for the API's OpenAPI document."""
+    from aws_lambda_powertools.event_handler.openapi.swagger_ui import html
+
+    from lifecycle.app import openapi_document
+
+    assets = Path(html.__file__).parent
+    return html.generate_swagger_html(
+        spec=openapi_document(),
+        swagger_js=(assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+        swagger_css=(assets / "swagger-ui.min.css").read_text(encoding="utf-8"),
+        swagger_base_url="",
+        oauth2_config=None,
+        persist_authorization=True,
+    )
+
+
 def merged_environment(template: Template, deployment: Deployment) -> dict[str, str]:
     """The union of every function's environment, resolved; conflicting values are an error."""
     merged: dict[str, str] = {}
@@ -420,7 +548,7 @@ def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
 
 
 def http_api_event(
-    request: Request, route: Route, path_parameters: dict[str, str], claims: dict[str, str]
+    request: Request, route: Route, path_parameters: dict[str, str], claims: dict[str, str] | None
 ) -> dict[str, Any]:
     """An HTTP API (payload format 2.0) event, as API Gateway builds it after the JWT authorizer."""
     body = request.get_data()

@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass
+import math
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
+from ulid import ULID
 
+from leaddesk.domain.filters import LeadQuery, Order, Sort, name_sort_key, value_sort_key
+from leaddesk.domain.lifecycle import DEFAULT_EXPIRY_DAYS, next_due
 from leaddesk.domain.models import Lead, LeadStatus, Tab, Touchpoints
 
 if TYPE_CHECKING:
@@ -28,6 +33,12 @@ BY_TAB = "ByTab"
 BY_TAB_STATUS = "ByTabStatus"
 FAVORITES = "Favorites"
 DUE = "Due"
+BY_TAB_NAME = "ByTabName"
+BY_TAB_VALUE = "ByTabValue"
+DUE_PARTITION = "DUE"
+MAX_ITEMS_READ = 2000  # per page: a selective filter returns a short page + cursor beyond this
+MAX_BATCH = 1000
+MAX_FAVORITES_SORTED = 5000
 
 IDEMPOTENCY_TTL = timedelta(days=30)
 _MUTABLE = {"version", "favorite", "touchpoints"}
@@ -55,8 +66,23 @@ def _s(value: str | None) -> dict[str, Any] | None:
     return {"S": value} if value else None
 
 
-def lead_to_item(lead: Lead) -> dict[str, Any]:
-    """The lead's DynamoDB item: document + index keys + filterable attributes."""
+def due_time_text(moment: datetime) -> str:
+    """Fixed-width UTC text, so that string order is time order in the Due index."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def expiry_days() -> int:
+    """The expiry period (LEAD_EXPIRY_DAYS, set by template.yaml on every function)."""
+    return int(os.environ.get("LEAD_EXPIRY_DAYS") or DEFAULT_EXPIRY_DAYS)
+
+
+def lead_to_item(lead: Lead, expiry: int | None = None) -> dict[str, Any]:
+    """The lead's DynamoDB item: document + index keys + filterable attributes.
+
+    A lead with a pending timed rule also carries the sparse Due index keys, so every writer
+    (ingest included) schedules the sweep without knowing the rules.
+    """
+    due = next_due(lead, expiry if expiry is not None else expiry_days())
     doc = lead.model_dump_json(exclude=_MUTABLE | {"tab", "etag"})
     attributes: dict[str, dict[str, Any] | None] = {
         **lead_key(lead.partner_id, lead.lead_id),
@@ -82,6 +108,12 @@ def lead_to_item(lead: Lead) -> dict[str, Any]:
         "GSI1SK": {"S": lead.lead_id},
         "GSI2PK": {"S": _tab_status_key(lead.partner_id, lead.tab, lead.status)},
         "GSI2SK": {"S": lead.lead_id},
+        "GSI4PK": {"S": _tab_key(lead.partner_id, lead.tab)},
+        "GSI4SK": {"S": name_sort_key(lead)},
+        "GSI5PK": {"S": _tab_key(lead.partner_id, lead.tab)},
+        "GSI5SK": {"S": value_sort_key(lead)},
+        "DUEPK": {"S": DUE_PARTITION} if due else None,
+        "DUESK": {"S": f"{due_time_text(due)}#{lead.partner_id}#{lead.lead_id}"} if due else None,
     }
     if lead.favorite:
         attributes["GSI3PK"] = {"S": f"{partner_key(lead.partner_id)}#FAV"}
@@ -285,37 +317,419 @@ class LeadStore:
 
     def list_tab(self, partner_id: str, tab: Tab, limit: int, cursor: str | None = None) -> Page:
         """A tab's leads, newest first (lead ids are ULIDs, so id order is receipt order)."""
-        if tab is Tab.FAVORITES:
-            index, key_name, key_value = FAVORITES, "GSI3PK", f"{partner_key(partner_id)}#FAV"
+        return self.query_leads(partner_id, LeadQuery(tab=tab), limit, cursor)
+
+    def query_leads(
+        self,
+        partner_id: str,
+        query: LeadQuery,
+        limit: int,
+        cursor: str | None = None,
+        max_items_read: int = MAX_ITEMS_READ,
+    ) -> Page:
+        """One page of a tab under filters and a sort; never a Scan.
+
+        The key condition does what it can (tab, status, creation window via ULID bounds, the
+        cursor position); the other filters are FilterExpressions. Several statuses are several
+        queries merged in sort order. A page stops early (with a cursor) once `max_items_read`
+        items were read, so a very selective filter costs bounded work per request.
+        """
+        after = decode_position(cursor, partner_id, query) if cursor else None
+        if query.tab is Tab.FAVORITES and query.sort is not Sort.CREATED_AT:
+            return self._favorites_sorted(partner_id, query, limit, after)
+        streams = self._streams(partner_id, query)
+        descending = query.order is Order.DESC
+        results = [
+            self._fetch(stream, query, limit, after, max_items_read // len(streams)) for stream in streams
+        ]
+        items_read = sum(r.items_read for r in results)
+        unfinished = [r.evaluated_to for r in results if r.evaluated_to is not None]
+        threshold = (max(unfinished) if descending else min(unfinished)) if unfinished else None
+        candidates = [
+            (key, item)
+            for r in results
+            for key, item in r.items
+            if threshold is None or (key >= threshold if descending else key <= threshold)
+        ]
+        candidates.sort(key=lambda pair: pair[0], reverse=descending)
+        taken = candidates[:limit]
+        if len(candidates) > limit:
+            position: str | None = taken[-1][0]
         else:
-            index, key_name, key_value = BY_TAB, "GSI1PK", _tab_key(partner_id, tab)
+            position = threshold
+        return Page(
+            leads=[item_to_lead(item) for _, item in taken],
+            cursor=encode_position(partner_id, query, position) if position is not None else None,
+            items_read=items_read,
+        )
+
+    def _streams(self, partner_id: str, query: LeadQuery) -> list[_Stream]:
+        if query.tab is Tab.FAVORITES:
+            return [
+                _Stream(FAVORITES, "GSI3PK", f"{partner_key(partner_id)}#FAV", "GSI3SK", uses_status=False)
+            ]
+        tab_key = _tab_key(partner_id, query.tab)
+        if query.sort is Sort.CUSTOMER_NAME:
+            return [_Stream(BY_TAB_NAME, "GSI4PK", tab_key, "GSI4SK", uses_status=False)]
+        if query.sort is Sort.ESTIMATED_VALUE:
+            return [_Stream(BY_TAB_VALUE, "GSI5PK", tab_key, "GSI5SK", uses_status=False)]
+        if query.statuses:
+            return [
+                _Stream(
+                    BY_TAB_STATUS,
+                    "GSI2PK",
+                    _tab_status_key(partner_id, query.tab, LeadStatus(s)),
+                    "GSI2SK",
+                    True,
+                )
+                for s in sorted(query.statuses)
+            ]
+        return [_Stream(BY_TAB, "GSI1PK", tab_key, "GSI1SK", uses_status=False)]
+
+    def _fetch(
+        self, stream: _Stream, query: LeadQuery, limit: int, after: str | None, budget: int
+    ) -> _StreamResult:
+        descending = query.order is Order.DESC
+        names: dict[str, str] = {"#pk": stream.pk_name}
+        values: dict[str, Any] = {":pk": {"S": stream.pk_value}}
+        key_condition = "#pk = :pk"
+        low, high = None, None
+        if query.sort is Sort.CREATED_AT:
+            low = ulid_floor(query.created_from) if query.created_from else None
+            high = ulid_ceiling(query.created_to) if query.created_to else None
+        if after is not None:
+            if descending:
+                high = after if high is None else min(high, after)
+            else:
+                low = after if low is None else max(low, after)
+        if low is not None or high is not None:
+            names["#sk"] = stream.sk_name
+        if low is not None and high is not None:
+            key_condition += " AND #sk BETWEEN :low AND :high"
+            values |= {":low": {"S": low}, ":high": {"S": high}}
+        elif low is not None:
+            key_condition += " AND #sk >= :low"
+            values[":low"] = {"S": low}
+        elif high is not None:
+            key_condition += " AND #sk <= :high"
+            values[":high"] = {"S": high}
+        filters = _filter_expression(query, names, values, skip_status=stream.uses_status)
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": stream.index,
+            "KeyConditionExpression": key_condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": not descending,
+        }
+        if filters:
+            request["FilterExpression"] = filters
+        found: list[tuple[str, dict[str, Any]]] = []
+        items_read = 0
+        batch = limit + (1 if after is not None else 0)
+        while True:
+            request["Limit"] = max(1, min(batch, MAX_BATCH, budget - items_read))
+            answer = self._db.query(**request)
+            items_read += answer.get("ScannedCount", 0)
+            for item in answer.get("Items", []):
+                key = item[stream.sk_name]["S"]
+                if key != after:
+                    found.append((key, dict(item)))
+            last_key = answer.get("LastEvaluatedKey")
+            if not last_key:
+                return _StreamResult(found, None, items_read)
+            if len(found) >= limit or items_read >= budget:
+                return _StreamResult(found, last_key[stream.sk_name]["S"], items_read)
+            request["ExclusiveStartKey"] = last_key
+            needed = limit - len(found)
+            # Read ahead by the selectivity seen so far (a filter that keeps 1 in 20 reads ~20x).
+            batch = math.ceil(needed * items_read / max(len(found), 1) * 1.2)
+
+    def _favorites_sorted(self, partner_id: str, query: LeadQuery, limit: int, after: str | None) -> Page:
+        """Favorites are a short list: read it (bounded) and sort it in memory by name or value."""
+        names: dict[str, str] = {"#pk": "GSI3PK"}
+        values: dict[str, Any] = {":pk": {"S": f"{partner_key(partner_id)}#FAV"}}
+        created = _created_filter(query, names, values)
+        filters = " AND ".join(
+            part for part in (_filter_expression(query, names, values, skip_status=False), created) if part
+        )
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": FAVORITES,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+        if filters:
+            request["FilterExpression"] = filters
+        sort_attribute = "GSI4SK" if query.sort is Sort.CUSTOMER_NAME else "GSI5SK"
+        descending = query.order is Order.DESC
+        keyed: list[tuple[str, dict[str, Any]]] = []
+        items_read = 0
+        while items_read < MAX_FAVORITES_SORTED:
+            answer = self._db.query(**request)
+            items_read += answer.get("ScannedCount", 0)
+            keyed.extend((item[sort_attribute]["S"], dict(item)) for item in answer.get("Items", []))
+            if "LastEvaluatedKey" not in answer:
+                break
+            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        if after is not None:
+            keyed = [(k, i) for k, i in keyed if (k < after if descending else k > after)]
+        keyed.sort(key=lambda pair: pair[0], reverse=descending)
+        taken = keyed[:limit]
+        cursor = encode_position(partner_id, query, taken[-1][0]) if len(keyed) > limit else None
+        return Page([item_to_lead(item) for _, item in taken], cursor, items_read)
+
+    # --- counts -----------------------------------------------------------------------------
+    def count(self, partner_id: str, tab: Tab, status: LeadStatus | None, include_test: bool = False) -> int:
+        """How many leads (Select=COUNT on an index; reads every counted item, returns none)."""
+        names: dict[str, str] = {"#pk": "GSI2PK"}
+        values: dict[str, Any] = {}
+        if tab is Tab.FAVORITES:
+            names["#pk"] = "GSI3PK"
+            values[":pk"] = {"S": f"{partner_key(partner_id)}#FAV"}
+            index = FAVORITES
+        elif status is None:
+            names["#pk"] = "GSI1PK"
+            values[":pk"] = {"S": _tab_key(partner_id, tab)}
+            index = BY_TAB
+        else:
+            values[":pk"] = {"S": _tab_status_key(partner_id, tab, status)}
+            index = BY_TAB_STATUS
+        conditions = []
+        if not include_test:
+            conditions.append("is_test = :false")
+            values[":false"] = {"BOOL": False}
+        if tab is Tab.FAVORITES and status is not None:
+            conditions.append("#status = :status")
+            names["#status"] = "status"
+            values[":status"] = {"S": status.value}
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": index,
             "KeyConditionExpression": "#pk = :pk",
-            "FilterExpression": "is_test = :false",
-            "ExpressionAttributeNames": {"#pk": key_name},
-            "ExpressionAttributeValues": {":pk": {"S": key_value}, ":false": {"BOOL": False}},
-            "ScanIndexForward": False,
-            "Limit": limit,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "Select": "COUNT",
         }
-        if cursor:
-            request["ExclusiveStartKey"] = decode_cursor(cursor, partner_id)
-        leads: list[Lead] = []
-        items_read = 0
+        if conditions:
+            request["FilterExpression"] = " AND ".join(conditions)
+        total = 0
         while True:
             answer = self._db.query(**request)
-            items_read += answer.get("ScannedCount", 0)
-            leads.extend(item_to_lead(item) for item in answer.get("Items", []))
-            last_key = answer.get("LastEvaluatedKey")
-            if len(leads) >= limit or not last_key:
-                break
-            request["ExclusiveStartKey"] = last_key
-            request["Limit"] = limit - len(leads)
-        if len(leads) > limit:
-            leads = leads[:limit]
-        next_cursor = encode_cursor(_page_key(leads[-1], tab)) if leads and last_key else None
-        return Page(leads=leads, cursor=next_cursor, items_read=items_read)
+            total += answer.get("Count", 0)
+            if "LastEvaluatedKey" not in answer:
+                return total
+            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    # --- changes ------------------------------------------------------------------------------
+    def update_lead(self, before: Lead, after: Lead) -> None:
+        """Write a lifecycle change if nobody changed the lead since `before` was read.
+
+        Conditional on (version, status): of two concurrent changes exactly one succeeds; the
+        other gets `StaleLead` and must re-read. Favorite and touchpoints are left as they are.
+        """
+        item = lead_to_item(after)
+        kept = {"PK", "SK", "favorite", "GSI3PK", "GSI3SK", "touch_count", "touch_last_seen"}
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        sets: list[str] = []
+        for index, (name, value) in enumerate(sorted(item.items())):
+            if name in kept:
+                continue
+            names[f"#a{index}"] = name
+            values[f":a{index}"] = value
+            sets.append(f"#a{index} = :a{index}")
+        removes = []
+        for index, name in enumerate(sorted(_OPTIONAL_ATTRIBUTES - set(item))):
+            names[f"#r{index}"] = name
+            removes.append(f"#r{index}")
+        names |= {"#version": "version", "#status": "status"}
+        values |= {":expected": {"N": str(before.version)}, ":from": {"S": before.status.value}}
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=lead_key(after.partner_id, after.lead_id),
+                UpdateExpression=expression,
+                ConditionExpression="#version = :expected AND #status = :from",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise StaleLead(after.lead_id) from error
+            raise
+
+    def set_favorite(self, partner_id: str, lead_id: str, favorite: bool) -> bool:
+        """Mark or unmark a lead as favorite (idempotent); False when the partner has no such lead."""
+        if favorite:
+            expression = "SET favorite = :true, GSI3PK = :pk, GSI3SK = :sk"
+            values: dict[str, Any] = {
+                ":true": {"BOOL": True},
+                ":pk": {"S": f"{partner_key(partner_id)}#FAV"},
+                ":sk": {"S": lead_id},
+            }
+        else:
+            expression = "SET favorite = :false REMOVE GSI3PK, GSI3SK"
+            values = {":false": {"BOOL": False}}
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=lead_key(partner_id, lead_id),
+                UpdateExpression=expression,
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    # --- timed rules ----------------------------------------------------------------------------
+    def due(self, now: datetime, page_size: int = 100) -> Iterator[tuple[str, str]]:
+        """(partner, lead id) of every lead whose next timed rule is due at `now`, soonest first."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": DUE,
+            "KeyConditionExpression": "DUEPK = :due AND DUESK <= :now",
+            "ExpressionAttributeValues": {
+                ":due": {"S": DUE_PARTITION},
+                ":now": {"S": due_time_text(now) + "#\uffff"},
+            },
+            "Limit": page_size,
+        }
+        while True:
+            answer = self._db.query(**request)
+            for item in answer.get("Items", []):
+                yield item["PK"]["S"].removeprefix("P#"), item["SK"]["S"].removeprefix("L#")
+            if "LastEvaluatedKey" not in answer:
+                return
+            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+
+_OPTIONAL_ATTRIBUTES = frozenset(
+    {"country", "customer_name", "lead_source", "call_to_action", "estimated_value", "DUEPK", "DUESK"}
+)
+
+
+class StaleLead(Exception):
+    """The lead changed since it was read (a conditional write lost a race)."""
+
+
+@dataclass(frozen=True)
+class _Stream:
+    index: str
+    pk_name: str
+    pk_value: str
+    sk_name: str
+    uses_status: bool  # the key already selects one status
+
+
+@dataclass
+class _StreamResult:
+    items: list[tuple[str, dict[str, Any]]]
+    evaluated_to: str | None  # sort key read up to, when the stream has more
+    items_read: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_FILTER_ATTRIBUTES = {
+    "call_to_action": "call_to_action",
+    "lead_source": "lead_source",
+    "lead_type": "lead_type",
+    "lead_quality": "lead_quality",
+    "status": "status",
+    "email_validity": "email_validity",
+    "phone_validity": "phone_validity",
+    "country": "country",
+}
+
+
+def _filter_expression(
+    query: LeadQuery, names: dict[str, str], values: dict[str, Any], skip_status: bool
+) -> str:
+    """The filters the key could not express, as one FilterExpression (AND across, OR within)."""
+    parts: list[str] = []
+    if not query.include_test:
+        parts.append("is_test = :false")
+        values[":false"] = {"BOOL": False}
+    for f_index, (name, allowed) in enumerate(sorted(query.equals.items())):
+        if name == "status" and skip_status:
+            continue
+        names[f"#f{f_index}"] = _FILTER_ATTRIBUTES[name]
+        placeholders = []
+        for v_index, value in enumerate(sorted(allowed)):
+            values[f":f{f_index}v{v_index}"] = {"S": value}
+            placeholders.append(f":f{f_index}v{v_index}")
+        parts.append(f"#f{f_index} IN ({', '.join(placeholders)})")
+    if query.customer_name:
+        names["#cn"] = "customer_name"
+        alternatives = []
+        for c_index, part in enumerate(query.customer_name):
+            values[f":cn{c_index}"] = {"S": part}
+            alternatives.append(f"contains(#cn, :cn{c_index})")
+        parts.append("(" + " OR ".join(alternatives) + ")")
+    if query.sort is not Sort.CREATED_AT:
+        created = _created_filter(query, names, values)
+        if created:
+            parts.append(created)
+    return " AND ".join(parts)
+
+
+def _created_filter(query: LeadQuery, names: dict[str, str], values: dict[str, Any]) -> str:
+    """Creation window on `created_at` (for indexes whose sort key is not the lead id)."""
+    parts = []
+    if query.created_from or query.created_to:
+        names["#created"] = "created_at"
+    if query.created_from:
+        values[":cfrom"] = {"S": _ms_floor(query.created_from).isoformat()}
+        parts.append("#created >= :cfrom")
+    if query.created_to:
+        values[":cto"] = {"S": (_ms_floor(query.created_to) + timedelta(microseconds=999)).isoformat()}
+        parts.append("#created <= :cto")
+    return " AND ".join(parts)
+
+
+def _ms_floor(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def ulid_floor(moment: datetime) -> str:
+    """The smallest lead id (ULID) of that millisecond."""
+    return str(ULID.from_bytes(ULID.from_datetime(moment).bytes[:6] + b"\x00" * 10))
+
+
+def ulid_ceiling(moment: datetime) -> str:
+    """The largest lead id (ULID) of that millisecond."""
+    return str(ULID.from_bytes(ULID.from_datetime(moment).bytes[:6] + b"\xff" * 10))
+
+
+def _query_tag(query: LeadQuery) -> str:
+    return f"{query.tab.value}/{query.sort.value}/{query.order.value}"
+
+
+def encode_position(partner_id: str, query: LeadQuery, position: str) -> str:
+    """An opaque cursor: the sort key to continue after, bound to the partner and the sort."""
+    plain = {"PK": partner_key(partner_id), "q": _query_tag(query), "k": position}
+    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_position(cursor: str, partner_id: str, query: LeadQuery) -> str:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        plain = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(plain, dict) or not all(isinstance(v, str) for v in plain.values()):
+            raise ValueError("not a position")
+    except ValueError as error:
+        raise CursorError("cursor is not valid") from error
+    if plain.get("PK") != partner_key(partner_id) or "k" not in plain:
+        raise CursorError("cursor is not valid")
+    if plain.get("q") != _query_tag(query):
+        raise CursorError("cursor belongs to another tab or sort")
+    position: str = plain["k"]
+    return position
 
 
 def _duplicate(marker: Mapping[str, Any], delivery_id: str) -> IngestResult:
@@ -324,16 +738,6 @@ def _duplicate(marker: Mapping[str, Any], delivery_id: str) -> IngestResult:
     return IngestResult(
         IngestOutcome.DUPLICATE, marker["lead_id"]["S"], redelivery=made_lead and same_delivery
     )
-
-
-def _page_key(lead: Lead, tab: Tab) -> dict[str, Any]:
-    """The index key of the last lead on a page, so the next page starts right after it."""
-    key = lead_key(lead.partner_id, lead.lead_id)
-    if tab is Tab.FAVORITES:
-        key |= {"GSI3PK": {"S": f"{partner_key(lead.partner_id)}#FAV"}, "GSI3SK": {"S": lead.lead_id}}
-    else:
-        key |= {"GSI1PK": {"S": _tab_key(lead.partner_id, tab)}, "GSI1SK": {"S": lead.lead_id}}
-    return key
 
 
 def utc_now() -> datetime:

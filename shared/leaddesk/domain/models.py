@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, computed_field
 
@@ -152,6 +152,114 @@ class Touchpoints(BaseModel):
     last_seen_at: datetime
 
 
+# --- lifecycle vocabularies and records (SPEC §3) ------------------------------------------
+class CloseReason(StrEnum):
+    """Why a lead was declined or lost."""
+
+    BUDGET_NOT_ADEQUATE = "budget_not_adequate"
+    CUSTOMER_DID_NOT_RESPOND = "customer_did_not_respond"
+    CUSTOMER_CHOSE_ANOTHER_VENDOR = "customer_chose_another_vendor"
+    REQUIREMENT_NOT_MET = "requirement_not_met"
+    NOT_A_CUSTOMER = "not_a_customer"
+    TIMELINE_TOO_SHORT = "timeline_too_short"
+    ABUSE_SPAM_OR_PHISHING = "abuse_spam_or_phishing"
+    OTHER = "other"
+
+
+class ErrorReason(StrEnum):
+    """Why a lead was closed as an error (not counted as declined or lost)."""
+
+    DUPLICATE = "duplicate"
+    TEST_LEAD = "test_lead"
+    DATA_ERROR = "data_error"
+    OTHER = "other"
+
+
+class Budget(StrEnum):
+    NO_COMMITTED_BUDGET = "no_committed_budget"
+    MAY_BUY = "may_buy"
+    CAN_BUY = "can_buy"
+    WILL_BUY = "will_buy"
+
+
+class Need(StrEnum):
+    MUST_HAVE = "must_have"
+    SHOULD_HAVE = "should_have"
+    GOOD_TO_HAVE = "good_to_have"
+    NO_NEED = "no_need"
+
+
+class Timeline(StrEnum):
+    IMMEDIATE = "immediate"
+    THIS_QUARTER = "this_quarter"
+    NEXT_QUARTER = "next_quarter"
+    THIS_YEAR = "this_year"
+    UNKNOWN = "unknown"
+
+
+class TeamMember(BaseModel):
+    """A person of the partner working the deal."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+    phone: str | None = Field(default=None, max_length=40)
+
+
+class Qualification(BaseModel):
+    """The qualify sub-step: did the customer respond?"""
+
+    customer_responded: bool
+    notes: str | None = None
+    recorded_at: datetime
+
+
+class Evaluation(BaseModel):
+    """The evaluate sub-step (BANT); complete once all four are recorded."""
+
+    budget: Budget | None = None
+    authority: bool | None = Field(default=None, description="Decision maker identified")
+    need: Need | None = None
+    timeline: Timeline | None = None
+    notes: str | None = None
+    recorded_at: datetime
+
+    @property
+    def complete(self) -> bool:
+        return None not in (self.budget, self.authority, self.need, self.timeline)
+
+
+class Closure(BaseModel):
+    """How an archived lead was closed by a person (decline, lost, close as error)."""
+
+    reason: CloseReason | None = None
+    error_reason: ErrorReason | None = None
+    notes: str | None = None
+
+
+class FieldChange(BaseModel):
+    field: str
+    old: Any = Field(default=None, alias="from")
+    new: Any = Field(default=None, alias="to")
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+
+class HistoryEntry(BaseModel):
+    """One change of a lead: who, when, what, from → to."""
+
+    at: datetime
+    actor: str = Field(description="The person (token subject) or `system` for timed rules")
+    action: str
+    from_status: LeadStatus
+    to_status: LeadStatus
+    from_outcome: Outcome | None = None
+    to_outcome: Outcome | None = None
+    changes: list[FieldChange] = Field(default_factory=list)
+    notes: str | None = None
+
+
 class Lead(BaseModel):
     """The canonical lead: every producer shape is mapped onto this."""
 
@@ -195,6 +303,20 @@ class Lead(BaseModel):
     favorite: bool = False
     touchpoints: Touchpoints | None = None
     version: int = 1
+    # --- worked by the partner (SPEC §3) ---
+    deal_name: str | None = None
+    estimated_close_date: date | None = None
+    deal_notes: str | None = None
+    crm_id: str | None = None
+    team: list[TeamMember] = Field(default_factory=list)
+    qualification: Qualification | None = None
+    evaluation: Evaluation | None = None
+    opportunity_id: str | None = Field(default=None, description="Recorded by convert")
+    closure: Closure | None = None
+    expiry_reminded_at: datetime | None = Field(
+        default=None, description="When the 'expiring soon' reminder went out"
+    )
+    history: list[HistoryEntry] = Field(default_factory=list)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

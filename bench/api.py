@@ -1,0 +1,319 @@
+"""Leads API benchmark: 100,000 leads of one partner in a local stack.
+
+Measures, for the first page of each query shape, items read ÷ items returned (the query's
+ScannedCount, summed over the DynamoDB calls of the page, as `Page.items_read`), and the
+p50/p95 latency of `GET /leads` pages over HTTP (first pages and cursor pages).
+
+The latency is the local stack's: moto evaluates a Query on a GSI by walking every item of the
+table, so at 100,000 leads each DynamoDB call costs seconds there (DynamoDB reads only the
+index partition). The items-read ratios are what DynamoDB itself would read (ScannedCount).
+
+    python -m bench api [--leads 100000] [--requests 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+for path in ("shared", "functions", "local"):
+    if str(PROJECT_ROOT / path) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT / path))
+
+import httpx  # noqa: E402
+from ulid import ULID  # noqa: E402
+
+from leaddesk.adapters.store import LeadStore, lead_to_item  # noqa: E402
+from leaddesk.domain.filters import parse_query  # noqa: E402
+from leaddesk.domain.models import Customer, Lead, LeadStatus, LeadType, Outcome  # noqa: E402
+from leaddesk_local import tokens  # noqa: E402
+from leaddesk_local.provision import client  # noqa: E402
+
+PARTNER = "p-bench"
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _weighted(rng: random.Random, table: Mapping[Any, float]) -> Any:
+    return rng.choices(list(table), weights=list(table.values()))[0]
+
+
+def make_leads(count: int, seed: int = 11) -> list[Lead]:
+    """A realistic mix: 60 % marketplace, statuses skewed to archived, ~2 % favorites, 1 % test leads."""
+    rng = random.Random(seed)
+    countries = {"US": 40, "DE": 15, "GB": 10, "FR": 10, "IN": 10, "HU": 5, "BR": 5, None: 5}
+    companies = [
+        "Contoso",
+        "Fabrikam",
+        "Northwind Traders",
+        "Tailspin Toys",
+        "Wingtip",
+        "Litware",
+        "Adatum",
+        "Proseware",
+    ]
+    start = NOW - timedelta(days=180)
+    step = timedelta(days=180) / count
+    leads = []
+    for i in range(count):
+        created = start + step * i + timedelta(milliseconds=rng.randint(0, 999))
+        lead_type = _weighted(
+            rng,
+            {
+                LeadType.OFFER: 45,
+                LeadType.PROFILE: 15,
+                LeadType.MARKETING_QUALIFIED: 15,
+                LeadType.SALES_QUALIFIED: 15,
+                LeadType.JOINT_PLANNING: 5,
+                LeadType.SHARED_MARKETING: 5,
+            },
+        )
+        cta = None
+        if lead_type is LeadType.OFFER:
+            cta = _weighted(
+                rng, {"contact_me": 50, "get_it_now": 25, "free_trial": 15, "test_drive": 5, "create": 5}
+            )
+        if cta not in (None, "contact_me"):
+            status = LeadStatus.INFORMATIONAL if rng.random() < 0.7 else LeadStatus.ARCHIVED
+        else:
+            status = _weighted(
+                rng, {LeadStatus.RECEIVED: 20, LeadStatus.ACCEPTED: 25, LeadStatus.ARCHIVED: 55}
+            )
+        outcome = None
+        if status is LeadStatus.ARCHIVED:
+            outcome = _weighted(
+                rng,
+                {
+                    Outcome.EXPIRED: 30,
+                    Outcome.DECLINED: 25,
+                    Outcome.WON: 15,
+                    Outcome.LOST: 20,
+                    Outcome.ERROR: 5,
+                    Outcome.AGED_OUT: 5,
+                },
+            )
+        marketplace = lead_type in (LeadType.OFFER, LeadType.PROFILE)
+        company = rng.choice(companies) + f" {rng.randint(1, 500)}"
+        leads.append(
+            Lead.model_validate(
+                {
+                    "lead_id": str(ULID.from_datetime(created)),
+                    "partner_id": PARTNER,
+                    "event_id": f"bench-{i}",
+                    "lead_type": lead_type,
+                    "status": status,
+                    "outcome": outcome,
+                    "created_at": created,
+                    "updated_at": created,
+                    "customer": Customer(
+                        first_name="Ada",
+                        email=f"c{i}@example.com",
+                        company=company,
+                        country=_weighted(rng, countries),
+                    ),
+                    "lead_source": rng.choice(["appsource", "azure_marketplace", "azure_portal", "power_bi"])
+                    if marketplace
+                    else None,
+                    "call_to_action": cta,
+                    "email_validity": _weighted(rng, {"valid": 80, "invalid": 8, "spam": 4, "unknown": 8}),
+                    "phone_validity": _weighted(rng, {"valid": 60, "invalid": 10, "unknown": 30}),
+                    "lead_quality": _weighted(rng, {"high": 50, "medium": 35, "low": 15}),
+                    "estimated_value": Decimal(rng.randint(0, 200_000)) if rng.random() < 0.6 else None,
+                    "is_test": rng.random() < 0.01,
+                    "favorite": rng.random() < 0.02,
+                }
+            )
+        )
+    return leads
+
+
+def load(leads: list[Lead], endpoint: str, table: str) -> float:
+    db = client("dynamodb", endpoint)
+    started = time.perf_counter()
+    batch: list[dict[str, Any]] = []
+    for index, lead in enumerate(leads, 1):
+        batch.append({"PutRequest": {"Item": lead_to_item(lead, 14)}})
+        if len(batch) == 25 or index == len(leads):
+            pending: dict[str, Any] = {table: batch}
+            while pending:
+                pending = db.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+            batch = []
+        if index % 10_000 == 0:
+            rate = index / (time.perf_counter() - started)
+            print(f"  loaded {index:>7,} leads ({rate:,.0f}/s)", flush=True)
+    return time.perf_counter() - started
+
+
+SHAPES: list[tuple[str, dict[str, str]]] = [
+    ("tab marketplace", {"tab": "marketplace"}),
+    ("tab qualified", {"tab": "qualified"}),
+    ("tab favorites", {"tab": "favorites"}),
+    ("tab + status received", {"tab": "marketplace", "status": "received"}),
+    ("tab + status accepted", {"tab": "qualified", "status": "accepted"}),
+    ("tab + status archived", {"tab": "marketplace", "status": "archived"}),
+    ("tab + 2 statuses", {"tab": "marketplace", "status": "received,accepted"}),
+    (
+        "tab + created window (1 day)",
+        {"tab": "marketplace", "created_from": "2026-10-01T00:00:00Z", "created_to": "2026-10-01T23:59:59Z"},
+    ),
+    ("tab + country US", {"tab": "marketplace", "country": "US"}),
+    ("tab + country HU", {"tab": "marketplace", "country": "HU"}),
+    ("tab + lead_quality low", {"tab": "marketplace", "lead_quality": "low"}),
+    ("tab + email_validity spam", {"tab": "marketplace", "email_validity": "spam"}),
+    ("tab + call_to_action test_drive", {"tab": "marketplace", "call_to_action": "test_drive"}),
+    ("tab + customer_name 'tailspin toys 42'", {"tab": "marketplace", "customer_name": "tailspin toys 42"}),
+    ("tab sorted by customer_name", {"tab": "marketplace", "sort": "customer_name"}),
+    ("tab sorted by estimated_value", {"tab": "qualified", "sort": "estimated_value"}),
+]
+
+
+def read_ratios(endpoint: str, table: str, limit: int) -> list[tuple[str, int, int]]:
+    store = LeadStore(client("dynamodb", endpoint), table)
+    rows = []
+    for name, params in SHAPES:
+        page = store.query_leads(PARTNER, parse_query(params), limit)
+        rows.append((name, page.items_read, len(page.leads)))
+    return rows
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def http_latency(api_url: str, requests: int, limit: int) -> dict[str, list[float]]:
+    bearer = tokens.issue(PARTNER, ["referrals_admin"])
+    headers = {"Authorization": f"Bearer {bearer}"}
+    timings: dict[str, list[float]] = {"first page": [], "cursor page": []}
+    rng = random.Random(5)
+    unfiltered = [params for name, params in SHAPES if "customer_name '" not in name]
+    with httpx.Client(base_url=api_url, headers=headers, timeout=60) as http:
+        for index in range(requests):
+            params = dict(rng.choice(unfiltered), limit=str(limit))
+            started = time.perf_counter()
+            answer = http.get("/leads", params=params)
+            timings["first page"].append(time.perf_counter() - started)
+            answer.raise_for_status()
+            cursor = answer.json()["next_cursor"]
+            if cursor:
+                started = time.perf_counter()
+                http.get("/leads", params={**params, "cursor": cursor}).raise_for_status()
+                timings["cursor page"].append(time.perf_counter() - started)
+            if (index + 1) % 5 == 0:
+                print(f"  {index + 1}/{requests} queries over HTTP", flush=True)
+    return timings
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = argparse.ArgumentParser(prog="python -m bench api")
+    options.add_argument("--leads", type=int, default=100_000)
+    options.add_argument(
+        "--requests",
+        type=int,
+        default=20,
+        help="first-page requests (each + one cursor page); moto is slow at 100,000 leads",
+    )
+    options.add_argument("--limit", type=int, default=25)
+    args = options.parse_args(argv if argv is not None else [])
+    api_port, aws_port = _free_port(), _free_port()
+    state = Path(tempfile.mkdtemp(prefix="leaddesk-bench-")) / "local.json"
+    env = {**os.environ, "LEADDESK_LOCAL_STATE": str(state), "PYTHONUNBUFFERED": "1"}
+    env.pop("AWS_ENDPOINT_URL", None)
+    print(f"starting a local stack (API :{api_port}, AWS :{aws_port}) …", flush=True)
+    log = state.with_name("stack.log")
+    with log.open("w") as out:
+        stack = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "leaddesk_local.cli",
+                "up",
+                "--api-port",
+                str(api_port),
+                "--aws-port",
+                str(aws_port),
+                "--no-samples",
+                "--schedule-interval",
+                "0",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=PROJECT_ROOT,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while "ready" not in log.read_text():
+            if stack.poll() is not None or time.monotonic() > deadline:
+                print(log.read_text())
+                return 1
+            time.sleep(0.2)
+        info = json.loads(state.read_text())
+        endpoint = info["endpoint_url"]
+        table = info["outputs"]["LeadsTableName"]
+        print(f"building {args.leads:,} leads …", flush=True)
+        leads = make_leads(args.leads)
+        seconds = load(leads, endpoint, table)
+        print(
+            f"loaded {args.leads:,} leads in {seconds:.1f}s "
+            f"({args.leads / seconds:,.0f}/s) via BatchWriteItem"
+        )
+
+        print(f"\nitems read ÷ items returned, first page (limit {args.limit}):")
+        print(f"  {'query':<40} {'read':>7} {'returned':>9} {'ratio':>7}")
+        for name, read, returned in read_ratios(endpoint, table, args.limit):
+            ratio = f"{read / returned:.2f}" if returned else "n/a"
+            print(f"  {name:<40} {read:>7} {returned:>9} {ratio:>7}")
+
+        print(
+            f"\nGET /leads over HTTP ({args.requests} first pages + their cursor pages, limit {args.limit}):"
+        )
+        timings = http_latency(info["api_url"], args.requests, args.limit)
+        for kind, values in timings.items():
+            if values:
+                print(
+                    f"  {kind:<12} n={len(values):<4} p50 {percentile(values, 0.5) * 1000:7.1f} ms   "
+                    f"p95 {percentile(values, 0.95) * 1000:7.1f} ms   "
+                    f"mean {statistics.mean(values) * 1000:7.1f} ms"
+                )
+        bearer = tokens.issue(PARTNER, ["viewer"])
+        started = time.perf_counter()
+        summary = httpx.get(
+            f"{info['api_url']}/leads/summary", headers={"Authorization": f"Bearer {bearer}"}, timeout=600
+        )
+        summary.raise_for_status()
+        totals = {tab: counts["total"] for tab, counts in summary.json()["tabs"].items()}
+        print(
+            f"\nGET /leads/summary (Select=COUNT over every lead): "
+            f"{time.perf_counter() - started:.2f}s {totals}"
+        )
+    finally:
+        stack.terminate()
+        try:
+            stack.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            stack.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,243 @@
+"""Browsing (SPEC §6) through the API on moto: every filter, sorts, cursors, hidden test leads.
+
+The reference meaning of a query is the pure `matches` + `sort_key` of the domain; the
+DynamoDB queries the store builds must return exactly that, page after page.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from leaddesk.adapters.store import LeadStore
+from leaddesk.domain.filters import ENUM_FILTERS, LeadQuery, Order, Sort, matches, parse_query, sort_key
+from leaddesk.domain.models import (
+    CallToAction,
+    EmailValidity,
+    Lead,
+    LeadQuality,
+    LeadSourceKind,
+    LeadStatus,
+    LeadType,
+    Outcome,
+    PhoneValidity,
+    Tab,
+)
+from leaddesk_local.provision import Deployment, client
+from tests.conftest import call_api
+from tests.leads import T0, make_lead, put_leads
+
+COUNTRIES = ["US", "DE", "HU", "FR", None]
+COMPANIES = ["Contoso", "Fabrikam Ltd", "Northwind Traders", "contoso east", "Tailspin", None]
+
+
+def random_leads(count: int, seed: int = 7, partner: str = "p-contoso") -> list[Lead]:
+    rng = random.Random(seed)
+    leads = []
+    for i in range(count):
+        lead_type = rng.choice(list(LeadType))
+        status = rng.choice(list(LeadStatus))
+        leads.append(
+            make_lead(
+                partner=partner,
+                created_at=T0 + timedelta(minutes=7 * i, milliseconds=rng.randint(0, 999)),
+                lead_type=lead_type,
+                status=status,
+                outcome=Outcome.EXPIRED if status is LeadStatus.ARCHIVED and rng.random() < 0.3 else None,
+                company=rng.choice(COMPANIES),
+                country=rng.choice(COUNTRIES),
+                lead_source=rng.choice([*LeadSourceKind, None])
+                if lead_type in ("offer", "profile")
+                else None,
+                call_to_action=rng.choice(list(CallToAction)) if lead_type == "offer" else None,
+                email_validity=rng.choice(list(EmailValidity)),
+                phone_validity=rng.choice(list(PhoneValidity)),
+                lead_quality=rng.choice(list(LeadQuality)),
+                estimated_value=rng.choice([None, Decimal(rng.randint(0, 50000)), Decimal("99.5")]),
+                is_test=rng.random() < 0.1,
+                favorite=rng.random() < 0.25,
+            )
+        )
+    return leads
+
+
+def list_leads(partner: str = "p-contoso", **query: str) -> tuple[int, Any, dict[str, str]]:
+    return call_api("GET", "/leads", "/leads", partner=partner, query={k: [v] for k, v in query.items()})
+
+
+def walk(params: dict[str, str], limit: int) -> list[str]:
+    """Every page of a query, following next_cursor; the lead ids in order."""
+    ids: list[str] = []
+    cursor = None
+    for _ in range(200):
+        query = {**params, "limit": str(limit), **({"cursor": cursor} if cursor else {})}
+        status, page, _ = list_leads(**query)
+        assert status == 200, page
+        ids.extend(lead["lead_id"] for lead in page["items"])
+        cursor = page["next_cursor"]
+        if not cursor:
+            return ids
+    raise AssertionError("pagination never ended")
+
+
+def expected(leads: list[Lead], params: dict[str, str]) -> list[str]:
+    query = parse_query(params)
+    found = [lead for lead in leads if matches(lead, query)]
+    found.sort(key=lambda lead: sort_key(lead, query.sort), reverse=query.order is Order.DESC)
+    return [lead.lead_id for lead in found]
+
+
+@pytest.fixture
+def seeded(deployment: Deployment) -> list[Lead]:
+    leads = random_leads(90)
+    put_leads(leads, deployment.refs["LeadsTable"])
+    put_leads(random_leads(20, seed=8, partner="p-other"), deployment.refs["LeadsTable"])
+    return leads
+
+
+filter_values = {
+    **{name: [member.value for member in vocabulary] for name, vocabulary in ENUM_FILTERS.items()},
+    "country": ["US", "DE", "HU", "fr"],
+    "customer_name": ["contoso", "TRADERS", "ltd", "zzz"],
+}
+queries = st.fixed_dictionaries(
+    {},
+    optional={
+        **{
+            name: st.lists(st.sampled_from(values), min_size=1, max_size=3, unique=True).map(",".join)
+            for name, values in filter_values.items()
+        },
+        "tab": st.sampled_from([t.value for t in Tab]),
+        "sort": st.sampled_from([s.value for s in Sort]),
+        "order": st.sampled_from(["asc", "desc"]),
+        "include_test": st.sampled_from(["true", "false"]),
+        "created_from": st.integers(0, 700).map(lambda m: (T0 + timedelta(minutes=m)).isoformat()),
+        "created_to": st.integers(0, 700).map(lambda m: (T0 + timedelta(minutes=m, seconds=30)).isoformat()),
+    },
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=queries, limit=st.sampled_from([1, 3, 10, 100]))
+def test_every_query_returns_exactly_the_matching_leads_in_order(
+    seeded: list[Lead], params: dict[str, str], limit: int
+) -> None:
+    if "created_from" in params and "created_to" in params and params["created_from"] > params["created_to"]:
+        params = {k: v for k, v in params.items() if k != "created_to"}
+    assert walk(params, limit) == expected(seeded, params)
+
+
+def test_all_nine_filters_and_or_within_and_across(seeded: list[Lead]) -> None:
+    for name, values in filter_values.items():
+        for value in values:
+            params = {name: value}
+            got = walk(params, 100)
+            assert got == expected(seeded, params), params
+    combined = {"status": "received,accepted", "country": "US,DE", "lead_quality": "high"}
+    got = walk(combined, 5)
+    assert got and got == expected(seeded, combined)
+
+
+def test_a_lead_lacking_a_filtered_attribute_never_matches(seeded: list[Lead]) -> None:
+    without_country = [lead.lead_id for lead in seeded if lead.customer.country is None]
+    assert without_country
+    every_country = ",".join(c for c in COUNTRIES if c)
+    got = walk({"country": every_country}, 100) + walk({"tab": "qualified", "country": every_country}, 100)
+    assert not set(got) & set(without_country)
+
+
+def test_test_leads_are_hidden_unless_asked_for(seeded: list[Lead]) -> None:
+    test_ids = {lead.lead_id for lead in seeded if lead.is_test and lead.tab is Tab.MARKETPLACE}
+    assert test_ids
+    assert not test_ids & set(walk({}, 100))
+    assert test_ids <= set(walk({"include_test": "true"}, 100))
+
+
+def test_expired_leads_never_show_contact_details(seeded: list[Lead]) -> None:
+    expired = [lead for lead in seeded if lead.outcome is Outcome.EXPIRED and not lead.is_test]
+    assert expired
+    _, page, _ = list_leads(status="archived", limit="100", tab=expired[0].tab.value)
+    shown = {lead["lead_id"]: lead for lead in page["items"]}
+    lead = shown[expired[0].lead_id]
+    assert lead["customer"]["email"] is None and lead["customer"]["first_name"] is None
+    assert lead["customer"]["company"] == expired[0].customer.company
+    _, one, _ = call_api(
+        "GET", f"/leads/{lead['lead_id']}", "/leads/{lead_id}", path_parameters={"lead_id": lead["lead_id"]}
+    )
+    assert one["customer"]["email"] is None and one["customer"]["phone"] is None
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"status": "open"}, "status"),
+        ({"lead_type": "offer,gift"}, "lead_type"),
+        ({"country": "USA"}, "country"),
+        ({"country": "XX"}, "country"),
+        ({"call_to_action": ""}, "call_to_action"),
+        ({"email_validity": "great"}, "email_validity"),
+        ({"phone_validity": "spam"}, "phone_validity"),
+        ({"lead_source": "ebay"}, "lead_source"),
+        ({"lead_quality": "top"}, "lead_quality"),
+        ({"created_from": "yesterday"}, "created_from"),
+        ({"created_from": "2026-11-02", "created_to": "2026-11-01"}, "created_from"),
+        ({"sort": "price"}, "sort"),
+        ({"order": "up"}, "order"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_unknown_filters_or_values_answer_400_naming_them(
+    deployment: Deployment, query: dict[str, str], field: str
+) -> None:
+    status, body, _ = list_leads(**query)
+    assert status == 400, body
+    assert body["field"] == field
+
+
+def test_a_cursor_only_continues_its_own_sort(seeded: list[Lead]) -> None:
+    _, page, _ = list_leads(limit="2")
+    status, body, _ = list_leads(limit="2", sort="customer_name", cursor=page["next_cursor"])
+    assert status == 400 and body["field"] == "cursor"
+
+
+def test_pages_stay_stable_while_new_leads_arrive(deployment: Deployment) -> None:
+    """New leads (newer ULIDs) arriving between page fetches neither duplicate nor skip the original set."""
+    table = deployment.refs["LeadsTable"]
+    original = [make_lead(created_at=T0 + timedelta(minutes=i)) for i in range(23)]
+    put_leads(original, table)
+    seen: list[str] = []
+    cursor = None
+    for round_ in range(20):
+        query = {"limit": "5", **({"cursor": cursor} if cursor else {})}
+        _, page, _ = list_leads(**query)
+        seen.extend(lead["lead_id"] for lead in page["items"])
+        put_leads(
+            [make_lead(created_at=T0 + timedelta(days=1, minutes=round_ * 3 + k)) for k in range(3)], table
+        )
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == sorted((lead.lead_id for lead in original), reverse=True)
+
+
+def test_index_choice_keeps_reads_close_to_results(seeded: list[Lead], deployment: Deployment) -> None:
+    """Tab and tab + status read (almost) only what they return: the key does the filtering."""
+    store = LeadStore(client("dynamodb", None), deployment.refs["LeadsTable"])
+    for query in (
+        LeadQuery(tab=Tab.MARKETPLACE, include_test=True),
+        LeadQuery(tab=Tab.QUALIFIED, equals={"status": frozenset({"received"})}, include_test=True),
+        LeadQuery(tab=Tab.MARKETPLACE, created_from=T0 + timedelta(hours=3), include_test=True),
+    ):
+        page = store.query_leads("p-contoso", query, limit=5)
+        assert len(page.leads) == 5
+        assert page.items_read == 5, query
+    two = store.query_leads(
+        "p-contoso", LeadQuery(equals={"status": frozenset({"received", "accepted"})}, include_test=True), 5
+    )
+    assert len(two.leads) == 5 and two.items_read <= 10

@@ -1,0 +1,145 @@
+"""The timed-rules sweep on moto: leads stored by ingest carry Due keys; the schedule's time is "now"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from leaddesk.adapters.store import DUE
+from leaddesk_local.provision import Deployment, client
+from leaddesk_local.stack import LambdaContext, scheduled_event
+from tests.conftest import call_api, capture_bus_events, drain, envelope
+from tests.integration.test_ingest_handler import invoke, sqs_event
+from tests.leads import T0, make_lead, put_leads
+
+
+def sweep_at(moment: datetime) -> dict[str, Any]:
+    from lifecycle.sweep import handler
+
+    event = scheduled_event(moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    answer: dict[str, Any] = handler(event, LambdaContext(function_name="LifecycleSweepFunction"))
+    return answer
+
+
+def due_entries(deployment: Deployment) -> list[str]:
+    answer = client("dynamodb", None).query(
+        TableName=deployment.refs["LeadsTable"],
+        IndexName=DUE,
+        KeyConditionExpression="DUEPK = :due",
+        ExpressionAttributeValues={":due": {"S": "DUE"}},
+    )
+    return [item["SK"]["S"].removeprefix("L#") for item in answer["Items"]]
+
+
+def lead(lead_id: str) -> dict[str, Any]:
+    status, body, _ = call_api(
+        "GET", f"/leads/{lead_id}", "/leads/{lead_id}", path_parameters={"lead_id": lead_id}
+    )
+    assert status == 200
+    result: dict[str, Any] = body
+    return result
+
+
+def flame_lead(event_id: str) -> dict[str, Any]:
+    return envelope(
+        "Profile Inquiry",
+        {
+            "partner_id": "p-contoso",
+            "event_id": event_id,
+            "customer": {
+                "first_name": "Eve",
+                "email": f"{event_id}@fabrikam.com",
+                "company": "Fabrikam",
+                "country": "DE",
+            },
+            "need": "call me",
+            "contact_requested": True,
+        },
+    )
+
+
+def test_ingested_leads_are_scheduled_and_swept(deployment: Deployment) -> None:
+    invoke(sqs_event(flame_lead("flame-1")))
+    _, page, _ = call_api("GET", "/leads", "/leads")
+    created = page["items"][0]
+    lead_id = created["lead_id"]
+    assert created["flame"] == "hot"
+    assert due_entries(deployment) == [lead_id]  # ingest's write already carries the Due keys
+    received_at = datetime.fromisoformat(created["created_at"])
+    queue = capture_bus_events(deployment)
+
+    assert sweep_at(received_at + timedelta(hours=71))["changed"] == 0
+    report = sweep_at(received_at + timedelta(hours=72, minutes=2))
+    assert report["events"] == {"lead.flame_cooled": 1}
+    assert lead(lead_id)["flame"] == "cooling" and lead(lead_id)["status"] == "received"
+    assert sweep_at(received_at + timedelta(hours=73))["examined"] == 0  # nothing due: not even read
+
+    assert sweep_at(received_at + timedelta(days=12, minutes=1))["events"] == {"lead.expiring_soon": 1}
+    expired_report = sweep_at(received_at + timedelta(days=14, minutes=1))
+    assert expired_report["events"] == {"lead.expired": 1}
+    swept = lead(lead_id)
+    assert (swept["status"], swept["outcome"], swept["flame"]) == ("archived", "expired", "none")
+    assert swept["customer"]["email"] is None and swept["customer"]["first_name"] is None
+    assert [h["action"] for h in swept["history"]] == ["cool_flame", "remind_expiry", "expire"]
+    assert {h["actor"] for h in swept["history"]} == {"system"}
+    assert due_entries(deployment) == []
+    assert sweep_at(received_at + timedelta(days=30))["examined"] == 0
+
+    published = [e for e in drain(queue) if e.get("source") == "leaddesk"]
+    assert [e["detail-type"] for e in published] == [
+        "lead.flame_cooled",
+        "lead.expiring_soon",
+        "lead.expired",
+    ]
+    assert published[-1]["detail"]["notify"] == "referrer"
+
+
+def test_a_lead_worked_in_time_never_expires(deployment: Deployment) -> None:
+    invoke(sqs_event(flame_lead("worked-1")))
+    lead_id = due_entries(deployment)[0]
+    status, _, _ = call_api(
+        "POST",
+        f"/leads/{lead_id}/decline",
+        "/leads/{lead_id}/decline",
+        body={"reason": "timeline_too_short"},
+        path_parameters={"lead_id": lead_id},
+    )
+    assert status == 200
+    assert due_entries(deployment) == []
+    assert sweep_at(datetime.now(UTC) + timedelta(days=20))["changed"] == 0
+    assert lead(lead_id)["outcome"] == "declined"
+
+
+def test_informational_leads_age_out_and_expiry_period_is_configuration(
+    deployment: Deployment, monkeypatch: Any
+) -> None:
+    from leaddesk.config import settings
+
+    monkeypatch.setenv("LEAD_EXPIRY_DAYS", "3")
+    settings.cache_clear()
+    import lifecycle.sweep
+
+    lifecycle.sweep.service.cache_clear()
+    info = make_lead(status="informational", call_to_action="get_it_now")
+    short = make_lead(created_at=T0 + timedelta(seconds=1))
+    put_leads([info, short], deployment.refs["LeadsTable"])
+    assert sweep_at(T0 + timedelta(days=3))["events"] == {"lead.expiring_soon": 1}  # 1 s early
+    report = sweep_at(T0 + timedelta(days=3, seconds=1))
+    assert report["events"] == {"lead.expired": 1}
+    assert lead(short.lead_id)["outcome"] == "expired"
+    assert sweep_at(T0 + timedelta(days=180))["changed"] == 0
+    assert sweep_at(datetime(2027, 5, 1, 9, 0, tzinfo=UTC))["events"] == {"lead.archived": 1}
+    assert lead(info.lead_id)["outcome"] == "aged_out"
+
+
+def test_a_backlog_is_worked_off_in_bounded_runs(deployment: Deployment) -> None:
+    from lifecycle.sweep import service
+
+    overdue = [make_lead(partner=f"p-backlog-{i}", created_at=T0 + timedelta(seconds=i)) for i in range(5)]
+    put_leads(overdue, deployment.refs["LeadsTable"])
+    at = T0 + timedelta(days=20)
+    first = service().sweep(at, max_leads=3)
+    assert (first.changed, first.more) == (3, True)
+    second = service().sweep(at, max_leads=3)
+    assert (second.changed, second.more) == (2, False)
+    assert due_entries(deployment) == []

@@ -1,0 +1,97 @@
+"""Building leads for tests: canonical `Lead` objects, and storing them as the store writes them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from ulid import ULID
+
+from leaddesk.adapters.store import lead_to_item
+from leaddesk.domain.models import (
+    CallToAction,
+    Customer,
+    EmailValidity,
+    Flame,
+    Lead,
+    LeadQuality,
+    LeadSourceKind,
+    LeadStatus,
+    LeadType,
+    PhoneValidity,
+)
+from leaddesk_local.provision import client
+
+T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+
+
+def make_lead(
+    partner: str = "p-contoso",
+    created_at: datetime = T0,
+    lead_type: LeadType = LeadType.OFFER,
+    status: LeadStatus = LeadStatus.RECEIVED,
+    contact_requested: bool = False,
+    company: str | None = "Contoso",
+    country: str | None = "US",
+    **fields: Any,
+) -> Lead:
+    lead_id = str(ULID.from_datetime(created_at))
+    marketplace = lead_type in (LeadType.OFFER, LeadType.PROFILE)
+    data: dict[str, Any] = {
+        "lead_id": lead_id,
+        "partner_id": partner,
+        "event_id": f"ev-{lead_id}",
+        "lead_type": lead_type,
+        "status": status,
+        "created_at": created_at,
+        "updated_at": created_at,
+        "customer": Customer(
+            first_name="Ada", last_name="Lovelace", email="ada@contoso.com", company=company, country=country
+        ),
+        "contact_requested": contact_requested,
+        "flame": Flame.HOT if contact_requested and status is LeadStatus.RECEIVED else Flame.NONE,
+        "lead_source": LeadSourceKind.APPSOURCE if marketplace else None,
+        "call_to_action": CallToAction.CONTACT_ME if lead_type is LeadType.OFFER else None,
+        "email_validity": EmailValidity.VALID,
+        "phone_validity": PhoneValidity.UNKNOWN,
+        "lead_quality": LeadQuality.MEDIUM,
+    }
+    data.update(fields)
+    return Lead.model_validate(data)
+
+
+def put_leads(leads: Iterable[Lead], table: str, endpoint_url: str | None = None) -> None:
+    """BatchWriteItem of the items `lead_to_item` builds (what ingest stores)."""
+    db = client("dynamodb", endpoint_url)
+    batch: list[dict[str, Any]] = []
+    for lead in leads:
+        batch.append({"PutRequest": {"Item": lead_to_item(lead)}})
+        if len(batch) == 25:
+            _write(db, table, batch)
+            batch = []
+    if batch:
+        _write(db, table, batch)
+
+
+def _write(db: Any, table: str, batch: list[dict[str, Any]]) -> None:
+    pending = {table: batch}
+    while pending:
+        answer = db.batch_write_item(RequestItems=pending)
+        pending = answer.get("UnprocessedItems") or {}
+
+
+def spaced(count: int, start: datetime = T0, step: timedelta = timedelta(minutes=1)) -> list[datetime]:
+    return [start + step * i for i in range(count)]
+
+
+ACCEPT_BODY = {
+    "deal_name": "Contoso CRM rollout",
+    "estimated_value": 12000,
+    "currency": "EUR",
+    "estimated_close_date": "2027-03-31",
+    "notes": "Call on Monday",
+    "team": [{"name": "Bo", "email": "bo@partner.example"}],
+}
+VALUE = Decimal("12000")

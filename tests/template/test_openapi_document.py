@@ -1,0 +1,39 @@
+"""docs/openapi.json is the committed contract: it must equal what the code generates."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from openapi_spec_validator import validate
+
+from leaddesk_local.cli import main
+from leaddesk_local.template import PROJECT_ROOT
+
+COMMITTED = PROJECT_ROOT / "docs" / "openapi.json"
+
+
+def test_committed_document_equals_leaddesk_openapi(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["openapi"]) == 0
+    generated = capsys.readouterr().out
+    assert COMMITTED.read_text(encoding="utf-8") == generated, (
+        "docs/openapi.json is out of date: run `make openapi` and commit it"
+    )
+
+
+def test_the_document_is_valid_openapi_and_documents_the_bodies() -> None:
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    validate(document)
+    schemas = document["components"]["schemas"]
+    for name in (
+        "AcceptRequest",
+        "DeclineRequest",
+        "EditRequest",
+        "EvaluateRequest",
+        "ConflictBody",
+        "LeadView",
+    ):
+        assert name in schemas, name
+    accept = document["paths"]["/leads/{lead_id}/accept"]["post"]
+    assert set(accept["responses"]) >= {"200", "403", "404", "409", "422"}
+    assert "reachability only" in document["info"]["description"]

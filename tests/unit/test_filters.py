@@ -1,0 +1,107 @@
+"""Browsing queries (SPEC §6), pure: parsing, the meaning of a filter, sort keys."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from leaddesk.domain.filters import (
+    InvalidFilter,
+    Order,
+    Sort,
+    matches,
+    name_sort_key,
+    parse_query,
+    value_sort_key,
+)
+from leaddesk.domain.models import LeadType, Tab
+from tests.leads import T0, make_lead
+
+
+def test_values_are_or_within_and_and_across() -> None:
+    query = parse_query({"status": "received, accepted", "country": "us,de", "customer_name": "Cont,WIND"})
+    assert query.equals == {
+        "status": frozenset({"received", "accepted"}),
+        "country": frozenset({"US", "DE"}),
+    }
+    assert query.customer_name == ("cont", "wind")
+    assert matches(make_lead(company="Northwind", country="DE"), query)
+    assert not matches(make_lead(company="Northwind", country="FR"), query)
+    assert not matches(make_lead(company=None, country="US"), query)
+
+
+def test_defaults_and_sort_orders() -> None:
+    query = parse_query({})
+    assert (query.tab, query.sort, query.order, query.include_test) == (
+        Tab.MARKETPLACE,
+        Sort.CREATED_AT,
+        Order.DESC,
+        False,
+    )
+    assert parse_query({"sort": "customer_name"}).order is Order.ASC
+    assert parse_query({"sort": "estimated_value", "order": "asc"}).order is Order.ASC
+
+
+@pytest.mark.parametrize(
+    ("parameters", "name"),
+    [
+        ({"status": "open"}, "status"),
+        ({"country": "Germany"}, "country"),
+        ({"lead_type": ""}, "lead_type"),
+        ({"created_to": "31/12/2026"}, "created_to"),
+        ({"include_test": "maybe"}, "include_test"),
+        ({"tab": "all"}, "tab"),
+        ({"flavour": "x"}, "flavour"),
+    ],
+)
+def test_errors_name_the_parameter(parameters: dict[str, str], name: str) -> None:
+    with pytest.raises(InvalidFilter) as caught:
+        parse_query(parameters)
+    assert caught.value.parameter == name
+
+
+def test_missing_attributes_never_match() -> None:
+    qualified = make_lead(lead_type=LeadType.SALES_QUALIFIED)
+    assert qualified.call_to_action is None
+    for cta in ("contact_me", "get_it_now,free_trial,test_drive,create"):
+        assert not matches(qualified, parse_query({"tab": "qualified", "call_to_action": cta}))
+    assert not matches(make_lead(country=None), parse_query({"country": "US"}))
+
+
+def test_creation_window_is_inclusive_at_millisecond_precision() -> None:
+    lead = make_lead(created_at=T0 + timedelta(microseconds=1500))
+    at = (T0 + timedelta(milliseconds=1)).isoformat()
+    assert matches(lead, parse_query({"created_from": at, "created_to": at}))
+    assert not matches(lead, parse_query({"created_from": (T0 + timedelta(milliseconds=2)).isoformat()}))
+    assert parse_query({"created_from": "2026-11-01T10:00:00Z"}).created_from == datetime(
+        2026, 11, 1, 10, tzinfo=UTC
+    )
+
+
+def test_test_leads_and_favorites() -> None:
+    test_lead = make_lead(is_test=True, favorite=True)
+    assert not matches(test_lead, parse_query({}))
+    assert matches(test_lead, parse_query({"include_test": "true"}))
+    assert matches(test_lead, parse_query({"tab": "favorites", "include_test": "true"}))
+    assert not matches(make_lead(), parse_query({"tab": "favorites"}))
+
+
+@given(st.lists(st.one_of(st.none(), st.decimals(min_value=0, max_value=10**12, places=2)), min_size=2))
+def test_value_sort_keys_order_like_the_values(values: list[Decimal | None]) -> None:
+    leads = [make_lead(created_at=T0 + timedelta(seconds=i), estimated_value=v) for i, v in enumerate(values)]
+    by_key = sorted(leads, key=value_sort_key)
+    by_value = sorted(
+        leads, key=lambda lead: (-1 if lead.estimated_value is None else lead.estimated_value, lead.lead_id)
+    )
+    assert [lead.lead_id for lead in by_key] == [lead.lead_id for lead in by_value]
+
+
+def test_names_sort_case_insensitively_and_missing_last() -> None:
+    names = ["beta", "Alpha", None, "alpha two"]
+    leads = [make_lead(created_at=T0 + timedelta(seconds=i), company=n) for i, n in enumerate(names)]
+    ordered = [lead.customer.company for lead in sorted(leads, key=name_sort_key)]
+    assert ordered == ["Alpha", "alpha two", "beta", None]
