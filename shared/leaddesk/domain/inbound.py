@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import pycountry
 
 from leaddesk.domain.contact import ContactValidator, normalize_country
+from leaddesk.domain.dedupe import dedupe_key  # noqa: F401  (kept importable from here)
 from leaddesk.domain.lead_source import (
     ActionCode,
     call_to_action_of,
@@ -371,15 +372,3 @@ def parse_inbound(detail_type: str, detail: Any, ctx: IngestContext) -> Lead:
     if not isinstance(detail, Mapping):
         raise InboundRejected("detail", f"expected an object, got {type(detail).__name__}")
     return parser(detail, ctx)
-
-
-DEDUPE_WINDOW = timedelta(hours=24)
-
-
-def dedupe_key(lead: Lead) -> str | None:
-    """Same customer (email, case-insensitive) + same offer or profile + same call to action."""
-    email = (lead.customer.email or "").strip().lower()
-    if not email:
-        return None
-    target = lead.offer.key if lead.offer and lead.offer.key else lead.lead_type.value
-    return f"{email}|{target}|{lead.call_to_action.value if lead.call_to_action else '-'}"
