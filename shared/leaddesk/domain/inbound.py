@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import pycountry
@@ -66,7 +67,9 @@ E = TypeVar("E", bound=StrEnum)
 _FOLD = re.compile(r"[\s_\-]+")
 
 
+@lru_cache(maxsize=4096)
 def _fold(key: str) -> str:
+    # Producers send the same few keys over and over: the folded form is cached per spelling.
     return _FOLD.sub("", key).lower()
 
 

@@ -1,0 +1,1 @@
+"""LeadDesk benchmarks (`make bench` / `python -m bench [name...]`); not part of `make test`."""
