@@ -87,12 +87,14 @@ class _Fields:
         return self._data.get(_fold(key))
 
     def text(self, key: str, *, limit: int = 500) -> str | None:
-        value = self.raw(key)
+        value = self._data.get(_fold(key))
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise InboundRejected(self._name(key), f"expected text, got {type(value).__name__}")
-        cleaned = " ".join(str(value).split())
+        if type(value) is not str:  # the hot path is a plain string; numbers are accepted as text
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                raise InboundRejected(self._name(key), f"expected text, got {type(value).__name__}")
+            value = str(value)
+        cleaned = " ".join(value.split())
         return cleaned[:limit] or None
 
     def required_text(self, key: str) -> str:
