@@ -529,6 +529,8 @@ def e2e_run(n: int, label: str) -> tuple[float, float]:
             ]
             answer = events.put_events(Entries=entries)
             assert not answer.get("FailedEntryCount"), answer
+            if (start + 10) % 500 == 0 or start + 10 >= n:
+                _progress("PutEvents", min(start + 10, n), n, started)
         put_seconds = time.perf_counter() - started
         stored = 0
         deadline = time.monotonic() + 3600
