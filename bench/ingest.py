@@ -30,7 +30,7 @@ from leaddesk.domain.inbound import InboundRejected, IngestContext, _fold, parse
 
 PIPELINE_EVENTS = 10_000
 E2E_EVENTS = int(os.environ.get("BENCH_E2E_EVENTS", "5000"))
-IN_FLIGHT = 200
+IN_FLIGHT = 50
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
@@ -531,7 +531,7 @@ def e2e_run(n: int, label: str) -> tuple[float, float]:
         raw_seconds = time.perf_counter() - started
         assert _count(db, baseline, "p-e2e") == n
 
-        # The producer keeps at most ~IN_FLIGHT events queued (it waits for the queue to drain
+        # The producer keeps at most IN_FLIGHT events queued (it waits for the queue to drain
         # below half of that): moto's SQS does O(queue length) work per message sent and received
         # (it recomputes every queue attribute), so a 5,000-message backlog measures moto, not ingest.
         sqs = client("sqs", endpoint)
