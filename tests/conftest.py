@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +103,8 @@ def call_api(
         headers={"content-type": "application/json", **(headers or {})},
         body=json.dumps(body) if body is not None else None,
     )
-    answer = handler(event, LambdaContext(function_name="LifecycleApiFunction"))
+    context: Any = LambdaContext(function_name="LifecycleApiFunction")
+    answer = handler(event, context)
     payload = json.loads(answer["body"]) if answer.get("body") else None
     return answer["statusCode"], payload, answer.get("headers") or {}
 
@@ -119,6 +121,23 @@ def envelope(detail_type: str, detail: dict[str, Any], source: str = "test.produ
         "resources": [],
         "detail": detail,
     }
+
+
+@contextmanager
+def atomic_moto_server(template: Template, stack_name: str) -> Iterator[Deployment]:
+    """A moto server on 127.0.0.1 (true concurrency: one client per thread, as separate Lambda
+    instances) holding the template's resources. It is the local stack's `AtomicMotoServer`:
+    moto alone does not apply conditional writes and transactions atomically under concurrent
+    requests — DynamoDB does — so races under test are LeadDesk's own."""
+    from leaddesk_local.motoserver import AtomicMotoServer
+
+    port = free_port()
+    server = AtomicMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield provision(template, f"http://127.0.0.1:{port}", stack_name=f"{stack_name}{port}")
+    finally:
+        server.stop()
 
 
 def free_port() -> int:

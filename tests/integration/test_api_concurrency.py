@@ -24,9 +24,9 @@ from leaddesk.adapters.bus import EventPublisher
 from leaddesk.adapters.store import LeadStore
 from leaddesk.domain.lifecycle import AcceptRequest, Action, DeclineRequest, NotAllowed
 from leaddesk.services.lifecycle import LifecycleService
-from leaddesk_local.provision import Deployment, client, provision
+from leaddesk_local.provision import Deployment, client
 from leaddesk_local.template import Template
-from tests.conftest import free_port
+from tests.conftest import atomic_moto_server
 from tests.leads import ACCEPT_BODY, make_lead, put_leads
 
 ROUNDS = 30
@@ -34,15 +34,8 @@ ROUNDS = 30
 
 @pytest.fixture(scope="module")
 def moto_server(template: Template) -> Iterator[Deployment]:
-    from leaddesk_local.motoserver import AtomicMotoServer
-
-    port = free_port()
-    server = AtomicMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield provision(template, f"http://127.0.0.1:{port}", stack_name=f"race{port}")
-    finally:
-        server.stop()
+    with atomic_moto_server(template, "race") as deployment:
+        yield deployment
 
 
 def contender(deployment: Deployment) -> LifecycleService:

@@ -12,7 +12,8 @@ import base64
 import json
 import math
 import os
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -22,6 +23,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 from ulid import ULID
 
+from leaddesk.domain.dedupe import DEDUPE_WINDOW
 from leaddesk.domain.filters import LeadQuery, Order, Sort, name_sort_key, value_sort_key
 from leaddesk.domain.lifecycle import DEFAULT_EXPIRY_DAYS, next_due
 from leaddesk.domain.models import Lead, LeadStatus, Tab, Touchpoints
@@ -182,34 +184,82 @@ class Page:
     items_read: int
 
 
+Marker = Mapping[str, Any]
+MarkerKey = tuple[str, str]  # (PK, SK) of an event-id or dedupe marker
+_BATCH_GET_LIMIT = 100  # BatchGetItem's limit per call
+
+
+def event_marker_key(partner_id: str, event_id: str) -> MarkerKey:
+    return partner_key(partner_id), f"E#{event_id}"
+
+
+def dedupe_marker_key(partner_id: str, dedupe: str) -> MarkerKey:
+    return partner_key(partner_id), f"D#{dedupe}"
+
+
 class LeadStore:
     def __init__(self, client: DynamoDBClient, table_name: str) -> None:
         self._db = client
         self._table = table_name
 
     # --- ingest ------------------------------------------------------------------------
-    def add_lead(self, lead: Lead, dedupe: str | None, delivery_id: str) -> IngestResult:
+    def read_markers(self, keys: Iterable[MarkerKey]) -> dict[MarkerKey, Marker]:
+        """The event-id and dedupe markers that exist among `keys`, read with BatchGetItem.
+
+        Reads are not writes: knowing the markers up front lets a duplicate event cost no
+        write at all and a touchpoint a single one. The conditional writes stay the guard
+        against races; this is only the cheap path for the common case.
+        """
+        wanted = list(dict.fromkeys(keys))
+        found: dict[MarkerKey, Marker] = {}
+        for start in range(0, len(wanted), _BATCH_GET_LIMIT):
+            request: dict[str, Any] = {
+                self._table: {
+                    "Keys": [{"PK": {"S": pk}, "SK": {"S": sk}} for pk, sk in wanted[start : start + 100]],
+                    "ConsistentRead": True,
+                }
+            }
+            for attempt in range(5):
+                answer = self._db.batch_get_item(RequestItems=request)
+                for item in answer.get("Responses", {}).get(self._table, []):
+                    found[(item["PK"]["S"], item["SK"]["S"])] = item
+                request = dict(answer.get("UnprocessedKeys") or {})
+                if not request:
+                    break
+                time.sleep(0.05 * 2**attempt)
+            else:
+                raise RuntimeError("DynamoDB left keys unprocessed after 5 BatchGetItem attempts")
+        return found
+
+    def add_lead(
+        self,
+        lead: Lead,
+        dedupe: str | None,
+        delivery_id: str,
+        known: Mapping[MarkerKey, Marker] | None = None,
+    ) -> IngestResult:
         """Store a new lead exactly once per (partner, event id), folding 24 h repeats.
 
-        One TransactWriteItems: the lead, the event-id marker and the dedupe marker, each
+        `known` holds the markers read beforehand (`read_markers`); with them a duplicate
+        event id costs no write and a repeat of a customer one transaction. Otherwise one
+        TransactWriteItems: the lead, the event-id marker and the dedupe marker, each
         conditional, so concurrent duplicate deliveries resolve to a single winner.
         """
+        known = known or {}
         partner = partner_key(lead.partner_id)
         now = lead.created_at
         expires = int((now + IDEMPOTENCY_TTL).timestamp())
+        seen_event = known.get(event_marker_key(lead.partner_id, lead.event_id))
+        if seen_event is not None:
+            return _duplicate(seen_event, delivery_id)
+        seen_repeat = known.get(dedupe_marker_key(lead.partner_id, dedupe)) if dedupe else None
+        if seen_repeat is not None and seen_repeat["window_end"]["S"] > now.isoformat():
+            return self._add_touchpoint(lead, seen_repeat["lead_id"]["S"], delivery_id, expires)
         items: list[dict[str, Any]] = [
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": {
-                        "PK": {"S": partner},
-                        "SK": {"S": f"E#{lead.event_id}"},
-                        "type": {"S": "event"},
-                        "made": {"S": "lead"},
-                        "lead_id": {"S": lead.lead_id},
-                        "delivery_id": {"S": delivery_id},
-                        "ttl": {"N": str(expires)},
-                    },
+                    "Item": _event_marker(partner, lead, lead.lead_id, "lead", delivery_id, expires),
                     "ConditionExpression": "attribute_not_exists(PK)",
                     "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                 }
@@ -223,7 +273,7 @@ class LeadStore:
             },
         ]
         if dedupe:
-            window_end = now + timedelta(hours=24)
+            window_end = now + DEDUPE_WINDOW
             items.append(
                 {
                     "Put": {
@@ -265,16 +315,11 @@ class LeadStore:
                     {
                         "Put": {
                             "TableName": self._table,
-                            "Item": {
-                                "PK": {"S": partner},
-                                "SK": {"S": f"E#{lead.event_id}"},
-                                "type": {"S": "event"},
-                                "made": {"S": "touchpoint"},
-                                "lead_id": {"S": existing_id},
-                                "delivery_id": {"S": delivery_id},
-                                "ttl": {"N": str(expires)},
-                            },
+                            "Item": _event_marker(
+                                partner, lead, existing_id, "touchpoint", delivery_id, expires
+                            ),
                             "ConditionExpression": "attribute_not_exists(PK)",
+                            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                         }
                     },
                     {
@@ -295,8 +340,14 @@ class LeadStore:
         except ClientError as error:
             if error.response["Error"]["Code"] != "TransactionCanceledException":
                 raise
+            reasons: list[Any] = list(error.response.get("CancellationReasons", []))
+            if not reasons or reasons[0].get("Code") != "ConditionalCheckFailed":
+                codes = [r.get("Code") for r in reasons]
+                raise RuntimeError(
+                    f"touchpoint on {existing_id} not stored: cancelled with {codes}"
+                ) from error
             # Lost a race with a concurrent delivery of the same event: it already counted.
-            return _duplicate(self._get(partner, f"E#{lead.event_id}"), delivery_id)
+            return _duplicate(reasons[0].get("Item") or self._get(partner, f"E#{lead.event_id}"), delivery_id)
         return IngestResult(IngestOutcome.TOUCHPOINT, existing_id)
 
     def _get(self, partner: str, sort_key: str) -> dict[str, Any]:
@@ -730,6 +781,22 @@ def decode_position(cursor: str, partner_id: str, query: LeadQuery) -> str:
         raise CursorError("cursor belongs to another tab or sort")
     position: str = plain["k"]
     return position
+
+
+def _event_marker(
+    partner: str, lead: Lead, lead_id: str, made: str, delivery_id: str, expires: int
+) -> dict[str, Any]:
+    """The event-id marker: which lead this producer event made (or was folded into), and by
+    which SQS message, so a redelivery of that same message knows to publish again."""
+    return {
+        "PK": {"S": partner},
+        "SK": {"S": f"E#{lead.event_id}"},
+        "type": {"S": "event"},
+        "made": {"S": made},
+        "lead_id": {"S": lead_id},
+        "delivery_id": {"S": delivery_id},
+        "ttl": {"N": str(expires)},
+    }
 
 
 def _duplicate(marker: Mapping[str, Any], delivery_id: str) -> IngestResult:

@@ -71,11 +71,9 @@ class ContactValidator:
         text = (raw or "").strip()
         if not text:
             return None, EmailValidity.UNKNOWN, "email missing"
-        try:
-            parsed = email_validator.validate_email(text, check_deliverability=False)
-        except email_validator.EmailNotValidError as error:
-            return text, EmailValidity.INVALID, str(error)
-        address, domain = parsed.normalized, parsed.domain.lower()
+        address, domain, error = _email_syntax(text)
+        if error is not None:
+            return text, EmailValidity.INVALID, error
         if domain in _RESERVED_DOMAINS:
             return address, EmailValidity.INVALID, f"{domain} is a reserved example domain"
         if address.lower() in self._spam_addresses or _is_spam_domain(domain, self._spam_domains):
@@ -93,6 +91,17 @@ class ContactValidator:
         return ContactVerdict(address, email_validity, email_reason, number, phone_validity, phone_reason)
 
 
+@lru_cache(maxsize=16_384)
+def _email_syntax(text: str) -> tuple[str, str, str | None]:
+    """(normalised address, lower-case domain, error) by email-validator; cached per value, as
+    the same addresses recur (repeats, retries, test leads)."""
+    try:
+        parsed = email_validator.validate_email(text, check_deliverability=False)
+    except email_validator.EmailNotValidError as error:
+        return text, "", str(error)
+    return parsed.normalized, parsed.domain.lower(), None
+
+
 def _is_spam_domain(domain: str, extra: frozenset[str]) -> bool:
     # Subdomains of a listed domain count too (x.mailinator.com).
     labels = domain.split(".")
@@ -103,8 +112,9 @@ def _is_spam_domain(domain: str, extra: frozenset[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=16_384)
 def validate_phone(raw: str | None, country: str | None) -> tuple[str | None, PhoneValidity, str | None]:
-    """(E.164 when valid else the input, validity, reason when not valid)."""
+    """(E.164 when valid else the input, validity, reason when not valid); cached per value."""
     text = (raw or "").strip()
     if not text:
         return None, PhoneValidity.UNKNOWN, "phone missing"

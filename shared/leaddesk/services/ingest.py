@@ -7,6 +7,7 @@ retry — so a batch can always be accounted for.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,10 +19,22 @@ from ulid import ULID
 
 from leaddesk.adapters.bus import EventPublisher, OutboundEvent
 from leaddesk.adapters.dead_letters import DeadLetterQueue
-from leaddesk.adapters.store import IngestOutcome, LeadStore
+from leaddesk.adapters.store import (
+    IngestOutcome,
+    IngestResult,
+    LeadStore,
+    Marker,
+    MarkerKey,
+    dedupe_marker_key,
+    event_marker_key,
+)
 from leaddesk.domain.contact import ContactValidator
+from leaddesk.domain.dedupe import DEDUPE_WINDOW, dedupe_key
 from leaddesk.domain.events import LEAD_RECEIVED, lead_event_detail
-from leaddesk.domain.inbound import InboundRejected, IngestContext, dedupe_key, parse_inbound
+from leaddesk.domain.inbound import InboundRejected, IngestContext, parse_inbound
+from leaddesk.domain.models import Lead
+
+logger = logging.getLogger(__name__)
 
 
 class RecordFate(StrEnum):
@@ -67,7 +80,7 @@ class IngestService:
         contact: ContactValidator,
         clock: Callable[[], datetime],
     ) -> None:
-        self._store = store
+        self._leads = store
         self._publisher = publisher
         self._dead_letters = dead_letters
         self._contact = contact
@@ -75,9 +88,18 @@ class IngestService:
 
     def ingest(self, records: Sequence[InboundRecord]) -> list[RecordResult]:
         results: dict[str, RecordResult] = {}
-        to_publish: list[OutboundEvent] = []
+        parsed: list[tuple[InboundRecord, Lead]] = []
         for record in records:
-            result, event = self._ingest_one(record)
+            lead_or_result = self._parse(record)
+            if isinstance(lead_or_result, RecordResult):
+                results[record.message_id] = lead_or_result
+            else:
+                parsed.append((record, lead_or_result))
+
+        known = self._read_markers([lead for _, lead in parsed])
+        to_publish: list[OutboundEvent] = []
+        for record, lead in parsed:
+            result, event = self._store(record, lead, known)
             results[record.message_id] = result
             if event is not None:
                 to_publish.append(event)
@@ -89,34 +111,60 @@ class IngestService:
             )
         return [results[record.message_id] for record in records]
 
-    def _ingest_one(self, record: InboundRecord) -> tuple[RecordResult, OutboundEvent | None]:
+    def _parse(self, record: InboundRecord) -> Lead | RecordResult:
+        """The record's lead, or its final result when it is permanently bad (dead-lettered)."""
         try:
             envelope = BusEnvelope.model_validate(json.loads(record.body))
             received_at = self._clock()
             context = IngestContext(str(ULID.from_datetime(received_at)), received_at, self._contact)
-            lead = parse_inbound(envelope.detail_type, envelope.detail, context)
-        except (ValueError, ValidationError) as error:  # InboundRejected and bad JSON are ValueErrors
+            return parse_inbound(envelope.detail_type, envelope.detail, context)
+        except (ValueError, ValidationError, RecursionError) as error:
+            # InboundRejected and bad JSON are ValueErrors; absurdly deep JSON is a RecursionError.
             field, reason = _rejection(error)
-            try:
-                self._dead_letters.send(record.body, reason, field, record.message_id)
-            except Exception as dlq_error:
-                return RecordResult(
-                    record.message_id, RecordFate.RETRY, reason=f"dead-letter failed: {dlq_error}"
-                ), None
-            return RecordResult(record.message_id, RecordFate.DEAD_LETTER, reason=f"{field}: {reason}"), None
-
+        except Exception as error:
+            # Parsing is pure and deterministic: a retry would fail the same way, and raising
+            # would fail the whole batch. The event goes to the dead-letter queue, named.
+            logger.exception("unexpected parse failure", extra={"message_id": record.message_id})
+            field, reason = "body", f"could not be parsed ({type(error).__name__}: {error})"
         try:
-            stored = self._store.add_lead(lead, dedupe_key(lead), record.message_id)
+            self._dead_letters.send(record.body, reason, field, record.message_id)
+        except Exception as dlq_error:
+            reason = f"dead-letter failed: {dlq_error}"
+            return RecordResult(record.message_id, RecordFate.RETRY, reason=reason)
+        return RecordResult(record.message_id, RecordFate.DEAD_LETTER, reason=f"{field}: {reason}")
+
+    def _read_markers(self, leads: Sequence[Lead]) -> dict[MarkerKey, Marker]:
+        keys: list[MarkerKey] = []
+        for lead in leads:
+            keys.append(event_marker_key(lead.partner_id, lead.event_id))
+            dedupe = dedupe_key(lead)
+            if dedupe:
+                keys.append(dedupe_marker_key(lead.partner_id, dedupe))
+        if not keys:
+            return {}
+        try:
+            return self._leads.read_markers(keys)
+        except Exception as error:  # the conditional writes still decide; this is only a shortcut
+            logger.warning("marker pre-read failed: %s; the conditional writes decide", error)
+            return {}
+
+    def _store(
+        self, record: InboundRecord, lead: Lead, known: dict[MarkerKey, Marker]
+    ) -> tuple[RecordResult, OutboundEvent | None]:
+        dedupe = dedupe_key(lead)
+        try:
+            stored = self._leads.add_lead(lead, dedupe, record.message_id, known)
         except Exception as error:
             return RecordResult(
                 record.message_id, RecordFate.RETRY, reason=f"{type(error).__name__}: {error}"
             ), None
+        _remember(known, lead, dedupe, stored, record.message_id)
 
         if stored.outcome is IngestOutcome.CREATED or stored.redelivery:
             publish_lead = (
                 lead
                 if stored.outcome is IngestOutcome.CREATED
-                else self._store.get_lead(lead.partner_id, stored.lead_id)
+                else self._leads.get_lead(lead.partner_id, stored.lead_id)
             )
             fate = RecordFate.CREATED if stored.outcome is IngestOutcome.CREATED else RecordFate.DUPLICATE
             event = (
@@ -127,6 +175,25 @@ class IngestService:
             return RecordResult(record.message_id, fate, stored.lead_id), event
         fate = RecordFate.TOUCHPOINT if stored.outcome is IngestOutcome.TOUCHPOINT else RecordFate.DUPLICATE
         return RecordResult(record.message_id, fate, stored.lead_id), None
+
+
+def _remember(
+    known: dict[MarkerKey, Marker], lead: Lead, dedupe: str | None, stored: IngestResult, delivery_id: str
+) -> None:
+    """What this batch just wrote, so a repeat later in the same batch takes the cheap path too."""
+    event_key = event_marker_key(lead.partner_id, lead.event_id)
+    if event_key not in known:
+        made = "lead" if stored.outcome is IngestOutcome.CREATED else "touchpoint"
+        known[event_key] = {
+            "made": {"S": made},
+            "lead_id": {"S": stored.lead_id},
+            "delivery_id": {"S": delivery_id},
+        }
+    if dedupe and stored.outcome is IngestOutcome.CREATED:
+        known[dedupe_marker_key(lead.partner_id, dedupe)] = {
+            "lead_id": {"S": stored.lead_id},
+            "window_end": {"S": (lead.created_at + DEDUPE_WINDOW).isoformat()},
+        }
 
 
 def _rejection(error: Exception) -> tuple[str, str]:
