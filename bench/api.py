@@ -14,12 +14,8 @@ index partition). The items-read ratios are what DynamoDB itself would read (Sca
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,16 +37,11 @@ from leaddesk.adapters.store import LeadStore, lead_to_item  # noqa: E402
 from leaddesk.domain.filters import parse_query  # noqa: E402
 from leaddesk.domain.models import Customer, Lead, LeadStatus, LeadType, Outcome  # noqa: E402
 from leaddesk_local import tokens  # noqa: E402
+from leaddesk_local.process import running_stack  # noqa: E402
 from leaddesk_local.provision import client  # noqa: E402
 
 PARTNER = "p-bench"
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _weighted(rng: random.Random, table: Mapping[Any, float]) -> Any:
@@ -234,40 +225,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     options.add_argument("--limit", type=int, default=25)
     args = options.parse_args(argv if argv is not None else [])
-    api_port, aws_port = _free_port(), _free_port()
-    state = Path(tempfile.mkdtemp(prefix="leaddesk-bench-")) / "local.json"
-    env = {**os.environ, "LEADDESK_LOCAL_STATE": str(state), "PYTHONUNBUFFERED": "1"}
-    env.pop("AWS_ENDPOINT_URL", None)
-    print(f"starting a local stack (API :{api_port}, AWS :{aws_port}) …", flush=True)
-    log = state.with_name("stack.log")
-    with log.open("w") as out:
-        stack = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "leaddesk_local.cli",
-                "up",
-                "--api-port",
-                str(api_port),
-                "--aws-port",
-                str(aws_port),
-                "--no-samples",
-                "--schedule-interval",
-                "0",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-            cwd=PROJECT_ROOT,
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while "ready" not in log.read_text():
-            if stack.poll() is not None or time.monotonic() > deadline:
-                print(log.read_text())
-                return 1
-            time.sleep(0.2)
-        info = json.loads(state.read_text())
+    print("starting a local stack …", flush=True)
+    with running_stack(
+        Path(tempfile.mkdtemp(prefix="leaddesk-bench-")), "--no-samples", "--schedule-interval", "0"
+    ) as stack:
+        info = stack.state
         endpoint = info["endpoint_url"]
         table = info["outputs"]["LeadsTableName"]
         print(f"building {args.leads:,} leads …", flush=True)
@@ -306,12 +268,6 @@ def main(argv: list[str] | None = None) -> int:
             f"\nGET /leads/summary (Select=COUNT over every lead): "
             f"{time.perf_counter() - started:.2f}s {totals}"
         )
-    finally:
-        stack.terminate()
-        try:
-            stack.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            stack.kill()
     return 0
 
 

@@ -488,9 +488,8 @@ def e2e_run(n: int, label: str) -> tuple[float, float]:
     """(leads/s from PutEvents to stored lead, raw put_item items/s) on one local stack."""
     import logging
 
-    from tests.conftest import free_port
-
     from leaddesk.adapters.store import lead_to_item
+    from leaddesk_local.process import free_port
     from leaddesk_local.provision import client
     from leaddesk_local.stack import LocalStack
     from leaddesk_local.template import Template

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
 from moto import mock_aws
 
+from leaddesk_local.process import StackDidNotStart, StackProcess, free_port, running_stack
 from leaddesk_local.provision import Deployment, client, provision
 from leaddesk_local.stack import api_event, merged_environment
-from leaddesk_local.template import PROJECT_ROOT, Template
+from leaddesk_local.template import Template
 from leaddesk_local.tokens import as_authorizer_claims
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
@@ -140,24 +139,7 @@ def atomic_moto_server(template: Template, stack_name: str) -> Iterator[Deployme
         server.stop()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class RunningStack:
-    def __init__(self, process: subprocess.Popen[str], api_url: str, endpoint_url: str, state_path: Path):
-        self.process = process
-        self.api_url = api_url
-        self.endpoint_url = endpoint_url
-        self.state_path = state_path
-
-    @property
-    def state(self) -> dict[str, Any]:
-        loaded: dict[str, Any] = json.loads(self.state_path.read_text())
-        return loaded
-
+class RunningStack(StackProcess):
     def client(self, service: str) -> Any:
         return client(service, self.endpoint_url)
 
@@ -174,48 +156,18 @@ class RunningStack:
 
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    """`leaddesk up` as a newcomer runs it, on free ports, once per test session (per worker)."""
-    api_port, aws_port = free_port(), free_port()
-    state_path = tmp_path_factory.mktemp("stack") / "local.json"
-    log_path = state_path.with_name("stack.log")
-    env = {**os.environ, "LEADDESK_LOCAL_STATE": str(state_path), "PYTHONUNBUFFERED": "1"}
-    env["LEADDESK_SCHEDULE_INTERVAL"] = "1"  # the stack fires its schedules every second of wall time
-    env.pop("AWS_ENDPOINT_URL", None)
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "leaddesk_local.cli",
-                "up",
-                "--api-port",
-                str(api_port),
-                "--aws-port",
-                str(aws_port),
-                "--retry-delay",
-                "1",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=env,
-            cwd=PROJECT_ROOT,
-        )
-    deadline = time.monotonic() + 90
-    while "ready" not in log_path.read_text():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the local stack did not come up:\n{log_path.read_text()}")
-        time.sleep(0.2)
-    running = RunningStack(
-        process, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{aws_port}", state_path
-    )
-    yield running
-    process.terminate()
+    """`leaddesk up` as a newcomer runs it, on free ports, once per test session (per worker).
+    Its schedules fire every second of wall time; failed messages come back after a second."""
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        with running_stack(
+            tmp_path_factory.mktemp("stack"),
+            "--retry-delay",
+            "1",
+            environment={"LEADDESK_SCHEDULE_INTERVAL": "1"},
+        ) as stack:
+            yield RunningStack(**vars(stack))
+    except StackDidNotStart as error:
+        pytest.fail(str(error))
 
 
 def capture_bus_events(deployment: Deployment, pattern: dict[str, Any] | None = None) -> str:
