@@ -33,6 +33,7 @@ def reset_process_caches() -> None:
     """Handlers build clients and settings once per process, as on Lambda; tests start afresh."""
     import ingest.app
     import lifecycle.app
+    import lifecycle.republish
     import lifecycle.sweep
     from leaddesk.adapters import aws
     from leaddesk.config import settings
@@ -43,6 +44,7 @@ def reset_process_caches() -> None:
     lifecycle.app.store.cache_clear()
     lifecycle.app.service.cache_clear()
     lifecycle.sweep.service.cache_clear()
+    lifecycle.republish.publisher.cache_clear()
 
 
 @pytest.fixture

@@ -21,8 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field
 
 from leaddesk.adapters import aws
-from leaddesk.adapters.bus import EventPublisher
-from leaddesk.adapters.store import CursorError, LeadStore, utc_now
+from leaddesk.adapters.store import CursorError, LeadStore
 from leaddesk.config import settings
 from leaddesk.domain.access import Caller, Forbidden, Role, Unauthenticated, caller_from_claims
 from leaddesk.domain.filters import ENUM_FILTERS, InvalidFilter, parse_query
@@ -92,13 +91,7 @@ def store() -> LeadStore:
 
 @cache
 def service() -> LifecycleService:
-    config = settings()
-    return LifecycleService(
-        store=store(),
-        publisher=EventPublisher(aws.events(), config.event_bus_name),
-        clock=utc_now,
-        expiry_days=config.lead_expiry_days,
-    )
+    return LifecycleService.from_settings(settings(), store())
 
 
 def caller() -> Caller:

@@ -16,9 +16,6 @@ from aws_lambda_powertools.utilities.parser import parse
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from leaddesk.adapters import aws
-from leaddesk.adapters.bus import EventPublisher
-from leaddesk.adapters.store import LeadStore, utc_now
 from leaddesk.config import settings
 from leaddesk.services.lifecycle import LifecycleService
 
@@ -27,13 +24,7 @@ logger = Logger(service="leaddesk-sweep")
 
 @cache
 def service() -> LifecycleService:
-    config = settings()
-    return LifecycleService(
-        store=LeadStore(aws.dynamodb(), config.table_name),
-        publisher=EventPublisher(aws.events(), config.event_bus_name),
-        clock=utc_now,
-        expiry_days=config.lead_expiry_days,
-    )
+    return LifecycleService.from_settings(settings())
 
 
 def scheduled_time(event: dict[str, Any]) -> datetime:

@@ -147,6 +147,7 @@ class LocalStack:
                 "AWS_DEFAULT_REGION": REGION,
                 "AWS_REGION": REGION,
                 "AWS_ENDPOINT_URL": self.endpoint_url,
+                "AWS_READ_TIMEOUT": "120",  # moto reads a whole table per index query
             }
         )
         self.log(f"moto server on {self.endpoint_url}; creating the resources of template.yaml")
@@ -353,7 +354,12 @@ class LocalStack:
                 authorizer_claims = tokens.as_authorizer_claims(claims)
             event = http_api_event(request, route, parameters, authorizer_claims)
             spec = next(s for s in self.template.functions() if s.logical_id == route.function)
-            return lambda_proxy_response(self.invoke(spec, route.handler, event))
+            try:
+                answer = self.invoke(spec, route.handler, event)
+            except Exception as error:  # API Gateway answers a failed invocation with 500
+                self.log(f"{spec.logical_id} raised {type(error).__name__}: {error}")
+                return _json_response(500, {"message": "Internal Server Error"})
+            return lambda_proxy_response(answer)
         return self._local_endpoints(request)
 
     def _local_endpoints(self, request: Request) -> Response:

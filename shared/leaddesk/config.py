@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     dns_timeout_seconds: float = Field(default=1.5, gt=0, le=10)
     spam_domains: str = Field(default="", description="Comma-separated extra spam domains")
     spam_addresses: str = Field(default="", description="Comma-separated blocklisted addresses")
+    pending_events_queue_url: str | None = Field(
+        default=None, description="Where events the bus refused after retries wait to be republished"
+    )
     lead_expiry_days: int = Field(default=14, ge=1)
 
     def spam_domain_list(self) -> list[str]:

@@ -62,3 +62,23 @@ def test_a_busy_port_stops_the_stack_before_anything_starts(template: Template) 
         )
         with pytest.raises(PortInUse, match=str(port)):
             stack.start()
+
+
+def test_a_raising_handler_answers_500_as_api_gateway_does(template: Template) -> None:
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    from leaddesk_local import tokens
+
+    def broken(event: object, context: object) -> object:
+        raise RuntimeError("boom")
+
+    stack = LocalStack(template, log=lambda _: None)
+    stack.routes = [Route("GET", "/leads", "LifecycleApiFunction", broken)]
+    bearer = tokens.issue("p1", ["viewer"])
+    request = Request(
+        EnvironBuilder(path="/leads", headers={"Authorization": f"Bearer {bearer}"}).get_environ()
+    )
+    response = stack.handle_http(request)
+    assert response.status_code == 500
+    assert response.get_json() == {"message": "Internal Server Error"}

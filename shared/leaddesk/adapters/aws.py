@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -16,10 +17,12 @@ if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_sqs import SQSClient
 
+# DynamoDB answers in milliseconds; a call still waiting after 5 s is better retried. The local
+# stack's moto server walks a whole table per index query, so it raises this (AWS_READ_TIMEOUT).
 _CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 3},
     connect_timeout=2,
-    read_timeout=5,
+    read_timeout=float(os.environ.get("AWS_READ_TIMEOUT", "5")),
     max_pool_connections=20,
 )
 

@@ -16,7 +16,9 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from leaddesk.adapters.bus import EventPublisher, OutboundEvent
-from leaddesk.adapters.store import LeadStore, StaleLead
+from leaddesk.adapters.pending_events import PendingEvents
+from leaddesk.adapters.store import LeadStore, StaleLead, utc_now
+from leaddesk.config import Settings
 from leaddesk.domain.events import lead_event_detail
 from leaddesk.domain.lifecycle import PERSON_ACTIONS, Action, Transition, run_timed_rules
 from leaddesk.domain.models import Lead
@@ -67,11 +69,31 @@ class LifecycleService:
         publisher: EventPublisher,
         clock: Callable[[], datetime],
         expiry_days: int,
+        pending: PendingEvents | None = None,
     ) -> None:
         self._store = store
         self._publisher = publisher
+        self._pending = pending
         self._clock = clock
         self._expiry_days = expiry_days
+
+    @classmethod
+    def from_settings(cls, config: Settings, store: LeadStore | None = None) -> LifecycleService:
+        """As the API and the sweep functions run it (clients made once per process)."""
+        from leaddesk.adapters import aws
+
+        pending = (
+            PendingEvents(aws.sqs(), config.pending_events_queue_url)
+            if config.pending_events_queue_url
+            else None
+        )
+        return cls(
+            store=store or LeadStore(aws.dynamodb(), config.table_name),
+            publisher=EventPublisher(aws.events(), config.event_bus_name),
+            clock=utc_now,
+            expiry_days=config.lead_expiry_days,
+            pending=pending,
+        )
 
     def act(
         self,
@@ -144,9 +166,12 @@ class LifecycleService:
         return report
 
     def _publish(self, events: list[OutboundEvent]) -> None:
+        """The change is stored: an event the bus refuses after retries is parked, never dropped."""
         failed = self._publisher.publish(events)
+        if failed and self._pending is not None:
+            failed = self._pending.park(failed)
         for event in failed:
-            # The change is stored; the event could not be put on the bus after retries.
             logger.error(
-                "event not published", extra={"detail_type": event.detail_type, "lead_id": event.key}
+                "event neither published nor parked",
+                extra={"detail_type": event.detail_type, "lead_id": event.key},
             )

@@ -1,0 +1,56 @@
+"""Events the bus refused after retries, parked on a queue until the republish function sends them.
+
+A lifecycle change is already stored when its event is published; if EventBridge still
+refuses the entry after the publisher's retries, dropping it would leave consumers (notify,
+CRM sync) silently behind. Parking it on SQS keeps it, and the queue's own retries and
+dead-letter queue take over from there.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from leaddesk.adapters.bus import EventPublisher, OutboundEvent
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+
+_BATCH = 10  # SendMessageBatch's limit
+
+
+def event_to_body(event: OutboundEvent) -> str:
+    return json.dumps(
+        {"detail_type": event.detail_type, "detail": event.detail, "key": event.key}, default=str
+    )
+
+
+def body_to_event(body: str, key: str) -> OutboundEvent:
+    """The parked event; `key` becomes the SQS message id so failures map back to records."""
+    data: dict[str, Any] = json.loads(body)
+    return OutboundEvent(detail_type=data["detail_type"], detail=data["detail"], key=key)
+
+
+class PendingEvents:
+    def __init__(self, client: SQSClient, queue_url: str) -> None:
+        self._client = client
+        self._url = queue_url
+
+    def park(self, events: Sequence[OutboundEvent]) -> list[OutboundEvent]:
+        """Queue the events; returns those that could not be queued either."""
+        lost: list[OutboundEvent] = []
+        for start in range(0, len(events), _BATCH):
+            chunk = list(events[start : start + _BATCH])
+            answer = self._client.send_message_batch(
+                QueueUrl=self._url,
+                Entries=[{"Id": str(n), "MessageBody": event_to_body(e)} for n, e in enumerate(chunk)],
+            )
+            lost.extend(chunk[int(failure["Id"])] for failure in answer.get("Failed", []))
+        return lost
+
+
+def republish(publisher: EventPublisher, records: Sequence[tuple[str, str]]) -> list[str]:
+    """Put parked events (message id, body) on the bus; returns the message ids that failed again."""
+    events = [body_to_event(body, message_id) for message_id, body in records]
+    return [event.key for event in publisher.publish(events)]
