@@ -64,12 +64,23 @@ def test_accept_decline_and_expiry_never_both_succeed(moto_server: Deployment) -
         barrier = threading.Barrier(3)
         results: dict[str, Any] = {}
 
+        # A rotating head start (a few ms) so that every contender wins some rounds even on a
+        # loaded machine; the others still start within the same few milliseconds.
+        leader = ("accept", "decline", "expiry")[round_ % 3]
+        delays = {
+            name: 0.0 if name == leader else rng.uniform(0.002, 0.02)
+            for name in ("accept", "decline", "expiry")
+        }
+
         def run(
-            name: str, call: Any, barrier: threading.Barrier = barrier, results: dict[str, Any] = results
+            name: str,
+            call: Any,
+            barrier: threading.Barrier = barrier,
+            results: dict[str, Any] = results,
+            delays: dict[str, float] = delays,
         ) -> None:
             barrier.wait()
-            # jitter so that each contender sometimes gets there first (the sweep has an extra query)
-            time.sleep(0 if name == "expiry" else rng.uniform(0, 0.03))
+            time.sleep(delays[name])
             try:
                 results[name] = call()
             except NotAllowed as refused:
