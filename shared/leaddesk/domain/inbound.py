@@ -155,30 +155,22 @@ class IngestContext:
     contact: ContactValidator
 
 
-def _customer(fields: _Fields | None, *, marketplace: bool) -> Customer:
+_CUSTOMER_FIELDS = ("first_name", "last_name", "email", "phone", "country", "company", "title")
+_MARKETPLACE_CUSTOMER_FIELDS = ("FirstName", "LastName", "Email", "Phone", "Country", "Company", "Title")
+
+
+def _customer(fields: _Fields | None, *, marketplace: bool) -> dict[str, str | None]:
+    """The customer's fields as the producer sent them (normalised once, in `_build`)."""
     if fields is None:
-        return Customer()
-    names = (
-        ("FirstName", "LastName", "Email", "Phone", "Country", "Company", "Title")
-        if marketplace
-        else ("first_name", "last_name", "email", "phone", "country", "company", "title")
-    )
-    first, last, email, phone, country, company, title = (fields.text(n, limit=320) for n in names)
-    return Customer(
-        first_name=first,
-        last_name=last,
-        email=email,
-        phone=phone,
-        country=country,
-        company=company,
-        title=title,
-    )
+        return {}
+    names = _MARKETPLACE_CUSTOMER_FIELDS if marketplace else _CUSTOMER_FIELDS
+    return {field: fields.text(name, limit=320) for field, name in zip(_CUSTOMER_FIELDS, names, strict=True)}
 
 
-def _is_test(customer: Customer, flagged: bool) -> bool:
+def _is_test(customer: Mapping[str, str | None], flagged: bool) -> bool:
     if flagged:
         return True
-    identifying = (customer.first_name, customer.last_name, customer.company, customer.email)
+    identifying = (customer.get(name) for name in ("first_name", "last_name", "company", "email"))
     return any(value and value.lower().startswith(TEST_MARKER) for value in identifying)
 
 
@@ -219,31 +211,29 @@ def _money(fields: _Fields) -> tuple[Decimal | None, str | None]:
     return value, currency
 
 
-def _finish(lead: Lead, ctx: IngestContext) -> Lead:
-    """Country normalisation, contact validation, quality and flame: the same for every shape."""
-    customer = lead.customer
-    country = normalize_country(customer.country)
-    flags = list(lead.ingest_flags)
-    if customer.country and country is None:
-        flags.append(f"unknown_country:{customer.country}")
-    verdict = ctx.contact.validate(customer.email, customer.phone, country)
-    customer = customer.model_copy(
-        update={"country": country, "email": verdict.email, "phone": verdict.phone}
-    )
+def _build(ctx: IngestContext, *, customer: Mapping[str, str | None], **fields: Any) -> Lead:
+    """Country normalisation, contact validation, quality and flame — the same for every shape —
+    then the lead, built once (no copies on the hot path)."""
+    raw_country = customer.get("country")
+    country = normalize_country(raw_country)
+    flags = list(fields.pop("ingest_flags", ()))
+    if raw_country and country is None:
+        flags.append(f"unknown_country:{raw_country}")
+    verdict = ctx.contact.validate(customer.get("email"), customer.get("phone"), country)
+    normalised = Customer(**{**customer, "country": country, "email": verdict.email, "phone": verdict.phone})
     quality, reasons = assess_quality(
-        customer, verdict.email_validity, verdict.phone_validity, verdict.email_reason, verdict.phone_reason
+        normalised, verdict.email_validity, verdict.phone_validity, verdict.email_reason, verdict.phone_reason
     )
-    flame = Flame.HOT if lead.contact_requested and lead.status is LeadStatus.RECEIVED else Flame.NONE
-    return lead.model_copy(
-        update={
-            "customer": customer,
-            "email_validity": verdict.email_validity,
-            "phone_validity": verdict.phone_validity,
-            "lead_quality": quality,
-            "quality_reasons": reasons,
-            "flame": flame,
-            "ingest_flags": flags,
-        }
+    received = fields["status"] is LeadStatus.RECEIVED
+    return Lead(
+        customer=normalised,
+        email_validity=verdict.email_validity,
+        phone_validity=verdict.phone_validity,
+        lead_quality=quality,
+        quality_reasons=reasons,
+        flame=Flame.HOT if fields.get("contact_requested") and received else Flame.NONE,
+        ingest_flags=flags,
+        **fields,
     )
 
 
@@ -277,7 +267,8 @@ def parse_marketplace_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lea
 
     informational = do_not_contact or call_to_action in INFORMATIONAL_CALLS_TO_ACTION
     customer = _customer(fields.obj("UserDetails"), marketplace=True)
-    lead = Lead(
+    return _build(
+        ctx,
         lead_id=ctx.lead_id,
         partner_id=partner_id,
         event_id=event_id,
@@ -302,14 +293,14 @@ def parse_marketplace_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lea
         is_test=_is_test(customer, fields.flag("is_test")),
         ingest_flags=flags,
     )
-    return _finish(lead, ctx)
 
 
 def parse_profile_inquiry(detail: Mapping[str, Any], ctx: IngestContext) -> Lead:
     fields = _Fields(detail)
     partner_id, event_id = _envelope(fields)
     customer = _customer(fields.obj("customer"), marketplace=False)
-    lead = Lead(
+    return _build(
+        ctx,
         lead_id=ctx.lead_id,
         partner_id=partner_id,
         event_id=event_id,
@@ -324,7 +315,6 @@ def parse_profile_inquiry(detail: Mapping[str, Any], ctx: IngestContext) -> Lead
         contact_requested=fields.flag("contact_requested"),
         is_test=_is_test(customer, fields.flag("is_test")),
     )
-    return _finish(lead, ctx)
 
 
 def parse_qualified_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lead:
@@ -338,7 +328,8 @@ def parse_qualified_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lead:
         raise InboundRejected("lead_type", f"{lead_type.value!r} is not one of {allowed}")
     customer = _customer(fields.obj("customer"), marketplace=False)
     value, currency = _money(fields)
-    lead = Lead(
+    return _build(
+        ctx,
         lead_id=ctx.lead_id,
         partner_id=partner_id,
         event_id=event_id,
@@ -357,7 +348,6 @@ def parse_qualified_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lead:
         campaign_id=fields.text("campaign_id"),
         is_test=_is_test(customer, fields.flag("is_test")),
     )
-    return _finish(lead, ctx)
 
 
 _PARSERS = {
