@@ -82,3 +82,23 @@ def test_a_raising_handler_answers_500_as_api_gateway_does(template: Template) -
     response = stack.handle_http(request)
     assert response.status_code == 500
     assert response.get_json() == {"message": "Internal Server Error"}
+
+
+def test_the_local_moto_lock_never_lets_a_write_run_beside_a_read() -> None:
+    import threading
+
+    from leaddesk_local.motoserver import ReadWriteLock
+
+    lock = ReadWriteLock()
+    wrote = threading.Event()
+
+    def writer() -> None:
+        with lock.writing():
+            wrote.set()
+
+    with lock.reading(), lock.reading():  # readers share
+        thread = threading.Thread(target=writer)
+        thread.start()
+        assert not wrote.wait(0.2)  # the write waits for the readers
+    thread.join(timeout=5)
+    assert wrote.is_set()
