@@ -207,3 +207,37 @@ def drain(queue_url: str, endpoint_url: str | None = None) -> list[dict[str, Any
             }
             found.append(body)
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+@pytest.fixture
+def flaky_put_events(deployment: Deployment) -> Iterator[set[str]]:
+    """PutEvents fails the entries whose detail names an event id in the set (ErrorCode
+    InternalFailure, FailedEntryCount > 0) and really sends the others. Lead events carry the
+    lead's producer event id, so one id makes every event of that lead fail."""
+    from botocore.awsrequest import AWSResponse
+
+    from leaddesk.adapters import aws
+
+    failing: set[str] = set()
+    honest = client("events", None)
+
+    def partial(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        if not failing:
+            return None
+        entries = json.loads(params["body"])["Entries"]  # the serialised request
+        bad = [json.loads(e["Detail"]).get("event_id") in failing for e in entries]
+        good = [e for e, is_bad in zip(entries, bad, strict=True) if not is_bad]
+        sent = iter(honest.put_events(Entries=good)["Entries"] if good else [])
+        answer = [
+            {"ErrorCode": "InternalFailure", "ErrorMessage": "injected"} if is_bad else next(sent)
+            for is_bad in bad
+        ]
+        return AWSResponse("https://events.us-east-1.amazonaws.com/", 200, {}, None), {
+            "FailedEntryCount": sum(bad),
+            "Entries": answer,
+        }
+
+    events = aws.events()
+    events.meta.events.register_first("before-call.events.PutEvents", partial)
+    yield failing
+    events.meta.events.unregister("before-call.events.PutEvents", partial)

@@ -227,35 +227,6 @@ def test_throttling_is_retried_through_the_partial_batch_response(
     assert sorted(e["detail"]["event_id"] for e in drain(captured)) == ["tr-1", "tr-2"]
 
 
-@pytest.fixture
-def flaky_put_events(deployment: Deployment) -> Iterator[set[str]]:
-    """PutEvents fails the entries whose detail names an event id in the set (ErrorCode
-    InternalFailure, FailedEntryCount > 0) and really sends the others."""
-    failing: set[str] = set()
-    honest = client("events", None)
-
-    def partial(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
-        if not failing:
-            return None
-        entries = json.loads(params["body"])["Entries"]  # the serialised request
-        bad = [json.loads(e["Detail"]).get("event_id") in failing for e in entries]
-        good = [e for e, is_bad in zip(entries, bad, strict=True) if not is_bad]
-        sent = iter(honest.put_events(Entries=good)["Entries"] if good else [])
-        answer = [
-            {"ErrorCode": "InternalFailure", "ErrorMessage": "injected"} if is_bad else next(sent)
-            for is_bad in bad
-        ]
-        return AWSResponse("https://events.us-east-1.amazonaws.com/", 200, {}, None), {
-            "FailedEntryCount": sum(bad),
-            "Entries": answer,
-        }
-
-    events = aws.events()
-    events.meta.events.register_first("before-call.events.PutEvents", partial)
-    yield failing
-    events.meta.events.unregister("before-call.events.PutEvents", partial)
-
-
 def test_a_partially_failed_put_events_is_retried_then_redelivered(
     deployment: Deployment, flaky_put_events: set[str]
 ) -> None:

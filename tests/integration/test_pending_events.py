@@ -3,42 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from botocore.awsrequest import AWSResponse
-
-from leaddesk.adapters import aws
 from leaddesk_local.provision import Deployment, client
 from leaddesk_local.stack import LambdaContext
 from tests.conftest import call_api, capture_bus_events, drain
 from tests.leads import ACCEPT_BODY, make_lead, put_leads
 
 
-@pytest.fixture
-def bus_down(deployment: Deployment) -> Iterator[set[str]]:
-    """While the set holds "down", every PutEvents entry answers InternalFailure (an incident)."""
-    state = {"down"}
-
-    def refuse(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
-        if not state:
-            return None
-        entries = json.loads(params["body"])["Entries"]
-        failure = {"ErrorCode": "InternalFailure", "ErrorMessage": "injected"}
-        return AWSResponse("https://events.us-east-1.amazonaws.com/", 200, {}, None), {
-            "FailedEntryCount": len(entries),
-            "Entries": [failure for _ in entries],
-        }
-
-    events = aws.events()
-    events.meta.events.register_first("before-call.events.PutEvents", refuse)
-    yield state
-    events.meta.events.unregister("before-call.events.PutEvents", refuse)
-
-
-def test_a_refused_event_is_parked_and_republished(deployment: Deployment, bus_down: set[str]) -> None:
+def test_a_refused_event_is_parked_and_republished(
+    deployment: Deployment, flaky_put_events: set[str]
+) -> None:
     lead = make_lead()
+    flaky_put_events.add(lead.event_id)  # the bus refuses this lead's events (an incident)
     put_leads([lead], deployment.refs["LeadsTable"])
     captured = capture_bus_events(deployment)
     status, body, _ = call_api(
@@ -70,7 +47,7 @@ def test_a_refused_event_is_parked_and_republished(deployment: Deployment, bus_d
         "batchItemFailures": [{"itemIdentifier": parked["MessageId"]}]
     }
 
-    bus_down.clear()  # the bus recovers
+    flaky_put_events.clear()  # the bus recovers
     assert handler({"Records": [record]}, context) == {"batchItemFailures": []}
     [event] = drain(captured)
     assert event["detail-type"] == "lead.accepted"
