@@ -211,9 +211,20 @@ def _money(fields: _Fields) -> tuple[Decimal | None, str | None]:
     return value, currency
 
 
-def _build(ctx: IngestContext, *, customer: Mapping[str, str | None], **fields: Any) -> Lead:
-    """Country normalisation, contact validation, quality and flame — the same for every shape —
-    then the lead, built once (no copies on the hot path)."""
+def _inbound_fields(detail: Mapping[str, Any]) -> _Fields:
+    """The detail's fields; an event naming no tenant or no event id is rejected before anything else."""
+    fields = _Fields(detail)
+    fields.required_text("partner_id")
+    fields.required_text("event_id")
+    return fields
+
+
+def _build(
+    ctx: IngestContext, envelope: _Fields, *, customer: Mapping[str, str | None], **fields: Any
+) -> Lead:
+    """What every shape shares — ids, times, test flag, country normalisation, contact
+    validation, quality and flame — then the lead, built once (no copies on the hot path)."""
+    partner_id, event_id = envelope.required_text("partner_id"), envelope.required_text("event_id")
     raw_country = customer.get("country")
     country = normalize_country(raw_country)
     flags = list(fields.pop("ingest_flags", ()))
@@ -226,6 +237,13 @@ def _build(ctx: IngestContext, *, customer: Mapping[str, str | None], **fields: 
     )
     received = fields["status"] is LeadStatus.RECEIVED
     return Lead(
+        lead_id=ctx.lead_id,
+        partner_id=partner_id,
+        event_id=event_id,
+        created_at=ctx.received_at,
+        updated_at=ctx.received_at,
+        occurred_at=envelope.timestamp("occurred_at"),
+        is_test=_is_test(customer, envelope.flag("is_test")),
         customer=normalised,
         email_validity=verdict.email_validity,
         phone_validity=verdict.phone_validity,
@@ -237,13 +255,8 @@ def _build(ctx: IngestContext, *, customer: Mapping[str, str | None], **fields: 
     )
 
 
-def _envelope(fields: _Fields) -> tuple[str, str]:
-    return fields.required_text("partner_id"), fields.required_text("event_id")
-
-
 def parse_marketplace_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lead:
-    fields = _Fields(detail)
-    partner_id, event_id = _envelope(fields)
+    fields = _inbound_fields(detail)
     parsed = parse_lead_source(fields.text("LeadSource"))
     resolved = resolve_action(parsed.action, fields.text("ActionCode"))
     flags = [*parsed.flags, *resolved.flags]
@@ -269,14 +282,9 @@ def parse_marketplace_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lea
     customer = _customer(fields.obj("UserDetails"), marketplace=True)
     return _build(
         ctx,
-        lead_id=ctx.lead_id,
-        partner_id=partner_id,
-        event_id=event_id,
+        fields,
         lead_type=LeadType.OFFER,
         status=LeadStatus.INFORMATIONAL if informational else LeadStatus.RECEIVED,
-        created_at=ctx.received_at,
-        updated_at=ctx.received_at,
-        occurred_at=fields.timestamp("occurred_at"),
         lead_source=lead_source,
         call_to_action=call_to_action,
         raw_lead_source=parsed.raw,
@@ -290,36 +298,27 @@ def parse_marketplace_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lea
         description=fields.text("Description", limit=MAX_TEXT),
         contact_requested=fields.flag("contact_requested") and not do_not_contact,
         do_not_contact=do_not_contact,
-        is_test=_is_test(customer, fields.flag("is_test")),
         ingest_flags=flags,
     )
 
 
 def parse_profile_inquiry(detail: Mapping[str, Any], ctx: IngestContext) -> Lead:
-    fields = _Fields(detail)
-    partner_id, event_id = _envelope(fields)
+    fields = _inbound_fields(detail)
     customer = _customer(fields.obj("customer"), marketplace=False)
     return _build(
         ctx,
-        lead_id=ctx.lead_id,
-        partner_id=partner_id,
-        event_id=event_id,
+        fields,
         lead_type=LeadType.PROFILE,
         status=LeadStatus.RECEIVED,
-        created_at=ctx.received_at,
-        updated_at=ctx.received_at,
-        occurred_at=fields.timestamp("occurred_at"),
         lead_source=fields.enum_value("lead_source", LeadSourceKind) or LeadSourceKind.APPSOURCE,
         customer=customer,
         description=fields.text("need", limit=MAX_TEXT),
         contact_requested=fields.flag("contact_requested"),
-        is_test=_is_test(customer, fields.flag("is_test")),
     )
 
 
 def parse_qualified_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lead:
-    fields = _Fields(detail)
-    partner_id, event_id = _envelope(fields)
+    fields = _inbound_fields(detail)
     lead_type = fields.enum_value("lead_type", LeadType)
     if lead_type is None:
         raise InboundRejected("lead_type", "missing")
@@ -330,14 +329,9 @@ def parse_qualified_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lead:
     value, currency = _money(fields)
     return _build(
         ctx,
-        lead_id=ctx.lead_id,
-        partner_id=partner_id,
-        event_id=event_id,
+        fields,
         lead_type=lead_type,
         status=LeadStatus.RECEIVED,
-        created_at=ctx.received_at,
-        updated_at=ctx.received_at,
-        occurred_at=fields.timestamp("occurred_at"),
         customer=customer,
         notes=fields.text("notes", limit=MAX_TEXT),
         contact_requested=fields.flag("contact_requested"),
@@ -346,7 +340,6 @@ def parse_qualified_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lead:
         estimated_value=value,
         currency=currency,
         campaign_id=fields.text("campaign_id"),
-        is_test=_is_test(customer, fields.flag("is_test")),
     )
 
 
