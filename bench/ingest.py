@@ -221,20 +221,6 @@ def _timed(work: Callable[[], object]) -> float:
 
 
 # --- 2. AWS requests per lead ---------------------------------------------------------------------
-class Requests:
-    def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-
-    def __call__(self, model: Any, **_: Any) -> None:
-        self.counts[model.name] += 1
-
-    def writes(self) -> int:
-        return sum(
-            self.counts[op] for op in ("TransactWriteItems", "PutItem", "UpdateItem", "BatchWriteItem")
-        )
-
-    def reads(self) -> int:
-        return sum(self.counts[op] for op in ("BatchGetItem", "GetItem", "Query"))
 
 
 @contextmanager
@@ -256,6 +242,7 @@ def requests() -> dict[str, float]:
     from leaddesk.adapters.dead_letters import DeadLetterQueue
     from leaddesk.adapters.store import LeadStore
     from leaddesk.services.ingest import InboundRecord, IngestService, RecordFate
+    from leaddesk_local.metering import RequestCounter, write_requests
     from leaddesk_local.provision import client
 
     n = 300
@@ -265,9 +252,7 @@ def requests() -> dict[str, float]:
         # Request counts do not depend on moto's speed; the speed-up only shortens the run.
         with item_level_transaction_rollback(), _moto_in_process() as deployment:
             db, events, sqs = client("dynamodb", None), client("events", None), client("sqs", None)
-            counter = Requests()
-            for watched in (db, events):
-                watched.meta.events.register("before-call.*.*", counter)
+            counter = RequestCounter().watch(db, events)
             store = LeadStore(db, deployment.refs["LeadsTable"])
             if variant.startswith("without"):
                 store.read_markers = lambda keys: {}  # type: ignore[method-assign]
@@ -300,7 +285,7 @@ def requests() -> dict[str, float]:
                 prefix: str,
                 message_prefix: str,
                 service: IngestService = service,
-                counter: Requests = counter,
+                counter: RequestCounter = counter,
             ) -> tuple[Counter[str], Counter[RecordFate]]:
                 counter.counts.clear()
                 fates: Counter[RecordFate] = Counter()
@@ -315,11 +300,11 @@ def requests() -> dict[str, float]:
                 return Counter(counter.counts), fates
 
             new_counts, new_fates = run("new", "m1")
-            new_writes = sum(new_counts[o] for o in ("TransactWriteItems", "PutItem", "UpdateItem"))
+            new_writes = write_requests(new_counts)
             dup_counts, dup_fates = run("new", "m2")  # the same event ids again: duplicates
-            dup_writes = sum(dup_counts[o] for o in ("TransactWriteItems", "PutItem", "UpdateItem"))
+            dup_writes = write_requests(dup_counts)
             tp_counts, tp_fates = run("repeat", "m3")  # same customers, new event ids: touchpoints
-            tp_writes = sum(tp_counts[o] for o in ("TransactWriteItems", "PutItem", "UpdateItem"))
+            tp_writes = write_requests(tp_counts)
             assert new_fates == {RecordFate.CREATED: n}, new_fates
             assert dup_fates == {RecordFate.DUPLICATE: n}, dup_fates
             assert tp_fates == {RecordFate.TOUCHPOINT: n}, tp_fates

@@ -21,6 +21,7 @@ from leaddesk.adapters.store import LeadStore
 from leaddesk.config import settings as leaddesk_settings
 from leaddesk.domain.contact import ContactValidator
 from leaddesk.services.ingest import InboundRecord, IngestService, RecordFate, RecordResult
+from leaddesk_local.metering import RequestCounter
 from leaddesk_local.provision import Deployment, client
 from tests.conftest import capture_bus_events, drain, envelope
 from tests.integration.test_ingest_handler import invoke, leads_of, marketplace_lead, sqs_event
@@ -126,30 +127,12 @@ def test_a_test_lead_is_stored_flagged_and_announced_as_a_test(deployment: Deplo
 
 
 # --- idempotency and cost ------------------------------------------------------------------------
-class Requests:
-    """Counts AWS requests per operation through botocore's event hooks."""
-
-    def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-
-    def __call__(self, model: Any, **_: Any) -> None:
-        self.counts[model.name] += 1
-
-    def watch(self, *clients: Any) -> Requests:
-        for watched in clients:
-            watched.meta.events.register("before-call.*.*", self)
-        return self
-
-    def writes(self) -> int:
-        return sum(
-            self.counts[op] for op in ("TransactWriteItems", "PutItem", "UpdateItem", "BatchWriteItem")
-        )
 
 
 def test_duplicates_cost_no_write_and_touchpoints_one(deployment: Deployment) -> None:
     ingest = service(deployment, Clock(T0))
     ingest.ingest(records(marketplace_lead("c-1", email="kim@contoso.com"), prefix="first"))
-    counted = Requests().watch(aws.dynamodb())
+    counted = RequestCounter().watch(aws.dynamodb())
     [duplicate] = ingest.ingest(records(marketplace_lead("c-1", email="kim@contoso.com"), prefix="again"))
     assert duplicate.fate is RecordFate.DUPLICATE
     assert counted.writes() == 0 and counted.counts["BatchGetItem"] == 1
@@ -232,7 +215,7 @@ def test_a_partially_failed_put_events_is_retried_then_redelivered(
 ) -> None:
     captured = capture_bus_events(deployment)
     flaky_put_events.add("pe-2")
-    calls = Requests().watch(aws.events())
+    calls = RequestCounter().watch(aws.events())
     event = sqs_event(*(marketplace_lead(f"pe-{n}", email=f"pe{n}@contoso.com") for n in range(3)))
     answer = invoke(event)
     failed_id = event["Records"][2]["messageId"]

@@ -142,26 +142,6 @@ class CursorError(ValueError):
     """The cursor is not one this API handed to this partner for this query."""
 
 
-def encode_cursor(last_key: Mapping[str, Any] | None) -> str | None:
-    if not last_key:
-        return None
-    plain = {name: _deserializer.deserialize(value) for name, value in last_key.items()}
-    return base64.urlsafe_b64encode(json.dumps(plain, separators=(",", ":")).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, partner_id: str) -> dict[str, Any]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        plain = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(plain, dict) or not all(isinstance(v, str) for v in plain.values()):
-            raise ValueError("not a key")
-    except ValueError as error:
-        raise CursorError("cursor is not valid") from error
-    if plain.get("PK") != partner_key(partner_id):
-        raise CursorError("cursor is not valid")
-    return {name: _serializer.serialize(value) for name, value in plain.items()}
-
-
 class IngestOutcome(StrEnum):
     CREATED = "created"
     DUPLICATE = "duplicate"  # same event id seen before
@@ -365,10 +345,6 @@ class LeadStore:
         )
         item = found.get("Item")
         return item_to_lead(item) if item else None
-
-    def list_tab(self, partner_id: str, tab: Tab, limit: int, cursor: str | None = None) -> Page:
-        """A tab's leads, newest first (lead ids are ULIDs, so id order is receipt order)."""
-        return self.query_leads(partner_id, LeadQuery(tab=tab), limit, cursor)
 
     def query_leads(
         self,

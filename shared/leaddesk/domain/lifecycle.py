@@ -183,7 +183,7 @@ class EditRequest(_Body):
         return None if value is None else _currency(value)
 
     @model_validator(mode="after")
-    def _something(self) -> Self:
+    def _changes_something(self) -> Self:
         if not self.model_fields_set - {"team_add", "team_remove"} and not (
             self.team_add or self.team_remove
         ):
@@ -206,7 +206,7 @@ class EvaluateRequest(_Body):
     notes: str | None = Field(default=None, max_length=4000)
 
     @model_validator(mode="after")
-    def _something(self) -> Self:
+    def _records_something(self) -> Self:
         if None not in (self.budget, self.authority, self.need, self.timeline) or self.model_fields_set - {
             "notes"
         }:
