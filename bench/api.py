@@ -33,8 +33,10 @@ for path in ("shared", "functions", "local"):
 import httpx  # noqa: E402
 from ulid import ULID  # noqa: E402
 
-from leaddesk.adapters.store import LeadStore, lead_to_item  # noqa: E402
-from leaddesk.domain.filters import parse_query  # noqa: E402
+from leaddesk.adapters.dynamo.items import lead_to_item  # noqa: E402
+from leaddesk.adapters.store import LeadStore  # noqa: E402
+from leaddesk.domain.lifecycle import DEFAULT_EXPIRY_DAYS  # noqa: E402
+from leaddesk.domain.listing import LeadFilter  # noqa: E402
 from leaddesk.domain.models import Customer, Lead, LeadStatus, LeadType, Outcome  # noqa: E402
 from leaddesk_local import tokens  # noqa: E402
 from leaddesk_local.process import running_stack  # noqa: E402
@@ -142,7 +144,7 @@ def load(leads: list[Lead], endpoint: str, table: str) -> float:
     started = time.perf_counter()
     batch: list[dict[str, Any]] = []
     for index, lead in enumerate(leads, 1):
-        batch.append({"PutRequest": {"Item": lead_to_item(lead, 14)}})
+        batch.append({"PutRequest": {"Item": lead_to_item(lead, DEFAULT_EXPIRY_DAYS)}})
         if len(batch) == 25 or index == len(leads):
             pending: dict[str, Any] = {table: batch}
             while pending:
@@ -178,10 +180,10 @@ SHAPES: list[tuple[str, dict[str, str]]] = [
 
 
 def read_ratios(endpoint: str, table: str, limit: int) -> list[tuple[str, int, int]]:
-    store = LeadStore(client("dynamodb", endpoint), table)
+    store = LeadStore(client("dynamodb", endpoint), table, DEFAULT_EXPIRY_DAYS)
     rows = []
     for name, params in SHAPES:
-        page = store.query_leads(PARTNER, parse_query(params), limit)
+        page = store.query_leads(PARTNER, LeadFilter.model_validate(params).to_query(), limit)
         rows.append((name, page.items_read, len(page.leads)))
     return rows
 

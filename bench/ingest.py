@@ -27,6 +27,7 @@ from leaddesk.domain.contact import (
     validate_phone,
 )
 from leaddesk.domain.inbound import InboundRejected, IngestContext, _fold, parse_inbound
+from leaddesk.domain.lifecycle import DEFAULT_EXPIRY_DAYS
 
 PIPELINE_EVENTS = 10_000
 E2E_EVENTS = int(os.environ.get("BENCH_E2E_EVENTS", "5000"))
@@ -240,6 +241,7 @@ def _moto_in_process() -> Iterator[Any]:
 def requests() -> dict[str, float]:
     from leaddesk.adapters.bus import EventPublisher
     from leaddesk.adapters.dead_letters import DeadLetterQueue
+    from leaddesk.adapters.metrics import OperatorMetrics
     from leaddesk.adapters.store import LeadStore
     from leaddesk.services.ingest import InboundRecord, IngestService, RecordFate
     from leaddesk_local.metering import RequestCounter, write_requests
@@ -253,7 +255,7 @@ def requests() -> dict[str, float]:
         with item_level_transaction_rollback(), _moto_in_process() as deployment:
             db, events, sqs = client("dynamodb", None), client("events", None), client("sqs", None)
             counter = RequestCounter().watch(db, events)
-            store = LeadStore(db, deployment.refs["LeadsTable"])
+            store = LeadStore(db, deployment.refs["LeadsTable"], DEFAULT_EXPIRY_DAYS)
             if variant.startswith("without"):
                 store.read_markers = lambda keys: {}  # type: ignore[method-assign]
             service = IngestService(
@@ -262,6 +264,7 @@ def requests() -> dict[str, float]:
                 DeadLetterQueue(sqs, deployment.outputs["IngestDeadLetterQueueUrl"]),
                 ContactValidator(SyntaxOnly()),
                 clock=lambda: T0,
+                metrics=OperatorMetrics(),
             )
 
             def lead(i: int, event_prefix: str) -> str:
@@ -459,21 +462,16 @@ def _e2e_bodies(n: int) -> list[dict[str, Any]]:
 def _forget_handler_state() -> None:
     """The handler caches its clients and settings per process, as on Lambda; a second stack in
     this process must not reuse the first one's."""
-    from leaddesk.adapters import aws
-    from leaddesk.config import settings
+    from leaddesk import composition
 
-    aws.reset_clients()
-    settings.cache_clear()
-    ingest_app = sys.modules.get("ingest.app")
-    if ingest_app is not None:
-        ingest_app.service.cache_clear()
+    composition.reset()
 
 
 def e2e_run(n: int, label: str) -> tuple[float, float]:
     """(leads/s from PutEvents to stored lead, raw put_item items/s) on one local stack."""
     import logging
 
-    from leaddesk.adapters.store import lead_to_item
+    from leaddesk.adapters.dynamo.items import lead_to_item
     from leaddesk_local.process import free_port
     from leaddesk_local.provision import client
     from leaddesk_local.stack import LocalStack
@@ -502,7 +500,8 @@ def e2e_run(n: int, label: str) -> tuple[float, float]:
         contact = ContactValidator(SyntaxOnly())
         items = [
             lead_to_item(
-                parse_inbound(b["detail-type"], b["detail"], IngestContext(f"RAW{i:08d}", T0, contact))
+                parse_inbound(b["detail-type"], b["detail"], IngestContext(f"RAW{i:08d}", T0, contact)),
+                DEFAULT_EXPIRY_DAYS,
             )
             for i, b in enumerate(bodies)
         ]

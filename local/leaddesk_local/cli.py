@@ -133,7 +133,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 
 def cmd_send(args: argparse.Namespace) -> int:
-    from leaddesk_local.stack import bus_entry
+    from leaddesk_local.lambda_events import bus_entry
 
     target = Target(args)
     bus = target.output("EventBusName")
@@ -187,7 +187,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     """
     from urllib.parse import quote
 
-    from leaddesk_local.stack import parse_time, scheduled_event
+    from leaddesk_local.lambda_events import parse_time, scheduled_event
 
     try:
         at = parse_time(args.at) if args.at else None
@@ -228,9 +228,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_openapi(args: argparse.Namespace) -> int:
     sys.path[:0] = [str(PROJECT_ROOT / "functions"), str(PROJECT_ROOT / "shared")]
-    from lifecycle.app import openapi_document
+    from lifecycle.routes.document import openapi_document
 
-    print(json.dumps(json.loads(openapi_document()), indent=2, sort_keys=True))
+    print(openapi_document())
     return 0
 
 

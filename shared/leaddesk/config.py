@@ -1,30 +1,47 @@
-"""Runtime configuration, read once from the environment that template.yaml sets."""
+"""Configuration per function, read once from the environment template.yaml gives that function.
+
+Each function has its own settings class; `FUNCTION_SETTINGS` maps the template's logical ids
+to them, and a template test checks every function's environment satisfies its class.
+Adapters never read the environment: the composition root passes these values in.
+"""
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from leaddesk.domain.lifecycle import DEFAULT_EXPIRY_DAYS
 
-class Settings(BaseSettings):
+
+class FunctionSettings(BaseSettings):
+    """What every function needs: the table and the bus."""
+
     model_config = SettingsConfigDict(extra="ignore")
 
     table_name: str = Field(description="The single DynamoDB table (TABLE_NAME)")
     event_bus_name: str = Field(description="The LeadDesk event bus (EVENT_BUS_NAME)")
-    ingest_dlq_url: str | None = Field(default=None, description="Where permanently bad events go")
+
+
+class LifecycleSettings(FunctionSettings):
+    """Functions that apply lifecycle rules and must publish every change they store."""
+
+    lead_expiry_days: int = Field(default=DEFAULT_EXPIRY_DAYS, ge=1, description="LEAD_EXPIRY_DAYS")
+    pending_events_queue_url: str = Field(
+        description="Where events the bus refused after retries wait to be republished"
+    )
+
+
+class IngestSettings(FunctionSettings):
+    ingest_dlq_url: str = Field(description="Where permanently bad events go (INGEST_DLQ_URL)")
+    lead_expiry_days: int = Field(default=DEFAULT_EXPIRY_DAYS, ge=1, description="LEAD_EXPIRY_DAYS")
     email_deliverability: Literal["dns", "off"] = Field(
         default="dns", description="`dns`: look up the mail domain; `off`: syntax and spam lists only"
     )
     dns_timeout_seconds: float = Field(default=1.5, gt=0, le=10)
     spam_domains: str = Field(default="", description="Comma-separated extra spam domains")
     spam_addresses: str = Field(default="", description="Comma-separated blocklisted addresses")
-    pending_events_queue_url: str | None = Field(
-        default=None, description="Where events the bus refused after retries wait to be republished"
-    )
-    lead_expiry_days: int = Field(default=14, ge=1)
 
     def spam_domain_list(self) -> list[str]:
         return [d for d in self.spam_domains.split(",") if d.strip()]
@@ -33,6 +50,29 @@ class Settings(BaseSettings):
         return [a for a in self.spam_addresses.split(",") if a.strip()]
 
 
-@cache
-def settings() -> Settings:
-    return Settings.model_validate({})  # required values come from the environment
+class LeadsApiSettings(LifecycleSettings):
+    pass
+
+
+class SweepSettings(LifecycleSettings):
+    pass
+
+
+class RepublishSettings(FunctionSettings):
+    pass
+
+
+FUNCTION_SETTINGS: dict[str, type[FunctionSettings]] = {
+    "IngestFunction": IngestSettings,
+    "LifecycleApiFunction": LeadsApiSettings,
+    "LifecycleSweepFunction": SweepSettings,
+    "EventRepublishFunction": RepublishSettings,
+}
+
+
+Settings = TypeVar("Settings", bound=FunctionSettings)
+
+
+def load_settings(kind: type[Settings]) -> Settings:
+    """The function's settings; required values come from the environment."""
+    return kind.model_validate({})

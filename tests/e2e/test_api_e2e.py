@@ -14,9 +14,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from leaddesk_local.template import PROJECT_ROOT
-from tests.conftest import RunningStack
-from tests.e2e.test_local_stack import token
-from tests.leads import ACCEPT_BODY
+from tests.helpers.leads import ACCEPT_BODY
+from tests.helpers.stack import RunningStack, token
 
 pytestmark = pytest.mark.e2e
 
@@ -39,6 +38,7 @@ def send_lead(stack: RunningStack, tmp_path: Any, partner: str, event_id: str) -
     event = json.loads((PROJECT_ROOT / "events" / "new_lead.json").read_text())
     event["detail"]["partner_id"] = partner
     event["detail"]["event_id"] = event_id
+    event["detail"]["UserDetails"]["Email"] = email = f"{event_id}@adventure-works.es"
     path = tmp_path / f"{event_id}.json"
     path.write_text(json.dumps(event))
     assert stack.cli("send", str(path)).returncode == 0
@@ -47,7 +47,7 @@ def send_lead(stack: RunningStack, tmp_path: Any, partner: str, event_id: str) -
     while time.monotonic() < deadline:
         page = call(stack, "GET", "/leads", bearer, params={"limit": "100"}).json()
         for lead in page["items"]:
-            if lead["event_id"] == event_id:
+            if lead["customer"]["email"] == email:
                 lead_id: str = lead["lead_id"]
                 return lead_id
         time.sleep(0.3)
@@ -131,7 +131,7 @@ def test_no_generated_request_makes_a_server_error(
 
 def test_the_stack_fires_the_sweep_schedule_by_itself(local_stack: RunningStack) -> None:
     """moto never fires schedules; the local stack does (every second in the test session)."""
-    from tests.leads import make_lead, put_leads
+    from tests.helpers.leads import make_lead, put_leads
 
     overdue = make_lead(partner="p-e2e-schedule", created_at=datetime.now(UTC) - timedelta(days=15))
     put_leads([overdue], local_stack.state["outputs"]["LeadsTableName"], local_stack.endpoint_url)

@@ -9,15 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import RunningStack
+from tests.helpers.stack import RunningStack, token
 
 pytestmark = pytest.mark.e2e
-
-
-def token(stack: RunningStack, partner: str, role: str = "referrals_admin") -> str:
-    result = stack.cli("token", "--partner", partner, "--role", role)
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
 
 
 def get(stack: RunningStack, path: str, bearer: str | None, **params: str) -> httpx.Response:
@@ -34,11 +28,13 @@ def leads(stack: RunningStack, bearer: str, tab: str = "marketplace") -> list[di
 
 def test_the_samples_are_listed_for_their_partner(local_stack: RunningStack) -> None:
     bearer = token(local_stack, "p-contoso")
-    marketplace = {lead["event_id"] for lead in leads(local_stack, bearer)}
-    qualified = {lead["event_id"] for lead in leads(local_stack, bearer, "qualified")}
-    assert {"mkt-0001", "mkt-0002", "mkt-0003", "prof-0001"} <= marketplace
-    assert "qual-0001" in qualified
-    assert "mkt-1001" not in marketplace  # p-fabrikam's sample
+    marketplace = leads(local_stack, bearer)
+    companies = {lead["customer"]["company"] for lead in marketplace}
+    qualified = {lead["customer"]["company"] for lead in leads(local_stack, bearer, "qualified")}
+    assert {"Fourth Coffee", "Wingtip Toys", "Alpine Ski House"} <= companies  # mkt-0001, -0003, prof-0001
+    assert any(lead["call_to_action"] == "get_it_now" for lead in marketplace)  # mkt-0002
+    assert "Northwind Traders" in qualified  # qual-0001
+    assert "Litware" not in companies  # p-fabrikam's sample
 
 
 def test_send_makes_a_new_lead_appear(local_stack: RunningStack, tmp_path: Any) -> None:
@@ -46,6 +42,7 @@ def test_send_makes_a_new_lead_appear(local_stack: RunningStack, tmp_path: Any) 
 
     event = json.loads((PROJECT_ROOT / "events" / "new_lead.json").read_text())
     event["detail"]["event_id"] = "e2e-send-1"
+    event["detail"]["UserDetails"]["Email"] = email = "e2e-send-1@adventure-works.es"
     path = tmp_path / "lead.json"
     path.write_text(json.dumps(event))
     result = local_stack.cli("send", str(path))
@@ -54,7 +51,7 @@ def test_send_makes_a_new_lead_appear(local_stack: RunningStack, tmp_path: Any) 
     bearer = token(local_stack, "p-contoso")
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        if any(lead["event_id"] == "e2e-send-1" for lead in leads(local_stack, bearer)):
+        if any(lead["customer"]["email"] == email for lead in leads(local_stack, bearer)):
             break
         time.sleep(0.3)
     else:
@@ -62,7 +59,7 @@ def test_send_makes_a_new_lead_appear(local_stack: RunningStack, tmp_path: Any) 
     # sending it again (a producer retry) does not make a second lead
     assert local_stack.cli("send", str(path)).returncode == 0
     time.sleep(2)
-    assert sum(lead["event_id"] == "e2e-send-1" for lead in leads(local_stack, bearer)) == 1
+    assert sum(lead["customer"]["email"] == email for lead in leads(local_stack, bearer)) == 1
 
 
 def test_another_partner_sees_none_of_them(local_stack: RunningStack) -> None:

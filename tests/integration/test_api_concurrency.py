@@ -20,14 +20,13 @@ from typing import Any
 
 import pytest
 
-from leaddesk.adapters.bus import EventPublisher
-from leaddesk.adapters.store import LeadStore
+from leaddesk.api.errors import answer
 from leaddesk.domain.lifecycle import AcceptRequest, Action, DeclineRequest, NotAllowed
-from leaddesk.services.lifecycle import LifecycleService
-from leaddesk_local.provision import Deployment, client
+from leaddesk_local.provision import Deployment
 from leaddesk_local.template import Template
-from tests.conftest import atomic_moto_server
-from tests.leads import ACCEPT_BODY, make_lead, put_leads
+from tests.helpers.leads import ACCEPT_BODY, make_lead, put_leads
+from tests.helpers.moto import atomic_moto_server
+from tests.helpers.services import lead_store, leads_service, sweep_service
 
 ROUNDS = 30
 
@@ -38,23 +37,12 @@ def moto_server(template: Template) -> Iterator[Deployment]:
         yield deployment
 
 
-def contender(deployment: Deployment) -> LifecycleService:
-    endpoint = deployment.endpoint_url
-    return LifecycleService(
-        store=LeadStore(client("dynamodb", endpoint), deployment.refs["LeadsTable"]),
-        publisher=EventPublisher(client("events", endpoint), deployment.outputs["EventBusName"]),
-        clock=lambda: datetime.now(UTC),
-        expiry_days=14,
-    )
-
-
 def test_accept_decline_and_expiry_never_both_succeed(moto_server: Deployment) -> None:
-    import lifecycle.app
-
     table = moto_server.refs["LeadsTable"]
     accept_body = AcceptRequest.model_validate(ACCEPT_BODY)
     decline_body = DeclineRequest(reason="not_a_customer")
-    services = [contender(moto_server) for _ in range(3)]
+    people = [leads_service(moto_server) for _ in range(2)]
+    sweeper = sweep_service(moto_server)
     winners_seen: set[str] = set()
     rng = random.Random(4)
     for round_ in range(ROUNDS):
@@ -88,12 +76,12 @@ def test_accept_decline_and_expiry_never_both_succeed(moto_server: Deployment) -
 
         calls = {
             "accept": partial(
-                services[0].act, lead.partner_id, lead.lead_id, Action.ACCEPT, accept_body, "u-a"
+                people[0].act, lead.partner_id, lead.lead_id, Action.ACCEPT, accept_body, "u-a"
             ),
             "decline": partial(
-                services[1].act, lead.partner_id, lead.lead_id, Action.DECLINE, decline_body, "u-d"
+                people[1].act, lead.partner_id, lead.lead_id, Action.DECLINE, decline_body, "u-d"
             ),
-            "expiry": partial(services[2].sweep, now),
+            "expiry": partial(sweeper.sweep, now),
         }
         threads = [threading.Thread(target=run, args=item) for item in calls.items()]
         for thread in threads:
@@ -107,13 +95,13 @@ def test_accept_decline_and_expiry_never_both_succeed(moto_server: Deployment) -
         assert len(winners) == 1, (round_, winners, results)
         winners_seen.add(winners[0])
 
-        final = services[0]._store.get_lead(lead.partner_id, lead.lead_id)
+        final = lead_store(moto_server).get_lead(lead.partner_id, lead.lead_id)
         assert final is not None and final.version == 2 and len(final.history) == 1
         for name in ("accept", "decline"):
             outcome = results[name]
             if isinstance(outcome, NotAllowed):
                 # what the API answers: 409 with the lead's current state
-                response = lifecycle.app._not_allowed(outcome)
+                response = answer(outcome)
                 body = json.loads(response.body) if isinstance(response.body, str) else response.body
                 assert response.status_code == 409
                 assert (body["status"], body["outcome"]) == (

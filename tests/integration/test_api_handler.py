@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from leaddesk_local.provision import Deployment
-from tests.conftest import call_api, envelope
-from tests.integration.test_ingest_handler import invoke, marketplace_lead, sqs_event
+from tests.helpers.api import call_api
+from tests.helpers.bus import envelope
+from tests.helpers.ingest import invoke, marketplace_lead, sqs_event
 
 
 def seed(partner: str, count: int) -> None:

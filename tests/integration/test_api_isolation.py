@@ -10,9 +10,9 @@ import pytest
 
 from leaddesk_local.provision import Deployment
 from leaddesk_local.template import Template
-from tests.conftest import call_api
-from tests.integration.test_ingest_handler import invoke, marketplace_lead, sqs_event
-from tests.leads import ACCEPT_BODY
+from tests.helpers.api import call_api
+from tests.helpers.ingest import invoke, marketplace_lead, sqs_event
+from tests.helpers.leads import ACCEPT_BODY
 
 BODIES: dict[str, Any] = {
     "accept": ACCEPT_BODY,
@@ -27,7 +27,7 @@ BODIES: dict[str, Any] = {
 
 
 def routes() -> list[tuple[str, str]]:
-    from lifecycle.app import openapi_document
+    from lifecycle.routes.document import openapi_document
 
     return sorted(
         (method.upper(), path)
@@ -83,7 +83,7 @@ def test_another_tenants_id_is_404_on_every_route(deployment: Deployment, method
     _, lead, _ = call_api(
         "GET", f"/leads/{lead_id}", "/leads/{lead_id}", path_parameters={"lead_id": lead_id}
     )
-    assert (lead["status"], lead["favorite"], lead["version"]) == ("received", False, 1)
+    assert (lead["status"], lead["favorite"], lead["etag"]) == ("received", False, f'"{lead_id}.1"')
     # an id that exists nowhere answers the same
     assert request(method, route, "01ZZZZZZZZZZZZZZZZZZZZZZZZ", partner="p-fabrikam")[0] == 404
 
@@ -116,7 +116,7 @@ def test_the_hook_catches_a_scan(deployment: Deployment, scan_forbidden: list[st
 
 
 def test_no_route_ever_scans(deployment: Deployment, scan_forbidden: list[str]) -> None:
-    from leaddesk_local.stack import LambdaContext, scheduled_event
+    from leaddesk_local.lambda_events import LambdaContext, scheduled_event
     from lifecycle.sweep import handler as sweep
 
     lead_id = contoso_lead()

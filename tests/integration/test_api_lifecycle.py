@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from leaddesk_local.provision import Deployment
-from tests.conftest import call_api, capture_bus_events, drain
-from tests.integration.test_ingest_handler import invoke, marketplace_lead, sqs_event
-from tests.leads import ACCEPT_BODY
+from tests.helpers.api import call_api
+from tests.helpers.bus import capture_bus_events, drain
+from tests.helpers.ingest import invoke, marketplace_lead, sqs_event
+from tests.helpers.leads import ACCEPT_BODY
 
 ROUTE = "/leads/{lead_id}"
 
@@ -19,7 +20,8 @@ def new_lead(partner: str = "p-contoso", event_id: str = "ev-1") -> str:
     invoke(sqs_event(marketplace_lead(event_id, partner=partner, email=f"{event_id}@contoso.com")))
     status, page, _ = call_api("GET", "/leads", "/leads", partner=partner, query={"limit": ["100"]})
     assert status == 200
-    return next(lead["lead_id"] for lead in page["items"] if lead["event_id"] == event_id)
+    email = f"{event_id}@contoso.com"
+    return next(lead["lead_id"] for lead in page["items"] if lead["customer"]["email"] == email)
 
 
 def post(

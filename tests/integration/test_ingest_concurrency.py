@@ -7,20 +7,16 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from leaddesk.adapters.bus import EventPublisher
-from leaddesk.adapters.dead_letters import DeadLetterQueue
-from leaddesk.adapters.store import LeadStore
-from leaddesk.domain.contact import ContactValidator
-from leaddesk.services.ingest import InboundRecord, IngestService, RecordFate
+from leaddesk.services.ingest import InboundRecord, RecordFate
 from leaddesk_local.provision import Deployment, client
 from leaddesk_local.template import Template
-from tests.conftest import atomic_moto_server
-from tests.integration.test_ingest_handler import marketplace_lead
+from tests.helpers.ingest import marketplace_lead
+from tests.helpers.moto import atomic_moto_server
+from tests.helpers.services import ingest_service
 
 THREADS = 6
 
@@ -30,16 +26,6 @@ def moto_server(template: Template) -> Iterator[tuple[str, Deployment]]:
     with atomic_moto_server(template, "conc") as deployment:
         assert deployment.endpoint_url is not None
         yield deployment.endpoint_url, deployment
-
-
-def build_service(endpoint: str, deployment: Deployment) -> IngestService:
-    return IngestService(
-        store=LeadStore(client("dynamodb", endpoint), deployment.refs["LeadsTable"]),
-        publisher=EventPublisher(client("events", endpoint), deployment.outputs["EventBusName"]),
-        dead_letters=DeadLetterQueue(client("sqs", endpoint), deployment.outputs["IngestDeadLetterQueueUrl"]),
-        contact=ContactValidator(),
-        clock=lambda: datetime.now(UTC),
-    )
 
 
 def capture(endpoint: str, deployment: Deployment) -> str:
@@ -78,7 +64,7 @@ def test_concurrent_deliveries_of_one_event_make_one_lead_and_one_event(
 ) -> None:
     endpoint, deployment = moto_server
     captured = capture(endpoint, deployment)
-    services = [build_service(endpoint, deployment) for _ in range(THREADS)]
+    services = [ingest_service(deployment) for _ in range(THREADS)]
     for round_number in range(rounds):
         event_id = f"race-{round_number}"
         body = json.dumps(marketplace_lead(event_id, partner="p-race", email=f"r{round_number}@contoso.com"))

@@ -3,66 +3,11 @@
 from __future__ import annotations
 
 import json
-import uuid
-from typing import Any
 
+from leaddesk_local.lambda_events import LambdaContext
 from leaddesk_local.provision import Deployment, client
-from leaddesk_local.stack import LambdaContext
-from tests.conftest import capture_bus_events, drain, envelope
-
-
-def sqs_event(*bodies: Any, message_ids: list[str] | None = None) -> dict[str, Any]:
-    ids = message_ids or [str(uuid.uuid4()) for _ in bodies]
-    return {
-        "Records": [
-            {
-                "messageId": message_id,
-                "receiptHandle": f"rh-{message_id}",
-                "body": body if isinstance(body, str) else json.dumps(body),
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": "",
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:ingest",
-                "awsRegion": "us-east-1",
-            }
-            for message_id, body in zip(ids, bodies, strict=True)
-        ]
-    }
-
-
-def invoke(event: dict[str, Any]) -> dict[str, Any]:
-    from ingest.app import handler
-
-    answer: dict[str, Any] = handler(event, LambdaContext(function_name="IngestFunction"))
-    return answer
-
-
-def marketplace_lead(
-    event_id: str, partner: str = "p-contoso", email: str = "ada@contoso.com"
-) -> dict[str, Any]:
-    return envelope(
-        "Marketplace Lead",
-        {
-            "partner_id": partner,
-            "event_id": event_id,
-            "UserDetails": {"FirstName": "Ada", "Email": email, "Company": "Contoso", "Country": "US"},
-            "LeadSource": "AppSource-PLT | contoso.crm",
-            "ActionCode": "PLT",
-        },
-    )
-
-
-def leads_of(partner: str) -> list[dict[str, Any]]:
-    db = client("dynamodb", None)
-    from leaddesk.config import settings
-
-    items = db.query(
-        TableName=settings().table_name,
-        KeyConditionExpression="PK = :pk AND begins_with(SK, :lead)",
-        ExpressionAttributeValues={":pk": {"S": f"P#{partner}"}, ":lead": {"S": "L#"}},
-    )["Items"]
-    return [json.loads(item["doc"]["S"]) for item in items]
+from tests.helpers.bus import capture_bus_events, drain, envelope
+from tests.helpers.ingest import invoke, leads_of, marketplace_lead, sqs_event
 
 
 def test_a_lead_is_stored_and_announced(deployment: Deployment) -> None:
@@ -124,11 +69,9 @@ def test_repeat_within_24h_is_a_touchpoint(deployment: Deployment) -> None:
     invoke(sqs_event(marketplace_lead("e-first", email="Repeat@Contoso.com")))
     invoke(sqs_event(marketplace_lead("e-second", email="repeat@contoso.com")))
     [lead] = leads_of("p-contoso")
-    db = client("dynamodb", None)
-    from leaddesk.config import settings
-
-    item = db.get_item(
-        TableName=settings().table_name, Key={"PK": {"S": "P#p-contoso"}, "SK": {"S": f"L#{lead['lead_id']}"}}
+    item = client("dynamodb", None).get_item(
+        TableName=deployment.refs["LeadsTable"],
+        Key={"PK": {"S": "P#p-contoso"}, "SK": {"S": f"L#{lead['lead_id']}"}},
     )["Item"]
     assert item["touch_count"]["N"] == "2"
     assert len(drain(captured)) == 1
@@ -149,4 +92,7 @@ def test_the_lambda_samples_run_through_their_handlers(deployment: Deployment) -
         LambdaContext(function_name="LifecycleApiFunction"),
     )
     assert answer["statusCode"] == 200
-    assert [lead["event_id"] for lead in json.loads(answer["body"])["items"]] == ["mkt-0001"]
+    [listed] = json.loads(answer["body"])["items"]
+    assert [lead["lead_id"] for lead in leads_of("p-contoso") if lead["event_id"] == "mkt-0001"] == [
+        listed["lead_id"]
+    ]

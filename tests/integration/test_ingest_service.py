@@ -4,6 +4,7 @@ partial PutEvents failures, write cost, and a mixed batch in which every event i
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -15,17 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leaddesk.adapters import aws
-from leaddesk.adapters.bus import EventPublisher
 from leaddesk.adapters.dead_letters import RETRIES_EXHAUSTED, DeadLetterQueue, describe
-from leaddesk.adapters.store import LeadStore
-from leaddesk.config import settings as leaddesk_settings
-from leaddesk.domain.contact import ContactValidator
 from leaddesk.services.ingest import InboundRecord, IngestService, RecordFate, RecordResult
 from leaddesk_local.metering import RequestCounter
 from leaddesk_local.provision import Deployment, client
-from tests.conftest import capture_bus_events, drain, envelope
-from tests.integration.test_ingest_handler import invoke, leads_of, marketplace_lead, sqs_event
-from tests.unit.test_ingest_properties import json_values
+from tests.helpers.bus import capture_bus_events, drain, envelope
+from tests.helpers.ingest import invoke, leads_of, marketplace_lead, sqs_event
+from tests.helpers.services import ingest_service
+from tests.helpers.strategies import json_values
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -39,15 +37,7 @@ class Clock:
 
 
 def service(deployment: Deployment, clock: Callable[[], datetime]) -> IngestService:
-    config = leaddesk_settings()
-    assert config.ingest_dlq_url
-    return IngestService(
-        store=LeadStore(aws.dynamodb(), config.table_name),
-        publisher=EventPublisher(aws.events(), config.event_bus_name, backoff=0),
-        dead_letters=DeadLetterQueue(aws.sqs(), config.ingest_dlq_url),
-        contact=ContactValidator(),
-        clock=clock,
-    )
+    return ingest_service(deployment, clock, backoff=0)
 
 
 def records(*bodies: Any, prefix: str = "m") -> list[InboundRecord]:
@@ -59,7 +49,7 @@ def records(*bodies: Any, prefix: str = "m") -> list[InboundRecord]:
 
 def lead_item(partner: str, lead_id: str) -> dict[str, Any]:
     item: dict[str, Any] = client("dynamodb", None).get_item(
-        TableName=leaddesk_settings().table_name,
+        TableName=os.environ["TABLE_NAME"],
         Key={"PK": {"S": f"P#{partner}"}, "SK": {"S": f"L#{lead_id}"}},
     )["Item"]
     return item

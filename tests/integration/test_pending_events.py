@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from leaddesk_local.lambda_events import LambdaContext
 from leaddesk_local.provision import Deployment, client
-from leaddesk_local.stack import LambdaContext
-from tests.conftest import call_api, capture_bus_events, drain
-from tests.leads import ACCEPT_BODY, make_lead, put_leads
+from tests.helpers.api import call_api
+from tests.helpers.bus import capture_bus_events, drain
+from tests.helpers.leads import ACCEPT_BODY, make_lead, put_leads
 
 
 def test_a_refused_event_is_parked_and_republished(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from leaddesk.adapters.store import DUE
+from leaddesk.adapters.dynamo.keys import DUE
+from leaddesk_local.lambda_events import LambdaContext, scheduled_event
 from leaddesk_local.provision import Deployment, client
-from leaddesk_local.stack import LambdaContext, scheduled_event
-from tests.conftest import call_api, capture_bus_events, drain, envelope
-from tests.integration.test_ingest_handler import invoke, sqs_event
-from tests.leads import T0, make_lead, put_leads
+from tests.helpers.api import call_api
+from tests.helpers.bus import capture_bus_events, drain, envelope
+from tests.helpers.ingest import invoke, sqs_event
+from tests.helpers.leads import T0, make_lead, put_leads
 
 
 def sweep_at(moment: datetime) -> dict[str, Any]:
@@ -113,16 +114,13 @@ def test_a_lead_worked_in_time_never_expires(deployment: Deployment) -> None:
 def test_informational_leads_age_out_and_expiry_period_is_configuration(
     deployment: Deployment, monkeypatch: Any
 ) -> None:
-    from leaddesk.config import settings
+    from leaddesk import composition
 
     monkeypatch.setenv("LEAD_EXPIRY_DAYS", "3")
-    settings.cache_clear()
-    import lifecycle.sweep
-
-    lifecycle.sweep.service.cache_clear()
+    composition.reset()
     info = make_lead(status="informational", call_to_action="get_it_now")
     short = make_lead(created_at=T0 + timedelta(seconds=1))
-    put_leads([info, short], deployment.refs["LeadsTable"])
+    put_leads([info, short], deployment.refs["LeadsTable"], expiry_days=3)
     assert sweep_at(T0 + timedelta(days=3))["events"] == {"lead.expiring_soon": 1}  # 1 s early
     report = sweep_at(T0 + timedelta(days=3, seconds=1))
     assert report["events"] == {"lead.expired": 1}
@@ -133,7 +131,7 @@ def test_informational_leads_age_out_and_expiry_period_is_configuration(
 
 
 def test_a_backlog_is_worked_off_in_bounded_runs(deployment: Deployment) -> None:
-    from lifecycle.sweep import service
+    from leaddesk.composition import sweep_service as service
 
     overdue = [make_lead(partner=f"p-backlog-{i}", created_at=T0 + timedelta(seconds=i)) for i in range(5)]
     put_leads(overdue, deployment.refs["LeadsTable"])

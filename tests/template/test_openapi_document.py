@@ -30,10 +30,17 @@ def test_the_document_is_valid_openapi_and_documents_the_bodies() -> None:
         "DeclineRequest",
         "EditRequest",
         "EvaluateRequest",
-        "ConflictBody",
+        "ErrorBody",
         "LeadView",
     ):
         assert name in schemas, name
     accept = document["paths"]["/leads/{lead_id}/accept"]["post"]
     assert set(accept["responses"]) >= {"200", "403", "404", "409", "422"}
+    error = {"$ref": "#/components/schemas/ErrorBody"}
+    assert accept["responses"]["409"]["content"]["application/json"]["schema"] == error
+    internals = {"event_id", "ingest_flags", "raw_lead_source", "raw_action_code", "version", "partner_id"}
+    assert not internals & set(schemas["LeadView"]["properties"])
+    parameters = {p["name"]: p["schema"] for p in document["paths"]["/leads"]["get"]["parameters"]}
+    assert parameters["status"]["type"] == "array"  # typed from the query model, not bare strings
+    assert parameters["limit"]["maximum"] == 100
     assert "reachability only" in document["info"]["description"]

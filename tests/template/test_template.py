@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from leaddesk.config import Settings
+from leaddesk.config import FUNCTION_SETTINGS
 from leaddesk_local.provision import Deployment
 from leaddesk_local.template import PROJECT_ROOT, TEMPLATE_PATH, Template, resolve
 
@@ -49,33 +49,44 @@ def test_every_handler_resolves_with_lambdas_import_paths(template: Template) ->
 def test_every_function_gets_the_settings_it_reads(
     template: Template, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in Settings.model_fields:  # only the template's values may satisfy them
-        monkeypatch.delenv(name.upper(), raising=False)
+    """Each function's own environment (and nothing else) satisfies its own settings class."""
+    assert set(FUNCTION_SETTINGS) == {spec.logical_id for spec in template.functions()}
+    for kind in FUNCTION_SETTINGS.values():
+        for name in kind.model_fields:  # only the template's values may satisfy them
+            monkeypatch.delenv(name.upper(), raising=False)
     lookup = Deployment(stack_name="test", endpoint_url=None).lookup
     for spec in template.functions():
         environment = {
             k.lower(): v for k, v in resolve(spec.environment, lookup, template.parameters).items()
         }
-        Settings.model_validate(environment)  # raises when a required variable is missing
-    ingest = next(s for s in template.functions() if s.handler.startswith("ingest."))
-    assert "INGEST_DLQ_URL" in ingest.environment
+        FUNCTION_SETTINGS[spec.logical_id].model_validate(environment)  # raises when one is missing
 
 
 def test_http_routes_of_the_template_and_of_the_api_agree(template: Template) -> None:
-    """Every template route is served by its function, and every served route is reachable."""
-    declared = {
-        (route["Method"].upper(), route["Path"])
-        for spec in template.functions()
-        for route in spec.events_of("HttpApi").values()
-    }
-    from lifecycle.app import openapi_document
+    """Each function serves exactly the routes the template sends it, and the OpenAPI document
+    describes exactly the routes the template declares."""
+    from lifecycle.routes.document import API_APPS, api_schema, openapi_document
 
-    served = {
+    declared: set[tuple[str, str]] = set()
+    for spec in template.functions():
+        routes = {(r["Method"].upper(), r["Path"]) for r in spec.events_of("HttpApi").values()}
+        if not routes:
+            continue
+        module = spec.handler.rpartition(".")[0]
+        assert module in API_APPS, f"{spec.logical_id} serves HTTP routes: list {module} in API_APPS"
+        served = {
+            (method.upper(), path)
+            for path, operations in api_schema(importlib.import_module(module).app)["paths"].items()
+            for method in operations
+        }
+        assert routes == served, spec.logical_id
+        declared |= routes
+    documented = {
         (method.upper(), path)
         for path, operations in json.loads(openapi_document())["paths"].items()
         for method in operations
     }
-    assert declared == served
+    assert declared == documented
 
 
 def test_layer_requirements_match_pyproject() -> None:

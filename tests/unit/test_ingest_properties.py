@@ -22,23 +22,9 @@ from leaddesk.domain.inbound import (
 )
 from leaddesk.domain.lead_source import parse_action, parse_lead_source, resolve_action
 from leaddesk.domain.models import EmailValidity, Lead, LeadQuality, LeadStatus, PhoneValidity
+from tests.helpers.strategies import json_values, scalars
 
 CTX = IngestContext("01JPROPERTYLEAD00000000000", datetime(2026, 11, 24, tzinfo=UTC), ContactValidator())
-
-scalars = (
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats()  # NaN and infinities too: json.loads accepts them
-    | st.text(max_size=40)
-)
-json_values = st.recursive(
-    scalars,
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
-    ),
-    max_leaves=20,
-)
 
 _KEYS = {
     MARKETPLACE_LEAD: [

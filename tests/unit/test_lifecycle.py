@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from leaddesk.domain import lifecycle as lc
 from leaddesk.domain.lifecycle import Action, NotAllowed
 from leaddesk.domain.models import Flame, Lead, LeadStatus, LeadType, Outcome
-from tests.leads import ACCEPT_BODY, T0, make_lead
+from tests.helpers.leads import ACCEPT_BODY, T0, make_lead
 
 NOW = T0 + timedelta(hours=1)
 

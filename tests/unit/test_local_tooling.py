@@ -6,8 +6,10 @@ import socket
 
 import pytest
 
+from leaddesk_local.gateway import HttpGateway, Route
+from leaddesk_local.lambda_events import bus_entry, json_response
 from leaddesk_local.provision import Deployment
-from leaddesk_local.stack import LocalStack, PortInUse, Route, bus_entry
+from leaddesk_local.stack import LocalStack, PortInUse
 from leaddesk_local.template import Template, resolve
 
 
@@ -64,7 +66,7 @@ def test_a_busy_port_stops_the_stack_before_anything_starts(template: Template) 
             stack.start()
 
 
-def test_a_raising_handler_answers_500_as_api_gateway_does(template: Template) -> None:
+def test_a_raising_handler_answers_500_as_api_gateway_does() -> None:
     from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Request
 
@@ -73,13 +75,17 @@ def test_a_raising_handler_answers_500_as_api_gateway_does(template: Template) -
     def broken(event: object, context: object) -> object:
         raise RuntimeError("boom")
 
-    stack = LocalStack(template, log=lambda _: None)
-    stack.routes = [Route("GET", "/leads", "LifecycleApiFunction", broken)]
+    gateway = HttpGateway(
+        invoke=lambda route, event: route.handler(event, None),
+        local=lambda request: json_response(404, {}),
+        log=lambda _: None,
+    )
+    gateway.routes = [Route("GET", "/leads", "LifecycleApiFunction", broken)]
     bearer = tokens.issue("p1", ["viewer"])
     request = Request(
         EnvironBuilder(path="/leads", headers={"Authorization": f"Bearer {bearer}"}).get_environ()
     )
-    response = stack.handle_http(request)
+    response = gateway.handle(request)
     assert response.status_code == 500
     assert response.get_json() == {"message": "Internal Server Error"}
 

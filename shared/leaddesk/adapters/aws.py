@@ -28,8 +28,14 @@ _CONFIG = Config(
 
 
 @cache
+def _session() -> boto3.session.Session:
+    """One Session per process: each Session loads botocore's data afresh, which costs cold start."""
+    return boto3.session.Session()
+
+
+@cache
 def _client(service: str) -> Any:
-    return boto3.session.Session().client(service, config=_CONFIG)  # type: ignore[call-overload]
+    return _session().client(service, config=_CONFIG)  # type: ignore[call-overload]
 
 
 def dynamodb() -> DynamoDBClient:
@@ -50,3 +56,4 @@ def sqs() -> SQSClient:
 def reset_clients() -> None:
     """Forget cached clients (tests switch between moto back ends)."""
     _client.cache_clear()
+    _session.cache_clear()

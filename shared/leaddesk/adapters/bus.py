@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from leaddesk.adapters.batching import chunked
+from leaddesk.domain.events import OutboundEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient
@@ -14,13 +16,6 @@ if TYPE_CHECKING:
 
 SOURCE = "leaddesk"
 MAX_ENTRIES = 10  # PutEvents' limit per call
-
-
-@dataclass(frozen=True)
-class OutboundEvent:
-    detail_type: str  # e.g. "lead.received"
-    detail: dict[str, Any]
-    key: str  # what the caller uses to map a failure back (a record or lead id)
 
 
 class EventPublisher:
@@ -33,8 +28,8 @@ class EventPublisher:
     def publish(self, events: Sequence[OutboundEvent]) -> list[OutboundEvent]:
         """Publish all; returns the events that still failed after the retries."""
         failed: list[OutboundEvent] = []
-        for start in range(0, len(events), MAX_ENTRIES):
-            failed.extend(self._publish_chunk(list(events[start : start + MAX_ENTRIES])))
+        for chunk in chunked(events, MAX_ENTRIES):
+            failed.extend(self._publish_chunk(chunk))
         return failed
 
     def _publish_chunk(self, pending: list[OutboundEvent]) -> list[OutboundEvent]:

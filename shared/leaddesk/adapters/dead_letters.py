@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from leaddesk.adapters.batching import chunked
+
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
@@ -141,8 +143,7 @@ class DeadLetterQueue:
 
     def _release(self, letters: list[DeadLetter]) -> None:
         letters = [letter for letter in letters if letter.message_id not in self._deleted]
-        for start in range(0, len(letters), 10):
-            chunk = letters[start : start + 10]
+        for chunk in chunked(letters, 10):
             self._client.change_message_visibility_batch(
                 QueueUrl=self._url,
                 Entries=[

@@ -12,12 +12,13 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from leaddesk.adapters.bus import EventPublisher, OutboundEvent
+from leaddesk.adapters.batching import chunked
+from leaddesk.domain.events import OutboundEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
-_BATCH = 10  # SendMessageBatch's limit
+SEND_BATCH_LIMIT = 10  # SendMessageBatch's limit
 
 
 def event_to_body(event: OutboundEvent) -> str:
@@ -40,17 +41,10 @@ class PendingEvents:
     def park(self, events: Sequence[OutboundEvent]) -> list[OutboundEvent]:
         """Queue the events; returns those that could not be queued either."""
         lost: list[OutboundEvent] = []
-        for start in range(0, len(events), _BATCH):
-            chunk = list(events[start : start + _BATCH])
+        for chunk in chunked(events, SEND_BATCH_LIMIT):
             answer = self._client.send_message_batch(
                 QueueUrl=self._url,
                 Entries=[{"Id": str(n), "MessageBody": event_to_body(e)} for n, e in enumerate(chunk)],
             )
             lost.extend(chunk[int(failure["Id"])] for failure in answer.get("Failed", []))
         return lost
-
-
-def republish(publisher: EventPublisher, records: Sequence[tuple[str, str]]) -> list[str]:
-    """Put parked events (message id, body) on the bus; returns the message ids that failed again."""
-    events = [body_to_event(body, message_id) for message_id, body in records]
-    return [event.key for event in publisher.publish(events)]

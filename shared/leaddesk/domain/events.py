@@ -1,15 +1,24 @@
-"""Outbound event details (source `leaddesk`): what a consumer needs without reading the table.
+"""Outbound events (source `leaddesk`): what a consumer needs without reading the table.
 
 Contact details stay out of the bus; consumers that need them read the lead by id.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from leaddesk.domain.lifecycle import Transition
 from leaddesk.domain.models import Lead
 
 LEAD_RECEIVED = "lead.received"
+
+
+@dataclass(frozen=True)
+class OutboundEvent:
+    detail_type: str  # e.g. "lead.received"
+    detail: dict[str, Any]
+    key: str  # what the caller uses to map a failure back (a record or lead id)
 
 
 def lead_event_detail(lead: Lead, **extra: Any) -> dict[str, Any]:
@@ -36,3 +45,20 @@ def lead_event_detail(lead: Lead, **extra: Any) -> dict[str, Any]:
         "version": lead.version,
         **extra,
     }
+
+
+def lead_received(lead: Lead, key: str) -> OutboundEvent:
+    return OutboundEvent(LEAD_RECEIVED, lead_event_detail(lead), key)
+
+
+def transition_event(transition: Transition, before: Lead, actor: str) -> OutboundEvent:
+    """The event a lifecycle change publishes: the lead's new state and where it came from."""
+    detail = lead_event_detail(
+        transition.lead,
+        action=transition.action.value,
+        actor=actor,
+        from_status=before.status.value,
+        from_outcome=before.outcome.value if before.outcome else None,
+        **transition.event_extra,
+    )
+    return OutboundEvent(transition.event_type, detail, transition.lead.lead_id)

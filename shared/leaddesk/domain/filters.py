@@ -1,18 +1,16 @@
-"""Browsing a tab (SPEC §6): filters, sorts, and the one definition of "this lead matches".
+"""Browsing a tab: the store's query, sorts, and the one definition of "this lead matches".
 
-`parse_query` turns raw query-string values into a `LeadQuery` (or raises `InvalidFilter`
-naming the parameter: HTTP 400). `matches` is the reference meaning of a query that the
-store's DynamoDB expressions must agree with (a property test holds them to it).
+`LeadQuery` is what the store executes (built from the API's typed query model in
+`leaddesk.domain.listing`). `matches` is the reference meaning of a query that the store's
+DynamoDB expressions must agree with (a property test holds them to it). See
+docs/product.md, "Browsing".
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
-
-import pycountry
 
 from leaddesk.domain.models import (
     CallToAction,
@@ -25,14 +23,6 @@ from leaddesk.domain.models import (
     PhoneValidity,
     Tab,
 )
-
-
-class InvalidFilter(ValueError):
-    """A query parameter LeadDesk does not know, or a value it does not accept (HTTP 400)."""
-
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(f"{parameter}: {message}")
-        self.parameter = parameter
 
 
 class Sort(StrEnum):
@@ -58,10 +48,6 @@ ENUM_FILTERS: dict[str, type[StrEnum]] = {
     "email_validity": EmailValidity,
     "phone_validity": PhoneValidity,
 }
-FILTERS = (*ENUM_FILTERS, "country", "customer_name")
-LIST_PARAMETERS = frozenset(
-    {"tab", "limit", "cursor", "sort", "order", "created_from", "created_to", "include_test", *FILTERS}
-)
 
 
 @dataclass(frozen=True)
@@ -79,77 +65,6 @@ class LeadQuery:
     @property
     def statuses(self) -> frozenset[str]:
         return self.equals.get("status", frozenset())
-
-
-def _values(parameter: str, raw: str) -> list[str]:
-    values = [v.strip() for v in raw.split(",") if v.strip()]
-    if not values:
-        raise InvalidFilter(parameter, "give at least one value (comma-separated for several)")
-    return values
-
-
-def _timestamp(parameter: str, raw: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(raw.strip().replace("Z", "+00:00").replace(" ", "+"))
-    except ValueError as error:
-        raise InvalidFilter(parameter, f"{raw!r} is not an ISO 8601 date-time") from error
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
-
-
-def parse_query(parameters: Mapping[str, str]) -> LeadQuery:
-    """Raw query-string values (repeated keys already comma-joined) → a `LeadQuery`."""
-    unknown = sorted(set(parameters) - LIST_PARAMETERS)
-    if unknown:
-        raise InvalidFilter(unknown[0], f"unknown parameter; allowed: {', '.join(sorted(LIST_PARAMETERS))}")
-    equals: dict[str, frozenset[str]] = {}
-    for name, vocabulary in ENUM_FILTERS.items():
-        if name in parameters:
-            values = _values(name, parameters[name])
-            allowed = {member.value for member in vocabulary}
-            bad = [v for v in values if v not in allowed]
-            if bad:
-                raise InvalidFilter(name, f"unknown value {bad[0]!r}; allowed: {', '.join(sorted(allowed))}")
-            equals[name] = frozenset(values)
-    if "country" in parameters:
-        countries = [v.upper() for v in _values("country", parameters["country"])]
-        for code in countries:
-            if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-                raise InvalidFilter("country", f"{code!r} is not an ISO 3166-1 alpha-2 country code")
-        equals["country"] = frozenset(countries)
-    names: tuple[str, ...] = ()
-    if "customer_name" in parameters:
-        names = tuple(v.lower() for v in _values("customer_name", parameters["customer_name"]))
-    created_from = (
-        _timestamp("created_from", parameters["created_from"]) if "created_from" in parameters else None
-    )
-    created_to = _timestamp("created_to", parameters["created_to"]) if "created_to" in parameters else None
-    if created_from and created_to and created_from > created_to:
-        raise InvalidFilter("created_from", "is after created_to")
-    try:
-        sort = Sort(parameters.get("sort", Sort.CREATED_AT.value))
-    except ValueError as error:
-        raise InvalidFilter("sort", f"allowed: {', '.join(s.value for s in Sort)}") from error
-    try:
-        order = Order(parameters["order"]) if "order" in parameters else DEFAULT_ORDER[sort]
-    except ValueError as error:
-        raise InvalidFilter("order", "allowed: asc, desc") from error
-    include_test = parameters.get("include_test", "false").lower()
-    if include_test not in ("true", "false"):
-        raise InvalidFilter("include_test", "allowed: true, false")
-    try:
-        tab = Tab(parameters.get("tab", Tab.MARKETPLACE.value))
-    except ValueError as error:
-        raise InvalidFilter("tab", f"allowed: {', '.join(t.value for t in Tab)}") from error
-    return LeadQuery(
-        tab=tab,
-        equals=equals,
-        customer_name=names,
-        created_from=created_from,
-        created_to=created_to,
-        include_test=include_test == "true",
-        sort=sort,
-        order=order,
-    )
 
 
 def filter_values(lead: Lead) -> dict[str, str | None]:

@@ -17,20 +17,15 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ulid import ULID
 
-from leaddesk.adapters.bus import EventPublisher, OutboundEvent
+from leaddesk.adapters.bus import EventPublisher
 from leaddesk.adapters.dead_letters import DeadLetterQueue
-from leaddesk.adapters.store import (
-    IngestOutcome,
-    IngestResult,
-    LeadStore,
-    Marker,
-    MarkerKey,
-    dedupe_marker_key,
-    event_marker_key,
-)
+from leaddesk.adapters.dynamo.ingest_writes import IngestOutcome, IngestResult, Marker
+from leaddesk.adapters.dynamo.keys import MarkerKey, dedupe_marker_key, event_marker_key
+from leaddesk.adapters.metrics import OperatorMetrics
+from leaddesk.adapters.store import LeadStore
 from leaddesk.domain.contact import ContactValidator
 from leaddesk.domain.dedupe import DEDUPE_WINDOW, dedupe_key
-from leaddesk.domain.events import LEAD_RECEIVED, lead_event_detail
+from leaddesk.domain.events import OutboundEvent, lead_received
 from leaddesk.domain.inbound import InboundRejected, IngestContext, parse_inbound
 from leaddesk.domain.models import Lead
 
@@ -57,6 +52,7 @@ class RecordResult:
     fate: RecordFate
     lead_id: str | None = None
     reason: str | None = None
+    field: str | None = None  # dead letters: the offending field
 
 
 class BusEnvelope(BaseModel):
@@ -79,8 +75,10 @@ class IngestService:
         dead_letters: DeadLetterQueue,
         contact: ContactValidator,
         clock: Callable[[], datetime],
+        metrics: OperatorMetrics,
     ) -> None:
         self._leads = store
+        self._metrics = metrics
         self._publisher = publisher
         self._dead_letters = dead_letters
         self._contact = contact
@@ -109,7 +107,17 @@ class IngestService:
             results[event.key] = RecordResult(
                 event.key, RecordFate.RETRY, results[event.key].lead_id, "lead.received not published"
             )
-        return [results[record.message_id] for record in records]
+        ordered = [results[record.message_id] for record in records]
+        self._count(ordered)
+        return ordered
+
+    def _count(self, results: Sequence[RecordResult]) -> None:
+        """What an operator watches: stored, duplicate, touchpoint, retried, dead-lettered per field."""
+        for fate, metric in _FATE_METRICS.items():
+            self._metrics.count(metric, sum(1 for r in results if r.fate is fate))
+        for result in results:
+            if result.fate is RecordFate.DEAD_LETTER:
+                self._metrics.count("DeadLettered", dimension=("Field", result.field or "body"))
 
     def _parse(self, record: InboundRecord) -> Lead | RecordResult:
         """The record's lead, or its final result when it is permanently bad (dead-lettered)."""
@@ -131,7 +139,9 @@ class IngestService:
         except Exception as dlq_error:
             reason = f"dead-letter failed: {dlq_error}"
             return RecordResult(record.message_id, RecordFate.RETRY, reason=reason)
-        return RecordResult(record.message_id, RecordFate.DEAD_LETTER, reason=f"{field}: {reason}")
+        return RecordResult(
+            record.message_id, RecordFate.DEAD_LETTER, reason=f"{field}: {reason}", field=field
+        )
 
     def _read_markers(self, leads: Sequence[Lead]) -> dict[MarkerKey, Marker]:
         keys: list[MarkerKey] = []
@@ -167,14 +177,18 @@ class IngestService:
                 else self._leads.get_lead(lead.partner_id, stored.lead_id)
             )
             fate = RecordFate.CREATED if stored.outcome is IngestOutcome.CREATED else RecordFate.DUPLICATE
-            event = (
-                OutboundEvent(LEAD_RECEIVED, lead_event_detail(publish_lead), record.message_id)
-                if publish_lead is not None
-                else None
-            )
+            event = lead_received(publish_lead, record.message_id) if publish_lead is not None else None
             return RecordResult(record.message_id, fate, stored.lead_id), event
         fate = RecordFate.TOUCHPOINT if stored.outcome is IngestOutcome.TOUCHPOINT else RecordFate.DUPLICATE
         return RecordResult(record.message_id, fate, stored.lead_id), None
+
+
+_FATE_METRICS = {
+    RecordFate.CREATED: "LeadsStored",
+    RecordFate.DUPLICATE: "DuplicateEvents",
+    RecordFate.TOUCHPOINT: "Touchpoints",
+    RecordFate.RETRY: "RecordsRetried",
+}
 
 
 def _remember(

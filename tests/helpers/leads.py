@@ -9,7 +9,9 @@ from typing import Any
 
 from ulid import ULID
 
-from leaddesk.adapters.store import lead_to_item
+from leaddesk.adapters.batching import chunked
+from leaddesk.adapters.dynamo.items import lead_to_item
+from leaddesk.domain.lifecycle import DEFAULT_EXPIRY_DAYS
 from leaddesk.domain.models import (
     CallToAction,
     Customer,
@@ -62,17 +64,13 @@ def make_lead(
     return Lead.model_validate(data)
 
 
-def put_leads(leads: Iterable[Lead], table: str, endpoint_url: str | None = None) -> None:
+def put_leads(
+    leads: Iterable[Lead], table: str, endpoint_url: str | None = None, expiry_days: int = DEFAULT_EXPIRY_DAYS
+) -> None:
     """BatchWriteItem of the items `lead_to_item` builds (what ingest stores)."""
     db = client("dynamodb", endpoint_url)
-    batch: list[dict[str, Any]] = []
-    for lead in leads:
-        batch.append({"PutRequest": {"Item": lead_to_item(lead)}})
-        if len(batch) == 25:
-            _write(db, table, batch)
-            batch = []
-    if batch:
-        _write(db, table, batch)
+    for chunk in chunked(leads, 25):
+        _write(db, table, [{"PutRequest": {"Item": lead_to_item(lead, expiry_days)}} for lead in chunk])
 
 
 def _write(db: Any, table: str, batch: list[dict[str, Any]]) -> None:

@@ -1,0 +1,1 @@
+"""The leads API's routers, one per thing they serve."""

@@ -1,0 +1,92 @@
+"""`GET /openapi.json`: the whole API's OpenAPI document, needing no token.
+
+The HTTP API is served by one function per bounded context; the document describes all of
+them, so it merges the schema each function's resolver generates from its own routes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+from leaddesk.api.resolver import new_router
+from leaddesk.domain.listing import LeadListQuery
+
+router = new_router()
+
+API_TITLE = "LeadDesk API"
+API_DESCRIPTION = (
+    "The partner Leads workspace: browse, review and act on leads. "
+    "LeadDesk checks a lead's contact details for reachability only (is the address well-formed "
+    "and deliverable, is the phone number valid); it never verifies the customer's identity or "
+    "legitimacy, and nothing here presents a lead as endorsed."
+)
+# The modules whose `app` serves a part of the HTTP API (one per function with HttpApi routes).
+API_APPS = ("lifecycle.app",)
+# Typed query models of routes (each field a query parameter).
+QUERY_MODELS = (LeadListQuery,)
+
+
+def api_schema(app: APIGatewayHttpResolver) -> dict[str, Any]:
+    """The OpenAPI schema of one function's routes (bearer JWT on every route unless it says not)."""
+    schema = app.get_openapi_json_schema(
+        title=API_TITLE,
+        version="1.0.0",
+        description=API_DESCRIPTION,
+        security_schemes={"jwt": HTTPBearer(bearerFormat="JWT")},
+        security=[{"jwt": []}],
+    )
+    parsed: dict[str, Any] = json.loads(schema)
+    _type_query_parameters(parsed)
+    return parsed
+
+
+def _type_query_parameters(schema: dict[str, Any]) -> None:
+    """Powertools documents each field of a typed query model as a bare string; give every such
+    parameter its field's real schema (enums, bounds, arrays), which the model's component holds."""
+    components = schema.get("components", {}).get("schemas", {})
+    fields: dict[str, Any] = {}
+    for model in QUERY_MODELS:
+        fields |= components.get(model.__name__, {}).get("properties", {})
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                field = fields.get(parameter["name"]) if parameter["in"] == "query" else None
+                if field is not None:
+                    parameter["schema"] = _without_null(field)
+
+
+def _without_null(field: dict[str, Any]) -> dict[str, Any]:
+    """An absent query parameter is how a client says "none"; null is not a value it can send."""
+    choices = [choice for choice in field.get("anyOf", []) if choice.get("type") != "null"]
+    if len(choices) != 1:
+        return field
+    typed: dict[str, Any] = {key: value for key, value in field.items() if key != "anyOf"}
+    return typed | choices[0]
+
+
+def openapi_document() -> str:
+    merged: dict[str, Any] = {}
+    for module in API_APPS:
+        part = api_schema(importlib.import_module(module).app)
+        if not merged:
+            merged = part
+            continue
+        merged["paths"].update(part.get("paths", {}))
+        for kind, entries in part.get("components", {}).items():
+            merged.setdefault("components", {}).setdefault(kind, {}).update(entries)
+    return json.dumps(merged, indent=2, sort_keys=True)
+
+
+@router.get(
+    "/openapi.json",
+    summary="This API's OpenAPI 3 document (no token needed)",
+    tags=["meta"],
+    security=[{}],
+)
+def openapi_json() -> Response[str]:
+    return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=openapi_document())

@@ -1,0 +1,98 @@
+"""A lead ⇄ its DynamoDB item: the JSON document, the index keys and the filterable attributes.
+
+The lead is kept as one JSON document; the attributes indexes and filters need are copied
+beside it, and the few that change atomically (version, favorite, touchpoints) live only
+beside it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from leaddesk.adapters.dynamo.keys import (
+    DUE_PARTITION,
+    due_time_text,
+    favorites_key,
+    lead_key,
+    tab_key,
+    tab_status_key,
+)
+from leaddesk.domain.filters import name_sort_key, value_sort_key
+from leaddesk.domain.lifecycle import next_due
+from leaddesk.domain.models import Lead, Touchpoints
+
+_MUTABLE = {"version", "favorite", "touchpoints"}
+# Attributes a lead may lose in a change (REMOVEd by an update when the new item lacks them).
+OPTIONAL_ATTRIBUTES = frozenset(
+    {"country", "customer_name", "lead_source", "call_to_action", "estimated_value", "DUEPK", "DUESK"}
+)
+# Attributes a lifecycle change leaves as they are: they change by their own atomic updates.
+KEPT_BY_CHANGES = frozenset({"PK", "SK", "favorite", "GSI3PK", "GSI3SK", "touch_count", "touch_last_seen"})
+
+
+def _s(value: str | None) -> dict[str, Any] | None:
+    return {"S": value} if value else None
+
+
+def lead_to_item(lead: Lead, expiry_days: int) -> dict[str, Any]:
+    """The lead's DynamoDB item: document + index keys + filterable attributes.
+
+    A lead with a pending timed rule also carries the sparse Due index keys, so every writer
+    (ingest included) schedules the sweep without knowing the rules.
+    """
+    due = next_due(lead, expiry_days)
+    doc = lead.model_dump_json(exclude=_MUTABLE | {"tab", "etag"})
+    partner_tab = tab_key(lead.partner_id, lead.tab)
+    attributes: dict[str, dict[str, Any] | None] = {
+        **lead_key(lead.partner_id, lead.lead_id),
+        "type": {"S": "lead"},
+        "doc": {"S": doc},
+        "version": {"N": str(lead.version)},
+        "favorite": {"BOOL": lead.favorite},
+        "is_test": {"BOOL": lead.is_test},
+        "lead_id": {"S": lead.lead_id},
+        "tab": {"S": lead.tab.value},
+        "status": {"S": lead.status.value},
+        "lead_type": {"S": lead.lead_type.value},
+        "created_at": {"S": lead.created_at.isoformat()},
+        "country": _s(lead.customer.country),
+        "customer_name": _s((lead.customer.company or "").lower() or None),
+        "lead_quality": {"S": lead.lead_quality.value},
+        "lead_source": _s(lead.lead_source.value if lead.lead_source else None),
+        "call_to_action": _s(lead.call_to_action.value if lead.call_to_action else None),
+        "email_validity": {"S": lead.email_validity.value},
+        "phone_validity": {"S": lead.phone_validity.value},
+        "estimated_value": {"N": str(lead.estimated_value)} if lead.estimated_value is not None else None,
+        "GSI1PK": {"S": partner_tab},
+        "GSI1SK": {"S": lead.lead_id},
+        "GSI2PK": {"S": tab_status_key(lead.partner_id, lead.tab, lead.status)},
+        "GSI2SK": {"S": lead.lead_id},
+        "GSI4PK": {"S": partner_tab},
+        "GSI4SK": {"S": name_sort_key(lead)},
+        "GSI5PK": {"S": partner_tab},
+        "GSI5SK": {"S": value_sort_key(lead)},
+        "DUEPK": {"S": DUE_PARTITION} if due else None,
+        "DUESK": {"S": f"{due_time_text(due)}#{lead.partner_id}#{lead.lead_id}"} if due else None,
+    }
+    if lead.favorite:
+        attributes["GSI3PK"] = {"S": favorites_key(lead.partner_id)}
+        attributes["GSI3SK"] = {"S": lead.lead_id}
+    if lead.touchpoints:
+        attributes["touch_count"] = {"N": str(lead.touchpoints.count)}
+        attributes["touch_last_seen"] = {"S": lead.touchpoints.last_seen_at.isoformat()}
+    return {name: value for name, value in attributes.items() if value is not None}
+
+
+def item_to_lead(item: Mapping[str, Any]) -> Lead:
+    data = json.loads(item["doc"]["S"])
+    data["version"] = int(item["version"]["N"])
+    data["favorite"] = item.get("favorite", {}).get("BOOL", False)
+    if "touch_count" in item:
+        data["touchpoints"] = Touchpoints(
+            count=int(item["touch_count"]["N"]),
+            last_seen_at=datetime.fromisoformat(item["touch_last_seen"]["S"]),
+        )
+    return Lead.model_validate(data)

@@ -1,0 +1,58 @@
+"""Key layout of the single table: every key starts with the partner (`P#<partner>`).
+
+So a request can only ever reach its own tenant's items (see docs/architecture.md, "Data").
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from leaddesk.domain.models import LeadStatus, Tab
+
+BY_TAB = "ByTab"
+BY_TAB_STATUS = "ByTabStatus"
+FAVORITES = "Favorites"
+BY_TAB_NAME = "ByTabName"
+BY_TAB_VALUE = "ByTabValue"
+DUE = "Due"
+DUE_PARTITION = "DUE"
+
+MarkerKey = tuple[str, str]  # (PK, SK) of an event-id or dedupe marker
+
+
+def partner_key(partner_id: str) -> str:
+    return f"P#{partner_id}"
+
+
+def partner_of(key: str) -> str:
+    return key.removeprefix("P#")
+
+
+def lead_key(partner_id: str, lead_id: str) -> dict[str, Any]:
+    return {"PK": {"S": partner_key(partner_id)}, "SK": {"S": f"L#{lead_id}"}}
+
+
+def tab_key(partner_id: str, tab: Tab) -> str:
+    return f"{partner_key(partner_id)}#T#{tab.value}"
+
+
+def tab_status_key(partner_id: str, tab: Tab, status: LeadStatus) -> str:
+    return f"{tab_key(partner_id, tab)}#S#{status.value}"
+
+
+def favorites_key(partner_id: str) -> str:
+    return f"{partner_key(partner_id)}#FAV"
+
+
+def event_marker_key(partner_id: str, event_id: str) -> MarkerKey:
+    return partner_key(partner_id), f"E#{event_id}"
+
+
+def dedupe_marker_key(partner_id: str, dedupe: str) -> MarkerKey:
+    return partner_key(partner_id), f"D#{dedupe}"
+
+
+def due_time_text(moment: datetime) -> str:
+    """Fixed-width UTC text, so that string order is time order in the Due index."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,348 @@
+"""Reading leads: a tab's page under filters and a sort, counts, and the leads due for a timed rule.
+
+Never a Scan. The key condition does what it can (tab, status, creation window via ULID
+bounds, the cursor position); the other filters are FilterExpressions whose meaning is
+`leaddesk.domain.filters.matches` (a property test holds them to it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ulid import ULID
+
+from leaddesk.adapters.dynamo.cursors import decode_position, encode_position
+from leaddesk.adapters.dynamo.items import item_to_lead
+from leaddesk.adapters.dynamo.keys import (
+    BY_TAB,
+    BY_TAB_NAME,
+    BY_TAB_STATUS,
+    BY_TAB_VALUE,
+    DUE,
+    DUE_PARTITION,
+    FAVORITES,
+    due_time_text,
+    favorites_key,
+    partner_of,
+    tab_key,
+    tab_status_key,
+)
+from leaddesk.adapters.dynamo.paging import pages
+from leaddesk.domain.filters import LeadQuery, Order, Sort
+from leaddesk.domain.models import Lead, LeadStatus, Tab
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
+MAX_ITEMS_READ = 2000  # per page: a selective filter returns a short page + cursor beyond this
+MAX_QUERY_LIMIT = 1000
+MAX_FAVORITES_SORTED = 5000
+
+_FILTER_ATTRIBUTES = {
+    "call_to_action": "call_to_action",
+    "lead_source": "lead_source",
+    "lead_type": "lead_type",
+    "lead_quality": "lead_quality",
+    "status": "status",
+    "email_validity": "email_validity",
+    "phone_validity": "phone_validity",
+    "country": "country",
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    leads: list[Lead]
+    cursor: str | None
+    items_read: int
+
+
+@dataclass(frozen=True)
+class _Stream:
+    """One index partition read in sort-key order."""
+
+    index: str
+    pk_name: str
+    pk_value: str
+    sk_name: str
+    uses_status: bool  # the key already selects one status
+
+
+@dataclass(frozen=True)
+class _StreamResult:
+    items: list[tuple[str, dict[str, Any]]]
+    evaluated_to: str | None  # sort key read up to, when the stream has more
+    items_read: int
+
+
+class LeadQueries:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._db = client
+        self._table = table_name
+
+    def query_leads(
+        self,
+        partner_id: str,
+        query: LeadQuery,
+        limit: int,
+        cursor: str | None = None,
+        max_items_read: int = MAX_ITEMS_READ,
+    ) -> Page:
+        """One page of a tab under filters and a sort.
+
+        Several statuses are several queries merged in sort order. A page stops early (with a
+        cursor) once `max_items_read` items were read, so a very selective filter costs
+        bounded work per request.
+        """
+        after = decode_position(cursor, partner_id, query) if cursor else None
+        if query.tab is Tab.FAVORITES and query.sort is not Sort.CREATED_AT:
+            return self._favorites_sorted(partner_id, query, limit, after)
+        streams = _streams(partner_id, query)
+        descending = query.order is Order.DESC
+        results = [
+            self._fetch(stream, query, limit, after, max_items_read // len(streams)) for stream in streams
+        ]
+        items_read = sum(r.items_read for r in results)
+        unfinished = [r.evaluated_to for r in results if r.evaluated_to is not None]
+        threshold = (max(unfinished) if descending else min(unfinished)) if unfinished else None
+        candidates = [
+            (key, item)
+            for r in results
+            for key, item in r.items
+            if threshold is None or (key >= threshold if descending else key <= threshold)
+        ]
+        candidates.sort(key=lambda pair: pair[0], reverse=descending)
+        taken = candidates[:limit]
+        position = taken[-1][0] if len(candidates) > limit else threshold
+        return Page(
+            leads=[item_to_lead(item) for _, item in taken],
+            cursor=encode_position(partner_id, query, position) if position is not None else None,
+            items_read=items_read,
+        )
+
+    def _fetch(
+        self, stream: _Stream, query: LeadQuery, limit: int, after: str | None, budget: int
+    ) -> _StreamResult:
+        descending = query.order is Order.DESC
+        names: dict[str, str] = {"#pk": stream.pk_name}
+        values: dict[str, Any] = {":pk": {"S": stream.pk_value}}
+        key_condition = "#pk = :pk"
+        low, high = None, None
+        if query.sort is Sort.CREATED_AT:
+            low = ulid_floor(query.created_from) if query.created_from else None
+            high = ulid_ceiling(query.created_to) if query.created_to else None
+        if after is not None:
+            if descending:
+                high = after if high is None else min(high, after)
+            else:
+                low = after if low is None else max(low, after)
+        if low is not None or high is not None:
+            names["#sk"] = stream.sk_name
+        if low is not None and high is not None:
+            key_condition += " AND #sk BETWEEN :low AND :high"
+            values |= {":low": {"S": low}, ":high": {"S": high}}
+        elif low is not None:
+            key_condition += " AND #sk >= :low"
+            values[":low"] = {"S": low}
+        elif high is not None:
+            key_condition += " AND #sk <= :high"
+            values[":high"] = {"S": high}
+        filters = _filter_expression(query, names, values, skip_status=stream.uses_status)
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": stream.index,
+            "KeyConditionExpression": key_condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": not descending,
+            "Limit": max(1, min(limit + (1 if after is not None else 0), MAX_QUERY_LIMIT, budget)),
+        }
+        if filters:
+            request["FilterExpression"] = filters
+        found: list[tuple[str, dict[str, Any]]] = []
+        items_read = 0
+        for answer in pages(self._db.query, request):
+            items_read += answer.get("ScannedCount", 0)
+            for item in answer.get("Items", []):
+                key = item[stream.sk_name]["S"]
+                if key != after:
+                    found.append((key, dict(item)))
+            last_key = answer.get("LastEvaluatedKey")
+            if not last_key:
+                break
+            if len(found) >= limit or items_read >= budget:
+                return _StreamResult(found, last_key[stream.sk_name]["S"], items_read)
+            # Read ahead by the selectivity seen so far (a filter that keeps 1 in 20 reads ~20x).
+            needed = limit - len(found)
+            batch = math.ceil(needed * items_read / max(len(found), 1) * 1.2)
+            request["Limit"] = max(1, min(batch, MAX_QUERY_LIMIT, budget - items_read))
+        return _StreamResult(found, None, items_read)
+
+    def _favorites_sorted(self, partner_id: str, query: LeadQuery, limit: int, after: str | None) -> Page:
+        """Favorites are a short list: read it (bounded) and sort it in memory by name or value."""
+        names: dict[str, str] = {"#pk": "GSI3PK"}
+        values: dict[str, Any] = {":pk": {"S": favorites_key(partner_id)}}
+        created = _created_filter(query, names, values)
+        filters = " AND ".join(
+            part for part in (_filter_expression(query, names, values, skip_status=False), created) if part
+        )
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": FAVORITES,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+        if filters:
+            request["FilterExpression"] = filters
+        sort_attribute = "GSI4SK" if query.sort is Sort.CUSTOMER_NAME else "GSI5SK"
+        descending = query.order is Order.DESC
+        keyed: list[tuple[str, dict[str, Any]]] = []
+        items_read = 0
+        for answer in pages(self._db.query, request):
+            items_read += answer.get("ScannedCount", 0)
+            keyed.extend((item[sort_attribute]["S"], dict(item)) for item in answer.get("Items", []))
+            if items_read >= MAX_FAVORITES_SORTED:
+                break
+        if after is not None:
+            keyed = [(k, i) for k, i in keyed if (k < after if descending else k > after)]
+        keyed.sort(key=lambda pair: pair[0], reverse=descending)
+        taken = keyed[:limit]
+        cursor = encode_position(partner_id, query, taken[-1][0]) if len(keyed) > limit else None
+        return Page([item_to_lead(item) for _, item in taken], cursor, items_read)
+
+    def count(self, partner_id: str, tab: Tab, status: LeadStatus | None, include_test: bool = False) -> int:
+        """How many leads (Select=COUNT on an index; reads every counted item, returns none)."""
+        names: dict[str, str] = {"#pk": "GSI2PK"}
+        values: dict[str, Any] = {}
+        if tab is Tab.FAVORITES:
+            names["#pk"] = "GSI3PK"
+            values[":pk"] = {"S": favorites_key(partner_id)}
+            index = FAVORITES
+        elif status is None:
+            names["#pk"] = "GSI1PK"
+            values[":pk"] = {"S": tab_key(partner_id, tab)}
+            index = BY_TAB
+        else:
+            values[":pk"] = {"S": tab_status_key(partner_id, tab, status)}
+            index = BY_TAB_STATUS
+        conditions = []
+        if not include_test:
+            conditions.append("is_test = :false")
+            values[":false"] = {"BOOL": False}
+        if tab is Tab.FAVORITES and status is not None:
+            conditions.append("#status = :status")
+            names["#status"] = "status"
+            values[":status"] = {"S": status.value}
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "Select": "COUNT",
+        }
+        if conditions:
+            request["FilterExpression"] = " AND ".join(conditions)
+        return sum(answer.get("Count", 0) for answer in pages(self._db.query, request))
+
+    def due(self, now: datetime, page_size: int = 100) -> Iterator[tuple[str, str]]:
+        """(partner, lead id) of every lead whose next timed rule is due at `now`, soonest first."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": DUE,
+            "KeyConditionExpression": "DUEPK = :due AND DUESK <= :now",
+            "ExpressionAttributeValues": {
+                ":due": {"S": DUE_PARTITION},
+                ":now": {"S": due_time_text(now) + "#\uffff"},
+            },
+            "Limit": page_size,
+        }
+        for answer in pages(self._db.query, request):
+            for item in answer.get("Items", []):
+                yield partner_of(item["PK"]["S"]), item["SK"]["S"].removeprefix("L#")
+
+
+def _streams(partner_id: str, query: LeadQuery) -> list[_Stream]:
+    if query.tab is Tab.FAVORITES:
+        return [_Stream(FAVORITES, "GSI3PK", favorites_key(partner_id), "GSI3SK", uses_status=False)]
+    partner_tab = tab_key(partner_id, query.tab)
+    if query.sort is Sort.CUSTOMER_NAME:
+        return [_Stream(BY_TAB_NAME, "GSI4PK", partner_tab, "GSI4SK", uses_status=False)]
+    if query.sort is Sort.ESTIMATED_VALUE:
+        return [_Stream(BY_TAB_VALUE, "GSI5PK", partner_tab, "GSI5SK", uses_status=False)]
+    if query.statuses:
+        return [
+            _Stream(
+                BY_TAB_STATUS,
+                "GSI2PK",
+                tab_status_key(partner_id, query.tab, LeadStatus(status)),
+                "GSI2SK",
+                uses_status=True,
+            )
+            for status in sorted(query.statuses)
+        ]
+    return [_Stream(BY_TAB, "GSI1PK", partner_tab, "GSI1SK", uses_status=False)]
+
+
+def _filter_expression(
+    query: LeadQuery, names: dict[str, str], values: dict[str, Any], skip_status: bool
+) -> str:
+    """The filters the key could not express, as one FilterExpression (AND across, OR within)."""
+    parts: list[str] = []
+    if not query.include_test:
+        parts.append("is_test = :false")
+        values[":false"] = {"BOOL": False}
+    for f_index, (name, allowed) in enumerate(sorted(query.equals.items())):
+        if name == "status" and skip_status:
+            continue
+        names[f"#f{f_index}"] = _FILTER_ATTRIBUTES[name]
+        placeholders = []
+        for v_index, value in enumerate(sorted(allowed)):
+            values[f":f{f_index}v{v_index}"] = {"S": value}
+            placeholders.append(f":f{f_index}v{v_index}")
+        parts.append(f"#f{f_index} IN ({', '.join(placeholders)})")
+    if query.customer_name:
+        names["#cn"] = "customer_name"
+        alternatives = []
+        for c_index, part in enumerate(query.customer_name):
+            values[f":cn{c_index}"] = {"S": part}
+            alternatives.append(f"contains(#cn, :cn{c_index})")
+        parts.append("(" + " OR ".join(alternatives) + ")")
+    if query.sort is not Sort.CREATED_AT:
+        created = _created_filter(query, names, values)
+        if created:
+            parts.append(created)
+    return " AND ".join(parts)
+
+
+def _created_filter(query: LeadQuery, names: dict[str, str], values: dict[str, Any]) -> str:
+    """Creation window on `created_at` (for indexes whose sort key is not the lead id)."""
+    parts = []
+    if query.created_from or query.created_to:
+        names["#created"] = "created_at"
+    if query.created_from:
+        values[":cfrom"] = {"S": _ms_floor(query.created_from).isoformat()}
+        parts.append("#created >= :cfrom")
+    if query.created_to:
+        values[":cto"] = {"S": (_ms_floor(query.created_to) + timedelta(microseconds=999)).isoformat()}
+        parts.append("#created <= :cto")
+    return " AND ".join(parts)
+
+
+def _ms_floor(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def ulid_floor(moment: datetime) -> str:
+    """The smallest lead id (ULID) of that millisecond."""
+    return str(ULID.from_bytes(ULID.from_datetime(moment).bytes[:6] + b"\x00" * 10))
+
+
+def ulid_ceiling(moment: datetime) -> str:
+    """The largest lead id (ULID) of that millisecond."""
+    return str(ULID.from_bytes(ULID.from_datetime(moment).bytes[:6] + b"\xff" * 10))

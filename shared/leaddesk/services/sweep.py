@@ -1,0 +1,86 @@
+"""The timed rules applied to due leads: expiry, the expiring-soon reminder, flame cooling, archiving.
+
+"Now" comes from the schedule's event. Only leads in the sparse Due index whose time has
+come are read; each change is the same conditional write the API uses, so a person's action
+and a timed rule racing on one lead resolve to one winner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+
+from leaddesk.adapters.metrics import OperatorMetrics
+from leaddesk.adapters.store import LeadStore, StaleLead
+from leaddesk.domain.events import OutboundEvent, transition_event
+from leaddesk.domain.lifecycle import SYSTEM_ACTOR, Transition, run_timed_rules
+from leaddesk.domain.models import Lead
+from leaddesk.services.changes import ChangePublisher
+
+ATTEMPTS = 5
+SWEEP_MAX_LEADS = 2000
+
+
+@dataclass
+class SweepReport:
+    now: datetime
+    examined: int = 0
+    changed: int = 0
+    events: dict[str, int] = field(default_factory=dict)
+    conflicts: int = 0
+    more: bool = False  # stopped at the per-run bound with more leads due
+
+
+class SweepService:
+    def __init__(
+        self, store: LeadStore, changes: ChangePublisher, metrics: OperatorMetrics, expiry_days: int
+    ) -> None:
+        self._store = store
+        self._changes = changes
+        self._metrics = metrics
+        self._expiry_days = expiry_days
+
+    def sweep(self, now: datetime, max_leads: int = SWEEP_MAX_LEADS) -> SweepReport:
+        """Apply every timed rule due at `now`, touching only due leads.
+
+        At most `max_leads` leads per run (soonest due first): a backlog is worked off by the
+        following runs instead of one run outliving the function's timeout.
+        """
+        report = SweepReport(now=now)
+        # Keys first (at most one more than the bound), then the writes that move them.
+        due = list(islice(self._store.due(now), max_leads + 1))
+        report.more = len(due) > max_leads
+        for partner_id, lead_id in due[:max_leads]:
+            report.examined += 1
+            self._apply(partner_id, lead_id, now, report)
+        for event_type, count in report.events.items():
+            self._metrics.count("TimedRuleApplied", count, dimension=("Event", event_type))
+        return report
+
+    def _apply(self, partner_id: str, lead_id: str, now: datetime, report: SweepReport) -> None:
+        for _ in range(ATTEMPTS):
+            lead = self._store.get_lead(partner_id, lead_id)
+            if lead is None:
+                return
+            transitions = run_timed_rules(lead, now, self._expiry_days)
+            try:
+                # No rule due any more (a person acted first): the write refreshes its Due keys.
+                self._store.update_lead(lead, transitions[-1].lead if transitions else lead)
+            except StaleLead:
+                report.conflicts += 1 if transitions else 0
+                continue
+            if transitions:
+                report.changed += 1
+                self._changes.publish(self._events(lead, transitions, report))
+            return
+
+    @staticmethod
+    def _events(lead: Lead, transitions: list[Transition], report: SweepReport) -> list[OutboundEvent]:
+        events: list[OutboundEvent] = []
+        before = lead
+        for transition in transitions:
+            events.append(transition_event(transition, before, SYSTEM_ACTOR))
+            report.events[transition.event_type] = report.events.get(transition.event_type, 0) + 1
+            before = transition.lead
+        return events

@@ -1,0 +1,49 @@
+"""Calling an API function with the event API Gateway would send it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from leaddesk_local.lambda_events import LambdaContext, api_event
+from leaddesk_local.tokens import as_authorizer_claims
+
+
+def claims(partner: str = "p-contoso", *roles: str) -> dict[str, str]:
+    return as_authorizer_claims(
+        {
+            "sub": f"user-{partner}",
+            "custom:partner_id": partner,
+            "cognito:groups": list(roles or ["referrals_admin"]),
+        }
+    )
+
+
+def call_api(
+    method: str,
+    path: str,
+    route_path: str,
+    partner: str | None = "p-contoso",
+    roles: tuple[str, ...] = ("referrals_admin",),
+    query: dict[str, list[str]] | None = None,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+    path_parameters: dict[str, str] | None = None,
+) -> tuple[int, Any, dict[str, str]]:
+    """Invoke the leads API function as API Gateway would; (status, json, headers)."""
+    from lifecycle.app import handler
+
+    event = api_event(
+        method=method,
+        path=path,
+        route_path=route_path,
+        claims=claims(partner, *roles) if partner else None,
+        path_parameters=path_parameters,
+        query=query,
+        headers={"content-type": "application/json", **(headers or {})},
+        body=json.dumps(body) if body is not None else None,
+    )
+    context: Any = LambdaContext(function_name="LifecycleApiFunction")
+    answer = handler(event, context)
+    payload = json.loads(answer["body"]) if answer.get("body") else None
+    return answer["statusCode"], payload, answer.get("headers") or {}
