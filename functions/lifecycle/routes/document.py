@@ -62,11 +62,10 @@ def _type_query_parameters(schema: dict[str, Any]) -> None:
 
 def _without_null(field: dict[str, Any]) -> dict[str, Any]:
     """An absent query parameter is how a client says "none"; null is not a value it can send."""
-    choices = [choice for choice in field.get("anyOf", []) if choice.get("type") != "null"]
+    choices: list[dict[str, Any]] = [c for c in field.get("anyOf", []) if c.get("type") != "null"]
     if len(choices) != 1:
         return field
-    typed: dict[str, Any] = {key: value for key, value in field.items() if key != "anyOf"}
-    return typed | choices[0]
+    return {key: value for key, value in field.items() if key != "anyOf"} | choices[0]
 
 
 def openapi_document() -> str:
