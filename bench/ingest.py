@@ -27,7 +27,7 @@ from leaddesk.domain.contact import (
     validate_phone,
 )
 from leaddesk.domain.inbound import InboundRejected, IngestContext, _fold, parse_inbound
-from leaddesk.domain.lifecycle import DEFAULT_EXPIRY_DAYS
+from leaddesk.domain.timed_rules import DEFAULT_EXPIRY_DAYS
 
 PIPELINE_EVENTS = 10_000
 E2E_EVENTS = int(os.environ.get("BENCH_E2E_EVENTS", "5000"))

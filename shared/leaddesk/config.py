@@ -12,7 +12,7 @@ from typing import Literal, TypeVar
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from leaddesk.domain.lifecycle import DEFAULT_EXPIRY_DAYS
+from leaddesk.domain.timed_rules import DEFAULT_EXPIRY_DAYS
 
 
 class FunctionSettings(BaseSettings):

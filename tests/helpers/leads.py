@@ -11,7 +11,6 @@ from ulid import ULID
 
 from leaddesk.adapters.batching import chunked
 from leaddesk.adapters.dynamo.items import lead_to_item
-from leaddesk.domain.lifecycle import DEFAULT_EXPIRY_DAYS
 from leaddesk.domain.models import (
     CallToAction,
     Customer,
@@ -24,6 +23,7 @@ from leaddesk.domain.models import (
     LeadType,
     PhoneValidity,
 )
+from leaddesk.domain.timed_rules import DEFAULT_EXPIRY_DAYS
 from leaddesk_local.provision import client
 
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)

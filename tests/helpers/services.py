@@ -14,7 +14,7 @@ from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.pending_events import PendingEvents
 from leaddesk.adapters.store import LeadStore
 from leaddesk.domain.contact import ContactValidator
-from leaddesk.domain.lifecycle import DEFAULT_EXPIRY_DAYS
+from leaddesk.domain.timed_rules import DEFAULT_EXPIRY_DAYS
 from leaddesk.services.changes import ChangePublisher
 from leaddesk.services.ingest import IngestService
 from leaddesk.services.leads import LeadsService

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from leaddesk.adapters.store import LeadStore
 from leaddesk.domain.filters import ENUM_FILTERS, LeadQuery, Order, Sort, matches, sort_key
-from leaddesk.domain.lifecycle import DEFAULT_EXPIRY_DAYS
 from leaddesk.domain.listing import LeadFilter
 from leaddesk.domain.models import (
     CallToAction,
@@ -31,6 +30,7 @@ from leaddesk.domain.models import (
     PhoneValidity,
     Tab,
 )
+from leaddesk.domain.timed_rules import DEFAULT_EXPIRY_DAYS
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.api import call_api
 from tests.helpers.leads import T0, make_lead, put_leads

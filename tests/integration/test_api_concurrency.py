@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 
 from leaddesk.api.errors import answer
-from leaddesk.domain.lifecycle import AcceptRequest, Action, DeclineRequest, NotAllowed
+from leaddesk.domain.lifecycle import Action, NotAllowed
+from leaddesk.domain.requests import AcceptRequest, DeclineRequest
 from leaddesk_local.provision import Deployment
 from leaddesk_local.template import Template
 from tests.helpers.leads import ACCEPT_BODY, make_lead, put_leads

@@ -1,4 +1,4 @@
-"""The lifecycle state machine (SPEC §3), pure: people's actions and the timed rules."""
+"""The lifecycle state machine, pure: people's actions and the timed rules."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from leaddesk.domain import lifecycle as lc
+from leaddesk.domain import requests as rq
+from leaddesk.domain import timed_rules as timed
 from leaddesk.domain.lifecycle import Action, NotAllowed
 from leaddesk.domain.models import Flame, Lead, LeadStatus, LeadType, Outcome
 from tests.helpers.leads import ACCEPT_BODY, T0, make_lead
@@ -19,21 +21,21 @@ from tests.helpers.leads import ACCEPT_BODY, T0, make_lead
 NOW = T0 + timedelta(hours=1)
 
 BODIES: dict[Action, Any] = {
-    Action.ACCEPT: lc.AcceptRequest.model_validate(ACCEPT_BODY),
-    Action.DECLINE: lc.DeclineRequest(reason="not_a_customer"),
-    Action.EDIT: lc.EditRequest(deal_name="Renamed"),
-    Action.QUALIFY: lc.QualifyRequest(customer_responded=True),
-    Action.EVALUATE: lc.EvaluateRequest(
+    Action.ACCEPT: rq.AcceptRequest.model_validate(ACCEPT_BODY),
+    Action.DECLINE: rq.DeclineRequest(reason="not_a_customer"),
+    Action.EDIT: rq.EditRequest(deal_name="Renamed"),
+    Action.QUALIFY: rq.QualifyRequest(customer_responded=True),
+    Action.EVALUATE: rq.EvaluateRequest(
         budget="can_buy", authority=True, need="must_have", timeline="this_year"
     ),
-    Action.WON: lc.WonRequest(),
-    Action.LOST: lc.LostRequest(reason="budget_not_adequate"),
-    Action.CONVERT: lc.ConvertRequest(opportunity_id="opp-1"),
-    Action.CLOSE_AS_ERROR: lc.CloseAsErrorRequest(reason="duplicate"),
+    Action.WON: rq.WonRequest(),
+    Action.LOST: rq.LostRequest(reason="budget_not_adequate"),
+    Action.CONVERT: rq.ConvertRequest(opportunity_id="opp-1"),
+    Action.CLOSE_AS_ERROR: rq.CloseAsErrorRequest(reason="duplicate"),
 }
 EXTRA_BODIES: list[tuple[Action, Any]] = [
-    (Action.QUALIFY, lc.QualifyRequest(customer_responded=False)),
-    (Action.EVALUATE, lc.EvaluateRequest(budget="may_buy")),
+    (Action.QUALIFY, rq.QualifyRequest(customer_responded=False)),
+    (Action.EVALUATE, rq.EvaluateRequest(budget="may_buy")),
 ]
 
 
@@ -64,15 +66,15 @@ def test_won_and_convert_name_the_missing_steps() -> None:
         with pytest.raises(NotAllowed) as caught:
             act(accepted, action)
         assert caught.value.missing == ["qualify", "evaluate"]
-    not_responded = act(accepted, Action.QUALIFY, lc.QualifyRequest(customer_responded=False))
-    partly = act(not_responded, Action.EVALUATE, lc.EvaluateRequest(budget="can_buy"))
+    not_responded = act(accepted, Action.QUALIFY, rq.QualifyRequest(customer_responded=False))
+    partly = act(not_responded, Action.EVALUATE, rq.EvaluateRequest(budget="can_buy"))
     with pytest.raises(NotAllowed) as caught:
         act(partly, Action.WON)
     assert caught.value.missing == ["customer_responded", "evaluate"]
     ready = act(
         act(partly, Action.QUALIFY),
         Action.EVALUATE,
-        lc.EvaluateRequest(authority=True, need="no_need", timeline="unknown"),
+        rq.EvaluateRequest(authority=True, need="no_need", timeline="unknown"),
     )
     assert ready.evaluation is not None and ready.evaluation.budget == "can_buy"  # kept from before
     converted = act(ready, Action.CONVERT)
@@ -112,7 +114,7 @@ def test_edit_changes_only_what_is_sent_and_manages_the_team() -> None:
     edited = act(
         accepted,
         Action.EDIT,
-        lc.EditRequest(
+        rq.EditRequest(
             estimated_value=Decimal(5),
             team_add=[{"name": "Cy", "email": "cy@partner.example"}],
             team_remove=["BO@partner.example"],
@@ -127,14 +129,14 @@ def test_edit_changes_only_what_is_sent_and_manages_the_team() -> None:
 @pytest.mark.parametrize(
     ("model", "body", "field"),
     [
-        (lc.DeclineRequest, {"reason": "other"}, "notes"),
-        (lc.DeclineRequest, {"reason": "bored"}, "reason"),
-        (lc.AcceptRequest, {**ACCEPT_BODY, "currency": "XYZ"}, "currency"),
-        (lc.AcceptRequest, {**ACCEPT_BODY, "estimated_value": -1}, "estimated_value"),
-        (lc.AcceptRequest, {k: v for k, v in ACCEPT_BODY.items() if k != "deal_name"}, "deal_name"),
-        (lc.EvaluateRequest, {"budget": "lots"}, "budget"),
-        (lc.EditRequest, {}, "nothing to change"),
-        (lc.CloseAsErrorRequest, {"reason": "other"}, "notes"),
+        (rq.DeclineRequest, {"reason": "other"}, "notes"),
+        (rq.DeclineRequest, {"reason": "bored"}, "reason"),
+        (rq.AcceptRequest, {**ACCEPT_BODY, "currency": "XYZ"}, "currency"),
+        (rq.AcceptRequest, {**ACCEPT_BODY, "estimated_value": -1}, "estimated_value"),
+        (rq.AcceptRequest, {k: v for k, v in ACCEPT_BODY.items() if k != "deal_name"}, "deal_name"),
+        (rq.EvaluateRequest, {"budget": "lots"}, "budget"),
+        (rq.EditRequest, {}, "nothing to change"),
+        (rq.CloseAsErrorRequest, {"reason": "other"}, "notes"),
     ],
 )
 def test_payload_rules(model: Any, body: dict[str, Any], field: str) -> None:
@@ -186,13 +188,13 @@ def test_any_sequence_keeps_the_rules(
         for action, body in BODIES.items():
             with pytest.raises(NotAllowed):
                 lc.PERSON_ACTIONS[action](lead, body, "user-1", NOW)
-        assert lc.run_timed_rules(lead, NOW + timedelta(days=400), 14) == []
-        assert lc.next_due(lead, 14) is None
+        assert timed.run_timed_rules(lead, NOW + timedelta(days=400), 14) == []
+        assert timed.next_due(lead, 14) is None
 
 
 # --- timed rules -------------------------------------------------------------------------------
 def sweep(lead: Lead, at: datetime, days: int = 14) -> tuple[Lead, list[str]]:
-    transitions = lc.run_timed_rules(lead, at, days)
+    transitions = timed.run_timed_rules(lead, at, days)
     return (transitions[-1].lead if transitions else lead), [t.event_type for t in transitions]
 
 
@@ -209,23 +211,23 @@ def test_expiry_at_exactly_the_period_and_contacts_stay_in_the_lead() -> None:
 
 def test_reminder_two_days_before_expiry_once() -> None:
     lead = make_lead()
-    assert lc.next_due(lead, 14) == T0 + timedelta(days=12)
+    assert timed.next_due(lead, 14) == T0 + timedelta(days=12)
     assert sweep(lead, T0 + timedelta(days=12) - timedelta(seconds=1))[1] == []
     reminded, events = sweep(lead, T0 + timedelta(days=12))
     assert events == ["lead.expiring_soon"] and reminded.status is LeadStatus.RECEIVED
     assert sweep(reminded, T0 + timedelta(days=13))[1] == []
-    assert lc.next_due(reminded, 14) == T0 + timedelta(days=14)
+    assert timed.next_due(reminded, 14) == T0 + timedelta(days=14)
 
 
 def test_flame_cools_at_72_hours_then_the_lead_stays_active() -> None:
     lead = make_lead(contact_requested=True)
     assert lead.flame is Flame.HOT
-    assert lc.next_due(lead, 14) == T0 + timedelta(hours=72)
+    assert timed.next_due(lead, 14) == T0 + timedelta(hours=72)
     assert sweep(lead, T0 + timedelta(hours=71, minutes=59))[1] == []
     cooled, events = sweep(lead, T0 + timedelta(hours=72, minutes=3))
     assert events == ["lead.flame_cooled"] and cooled.flame is Flame.COOLING
     assert cooled.status is LeadStatus.RECEIVED
-    assert lc.next_due(cooled, 14) == T0 + timedelta(days=12)
+    assert timed.next_due(cooled, 14) == T0 + timedelta(days=12)
 
 
 def test_a_late_sweep_only_expires() -> None:
@@ -235,15 +237,15 @@ def test_a_late_sweep_only_expires() -> None:
 
 def test_informational_leads_age_out_after_six_months() -> None:
     info = make_lead(status=LeadStatus.INFORMATIONAL, call_to_action="get_it_now")
-    assert lc.next_due(info, 14) == datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
+    assert timed.next_due(info, 14) == datetime(2027, 5, 1, 9, 0, tzinfo=UTC)
     assert sweep(info, datetime(2027, 4, 30, tzinfo=UTC))[1] == []
     aged, events = sweep(info, datetime(2027, 5, 1, 9, 0, tzinfo=UTC))
     assert events == ["lead.archived"] and aged.outcome is Outcome.AGED_OUT
-    assert lc.add_months(datetime(2026, 8, 31, tzinfo=UTC), 6) == datetime(2027, 2, 28, tzinfo=UTC)
+    assert timed.add_months(datetime(2026, 8, 31, tzinfo=UTC), 6) == datetime(2027, 2, 28, tzinfo=UTC)
 
 
 def test_accepted_leads_have_nothing_due() -> None:
-    assert lc.next_due(act(make_lead(contact_requested=True), Action.ACCEPT), 14) is None
+    assert timed.next_due(act(make_lead(contact_requested=True), Action.ACCEPT), 14) is None
 
 
 @settings(max_examples=100, deadline=None)
@@ -261,11 +263,11 @@ def test_sweeps_at_any_times_agree_with_next_due(
     lead = make_lead(contact_requested=flame, status=status)
     for h in sorted(hours):
         at = T0 + timedelta(hours=h)
-        due = lc.next_due(lead, days)
+        due = timed.next_due(lead, days)
         after, events = sweep(lead, at, days)
         if due is None or at < due:
             assert events == [] and after is lead
         else:
             assert events and after.version == lead.version + len(events)
-            assert lc.next_due(after, days) is None or lc.next_due(after, days) > at  # type: ignore[operator]
+            assert timed.next_due(after, days) is None or timed.next_due(after, days) > at  # type: ignore[operator]
         lead = after

@@ -16,9 +16,9 @@ from leaddesk.api.auth import current_caller
 from leaddesk.api.errors import responses
 from leaddesk.api.resolver import new_router
 from leaddesk.domain.access import Role
-from leaddesk.domain.lifecycle import (
+from leaddesk.domain.lifecycle import Action
+from leaddesk.domain.requests import (
     AcceptRequest,
-    Action,
     CloseAsErrorRequest,
     ConvertRequest,
     DeclineRequest,

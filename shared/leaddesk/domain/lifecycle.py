@@ -1,4 +1,4 @@
-"""The lead lifecycle (SPEC §3): one pure state machine for people's actions and timed rules.
+"""The lead lifecycle: one pure state machine for people's actions (timed rules in `timed_rules`).
 
 Every function takes a lead and returns a `Transition` (the new lead + the event to publish);
 nothing here reads a clock or talks to AWS. A rule that forbids a change raises `NotAllowed`
@@ -13,39 +13,41 @@ nothing here reads a clock or talks to AWS. A rule that forbids a change raises 
 
 from __future__ import annotations
 
-import calendar
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any
 
-import pycountry
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel
 
 from leaddesk.domain.models import (
-    Budget,
-    CloseReason,
     Closure,
-    ErrorReason,
     Evaluation,
     FieldChange,
     Flame,
     HistoryEntry,
     Lead,
     LeadStatus,
-    Need,
     Outcome,
     Qualification,
-    TeamMember,
-    Timeline,
 )
 
+if TYPE_CHECKING:
+    from leaddesk.domain.requests import (
+        AcceptRequest,
+        CloseAsErrorRequest,
+        ConvertRequest,
+        DeclineRequest,
+        EditRequest,
+        EvaluateRequest,
+        LostRequest,
+        QualifyRequest,
+        WonRequest,
+    )
+
 SYSTEM_ACTOR = "system"
-FLAME_HOURS = 72
-REMINDER_DAYS_BEFORE_EXPIRY = 2
-INFORMATIONAL_MONTHS = 6
-DEFAULT_EXPIRY_DAYS = 14
 
 
 class Action(StrEnum):
@@ -106,123 +108,6 @@ class NotAllowed(Exception):
         self.missing = missing or []
 
 
-# --- request payloads (the API's bodies; validated at the boundary) -------------------------
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-def _currency(value: str) -> str:
-    code = value.upper()
-    if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
-        raise ValueError(f"{value!r} is not an ISO 4217 currency code")
-    return code
-
-
-class AcceptRequest(_Body):
-    deal_name: str = Field(min_length=1, max_length=200)
-    estimated_value: Decimal = Field(ge=0, le=Decimal("1e12"), max_digits=16, decimal_places=2)
-    currency: str = Field(default="USD", description="ISO 4217")
-    estimated_close_date: date = Field(description="The estimated purchase timeframe")
-    notes: str | None = Field(default=None, max_length=4000, description="Recommended")
-    crm_id: str | None = Field(default=None, max_length=200)
-    campaign_id: str | None = Field(default=None, max_length=200)
-    team: list[TeamMember] = Field(default_factory=list, max_length=50)
-
-    _check_currency = field_validator("currency")(_currency)
-
-
-def _notes_for_other(notes: str | None, info: ValidationInfo) -> str | None:
-    reason = info.data.get("reason")
-    if reason is not None and reason.value == "other" and not notes:
-        raise ValueError("notes are required when the reason is `other`")
-    return notes
-
-
-ReasonNotes = Field(default=None, max_length=4000, validate_default=True, description="Required for `other`")
-
-
-class DeclineRequest(_Body):
-    reason: CloseReason
-    notes: str | None = ReasonNotes
-
-    _check_notes = field_validator("notes")(_notes_for_other)
-
-
-class LostRequest(_Body):
-    reason: CloseReason
-    notes: str | None = ReasonNotes
-
-    _check_notes = field_validator("notes")(_notes_for_other)
-
-
-class CloseAsErrorRequest(_Body):
-    reason: ErrorReason
-    notes: str | None = ReasonNotes
-
-    _check_notes = field_validator("notes")(_notes_for_other)
-
-
-class EditRequest(_Body):
-    """Only the fields sent change; `team_add` / `team_remove` (emails) edit the team."""
-
-    deal_name: str | None = Field(default=None, min_length=1, max_length=200)
-    estimated_close_date: date | None = None
-    estimated_value: Decimal | None = Field(
-        default=None, ge=0, le=Decimal("1e12"), max_digits=16, decimal_places=2
-    )
-    currency: str | None = Field(default=None, description="ISO 4217")
-    notes: str | None = Field(default=None, max_length=4000)
-    crm_id: str | None = Field(default=None, max_length=200)
-    campaign_id: str | None = Field(default=None, max_length=200)
-    team_add: list[TeamMember] = Field(default_factory=list, max_length=50)
-    team_remove: list[str] = Field(default_factory=list, max_length=50, description="Emails to remove")
-
-    @field_validator("currency")
-    @classmethod
-    def _check_currency(cls, value: str | None) -> str | None:
-        return None if value is None else _currency(value)
-
-    @model_validator(mode="after")
-    def _changes_something(self) -> Self:
-        if not self.model_fields_set - {"team_add", "team_remove"} and not (
-            self.team_add or self.team_remove
-        ):
-            raise ValueError("nothing to change: send at least one field")
-        return self
-
-
-class QualifyRequest(_Body):
-    customer_responded: bool
-    notes: str | None = Field(default=None, max_length=4000)
-
-
-class EvaluateRequest(_Body):
-    """BANT; send what is known, the step is complete once all four are recorded."""
-
-    budget: Budget | None = None
-    authority: bool | None = Field(default=None, description="Decision maker identified (yes/no)")
-    need: Need | None = None
-    timeline: Timeline | None = None
-    notes: str | None = Field(default=None, max_length=4000)
-
-    @model_validator(mode="after")
-    def _records_something(self) -> Self:
-        if None not in (self.budget, self.authority, self.need, self.timeline) or self.model_fields_set - {
-            "notes"
-        }:
-            return self
-        raise ValueError("send at least one of budget, authority, need, timeline")
-
-
-class WonRequest(_Body):
-    notes: str | None = Field(default=None, max_length=4000)
-
-
-class ConvertRequest(_Body):
-    opportunity_id: str = Field(min_length=1, max_length=200, description="The created opportunity's id")
-    notes: str | None = Field(default=None, max_length=4000)
-
-
 # --- transitions -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Transition:
@@ -246,7 +131,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _transition(
+def transition(
     lead: Lead,
     action: Action,
     actor: str,
@@ -306,7 +191,7 @@ def missing_steps(lead: Lead) -> list[str]:
 
 def accept(lead: Lead, body: AcceptRequest, actor: str, now: datetime) -> Transition:
     _require_state(lead, Action.ACCEPT)
-    return _transition(
+    return transition(
         lead,
         Action.ACCEPT,
         actor,
@@ -334,7 +219,7 @@ def _archive(
     changes: dict[str, Any] = {"status": LeadStatus.ARCHIVED, "outcome": outcome, "flame": Flame.NONE}
     if closure is not None:
         changes["closure"] = closure
-    return _transition(lead, action, actor, now, changes, notes=closure.notes if closure else None)
+    return transition(lead, action, actor, now, changes, notes=closure.notes if closure else None)
 
 
 def decline(lead: Lead, body: DeclineRequest, actor: str, now: datetime) -> Transition:
@@ -383,13 +268,13 @@ def edit(lead: Lead, body: EditRequest, actor: str, now: datetime) -> Transition
                 team.append(member)
                 known.add(member.email.lower())
         changes["team"] = team
-    return _transition(lead, Action.EDIT, actor, now, changes, notes=body.notes)
+    return transition(lead, Action.EDIT, actor, now, changes, notes=body.notes)
 
 
 def qualify(lead: Lead, body: QualifyRequest, actor: str, now: datetime) -> Transition:
     _require_state(lead, Action.QUALIFY)
     record = Qualification(customer_responded=body.customer_responded, notes=body.notes, recorded_at=now)
-    return _transition(lead, Action.QUALIFY, actor, now, {"qualification": record}, notes=body.notes)
+    return transition(lead, Action.QUALIFY, actor, now, {"qualification": record}, notes=body.notes)
 
 
 def evaluate(lead: Lead, body: EvaluateRequest, actor: str, now: datetime) -> Transition:
@@ -403,7 +288,7 @@ def evaluate(lead: Lead, body: EvaluateRequest, actor: str, now: datetime) -> Tr
         notes=body.notes if body.notes is not None else (before.notes if before else None),
         recorded_at=now,
     )
-    return _transition(
+    return transition(
         lead, Action.EVALUATE, actor, now, {"evaluation": record}, notes=body.notes, complete=record.complete
     )
 
@@ -419,7 +304,7 @@ def _gated(lead: Lead, action: Action) -> None:
 
 def won(lead: Lead, body: WonRequest, actor: str, now: datetime) -> Transition:
     _gated(lead, Action.WON)
-    return _transition(
+    return transition(
         lead,
         Action.WON,
         actor,
@@ -431,7 +316,7 @@ def won(lead: Lead, body: WonRequest, actor: str, now: datetime) -> Transition:
 
 def convert(lead: Lead, body: ConvertRequest, actor: str, now: datetime) -> Transition:
     _gated(lead, Action.CONVERT)
-    return _transition(
+    return transition(
         lead,
         Action.CONVERT,
         actor,
@@ -442,102 +327,8 @@ def convert(lead: Lead, body: ConvertRequest, actor: str, now: datetime) -> Tran
     )
 
 
-# --- timed rules ----------------------------------------------------------------------------
-def add_months(moment: datetime, months: int) -> datetime:
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
-
-
-def expires_at(lead: Lead, expiry_days: int) -> datetime:
-    return lead.created_at + timedelta(days=expiry_days)
-
-
-def reminder_at(lead: Lead, expiry_days: int) -> datetime:
-    return expires_at(lead, expiry_days) - timedelta(days=REMINDER_DAYS_BEFORE_EXPIRY)
-
-
-def flame_cools_at(lead: Lead) -> datetime:
-    return lead.created_at + timedelta(hours=FLAME_HOURS)
-
-
-def ages_out_at(lead: Lead) -> datetime:
-    return add_months(lead.created_at, INFORMATIONAL_MONTHS)
-
-
-def _pending(lead: Lead, expiry_days: int) -> list[tuple[datetime, Action]]:
-    """The timed rules still ahead of this lead, with when each falls due."""
-    if lead.status is LeadStatus.INFORMATIONAL:
-        return [(ages_out_at(lead), Action.AGE_OUT)]
-    if lead.status is not LeadStatus.RECEIVED:
-        return []
-    pending = [(expires_at(lead, expiry_days), Action.EXPIRE)]
-    reminder = reminder_at(lead, expiry_days)
-    if lead.expiry_reminded_at is None and reminder > lead.created_at:
-        pending.append((reminder, Action.REMIND_EXPIRY))
-    if lead.flame is Flame.HOT:
-        pending.append((flame_cools_at(lead), Action.COOL_FLAME))
-    return pending
-
-
-def next_due(lead: Lead, expiry_days: int) -> datetime | None:
-    """When the sweep must next look at this lead (None: no timed rule is pending)."""
-    pending = _pending(lead, expiry_days)
-    return min(at for at, _ in pending) if pending else None
-
-
-def run_timed_rules(lead: Lead, now: datetime, expiry_days: int) -> list[Transition]:
-    """Every timed rule due at `now`, applied in order; [] when none is due.
-
-    Expiry wins over the rules it makes moot (a reminder or a cooling flame of a lead that
-    has already expired is not sent).
-    """
-    due = {action for at, action in _pending(lead, expiry_days) if at <= now}
-    if not due:
-        return []
-    if Action.EXPIRE in due:
-        return [
-            _transition(
-                lead,
-                Action.EXPIRE,
-                SYSTEM_ACTOR,
-                now,
-                {"status": LeadStatus.ARCHIVED, "outcome": Outcome.EXPIRED, "flame": Flame.NONE},
-                notify="referrer",
-            )
-        ]
-    if Action.AGE_OUT in due:
-        return [
-            _transition(
-                lead,
-                Action.AGE_OUT,
-                SYSTEM_ACTOR,
-                now,
-                {"status": LeadStatus.ARCHIVED, "outcome": Outcome.AGED_OUT},
-            )
-        ]
-    transitions: list[Transition] = []
-    current = lead
-    if Action.COOL_FLAME in due:
-        step = _transition(current, Action.COOL_FLAME, SYSTEM_ACTOR, now, {"flame": Flame.COOLING})
-        transitions.append(step)
-        current = step.lead
-    if Action.REMIND_EXPIRY in due:
-        step = _transition(
-            current,
-            Action.REMIND_EXPIRY,
-            SYSTEM_ACTOR,
-            now,
-            {"expiry_reminded_at": now},
-            expires_at=expires_at(current, expiry_days).isoformat(),
-        )
-        transitions.append(step)
-    return transitions
-
-
 # The person-driven actions and their request bodies, in one table the API maps from.
-PERSON_ACTIONS: dict[Action, Any] = {
+PERSON_ACTIONS: dict[Action, Callable[[Lead, Any, str, datetime], Transition]] = {
     Action.ACCEPT: accept,
     Action.DECLINE: decline,
     Action.EDIT: edit,

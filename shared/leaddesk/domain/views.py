@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from leaddesk.domain.lifecycle import ALLOWED_FROM, Action, expires_at, missing_steps
+from leaddesk.domain.lifecycle import ALLOWED_FROM, Action, missing_steps
 from leaddesk.domain.models import (
     CallToAction,
     Closure,
@@ -36,6 +36,7 @@ from leaddesk.domain.models import (
     TeamMember,
     Touchpoints,
 )
+from leaddesk.domain.timed_rules import expires_at
 
 
 class LeadView(BaseModel):

@@ -14,8 +14,9 @@ from itertools import islice
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.store import LeadStore, StaleLead
 from leaddesk.domain.events import OutboundEvent, transition_event
-from leaddesk.domain.lifecycle import SYSTEM_ACTOR, Transition, run_timed_rules
+from leaddesk.domain.lifecycle import SYSTEM_ACTOR, Transition
 from leaddesk.domain.models import Lead
+from leaddesk.domain.timed_rules import run_timed_rules
 from leaddesk.services.changes import ChangePublisher
 
 ATTEMPTS = 5

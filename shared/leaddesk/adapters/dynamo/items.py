@@ -21,8 +21,8 @@ from leaddesk.adapters.dynamo.keys import (
     tab_status_key,
 )
 from leaddesk.domain.filters import name_sort_key, value_sort_key
-from leaddesk.domain.lifecycle import next_due
 from leaddesk.domain.models import Lead, Touchpoints
+from leaddesk.domain.timed_rules import next_due
 
 _MUTABLE = {"version", "favorite", "touchpoints"}
 # Attributes a lead may lose in a change (REMOVEd by an update when the new item lacks them).
