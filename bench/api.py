@@ -35,9 +35,9 @@ from ulid import ULID  # noqa: E402
 
 from leaddesk.adapters.dynamo.items import lead_to_item  # noqa: E402
 from leaddesk.adapters.store import LeadStore  # noqa: E402
-from leaddesk.domain.timed_rules import DEFAULT_EXPIRY_DAYS  # noqa: E402
 from leaddesk.domain.listing import LeadFilter  # noqa: E402
 from leaddesk.domain.models import Customer, Lead, LeadStatus, LeadType, Outcome  # noqa: E402
+from leaddesk.domain.timed_rules import DEFAULT_EXPIRY_DAYS  # noqa: E402
 from leaddesk_local import tokens  # noqa: E402
 from leaddesk_local.process import running_stack  # noqa: E402
 from leaddesk_local.provision import client  # noqa: E402

@@ -1,4 +1,4 @@
-"""Browsing (SPEC §6) through the API on moto: every filter, sorts, cursors, hidden test leads.
+"""Browsing through the API on moto: every filter, sorts, cursors, hidden test leads.
 
 The reference meaning of a query is the pure `matches` + `sort_key` of the domain; the
 DynamoDB queries the store builds must return exactly that, page after page.

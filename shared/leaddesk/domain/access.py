@@ -1,4 +1,7 @@
-"""Who is calling (SPEC §1): the tenant and roles come only from the identity token's claims."""
+"""Who is calling: the tenant and roles come only from the identity token's claims.
+
+See docs/product.md#tenants-and-roles.
+"""
 
 from __future__ import annotations
 

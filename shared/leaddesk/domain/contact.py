@@ -1,4 +1,4 @@
-"""Contact validation (SPEC §4): reachability only, never identity or legitimacy.
+"""Contact validation: reachability only, never identity or legitimacy (docs/product.md, "Contact").
 
 email-validator checks syntax and reserved names, the maintained disposable-domain list and a
 configurable blocklist mark spam, and deliverability (does the domain accept mail?) sits

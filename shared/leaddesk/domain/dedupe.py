@@ -1,4 +1,4 @@
-"""Repeats of one customer (SPEC §8): the one rule for what counts as "the same lead again".
+"""Repeats of one customer (docs/product.md#ingest): the one rule for what counts as "the same lead again".
 
 Kept apart from the inbound parsers so the store can use the window without importing the
 contact-validation libraries.

@@ -1,4 +1,4 @@
-"""Inbound producer events (SPEC §8, §9) → the canonical `Lead`.
+"""Inbound producer events (docs/product.md#inbound-events) → the canonical `Lead`.
 
 Three detail-types arrive on the bus. Each is parsed tolerantly (key case and spacing vary,
 any marketplace field may be missing); what cannot be mapped is kept verbatim and flagged.

@@ -1,4 +1,4 @@
-"""The marketplaces' historical `LeadSource` string and `ActionCode` (SPEC §2).
+"""The marketplaces' historical `LeadSource` string and `ActionCode` (docs/product.md).
 
 `"<Source>-<Action> | <publisherid>.<offerid>"`, e.g.
 `AppSource (SPZA)-PLT | bitnami.openedxcypress`. Parsing never raises: what it cannot map is

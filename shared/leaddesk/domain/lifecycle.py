@@ -1,4 +1,4 @@
-"""The lead lifecycle: one pure state machine for people's actions (timed rules in `timed_rules`).
+"""The lead lifecycle (docs/product.md#lifecycle): one pure state machine for people's actions.
 
 Every function takes a lead and returns a `Transition` (the new lead + the event to publish);
 nothing here reads a clock or talks to AWS. A rule that forbids a change raises `NotAllowed`

@@ -1,4 +1,4 @@
-"""The canonical lead and its vocabularies (SPEC §2–§4). Pure: no AWS here."""
+"""The canonical lead and its vocabularies (docs/product.md). Pure: no AWS here."""
 
 from __future__ import annotations
 
@@ -146,13 +146,13 @@ class Referrer(Person):
 
 
 class Touchpoints(BaseModel):
-    """Repeats of the same customer folded into this lead (SPEC §8)."""
+    """Repeats of the same customer folded into this lead (docs/product.md#ingest)."""
 
     count: int = 1
     last_seen_at: datetime
 
 
-# --- lifecycle vocabularies and records (SPEC §3) ------------------------------------------
+# --- lifecycle vocabularies and records (docs/product.md#lifecycle) ---------------------------
 class CloseReason(StrEnum):
     """Why a lead was declined or lost."""
 
@@ -303,7 +303,7 @@ class Lead(BaseModel):
     favorite: bool = False
     touchpoints: Touchpoints | None = None
     version: int = 1
-    # --- worked by the partner (SPEC §3) ---
+    # --- worked by the partner (docs/product.md#lifecycle) ---
     deal_name: str | None = None
     estimated_close_date: date | None = None
     deal_notes: str | None = None

@@ -1,4 +1,7 @@
-"""Lead quality (SPEC §4): deterministic and explained. `low` marks a potential spam lead."""
+"""Lead quality: deterministic and explained. `low` marks a potential spam lead.
+
+See docs/product.md#contact-validation-and-quality.
+"""
 
 from __future__ import annotations
 
