@@ -17,8 +17,8 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from leaddesk.adapters.dynamo.cursors import CursorError
 from leaddesk.domain.access import Forbidden, Unauthenticated
+from leaddesk.domain.filters import CursorError
 from leaddesk.domain.lifecycle import NotAllowed
 from leaddesk.domain.models import LeadStatus, Outcome
 from leaddesk.services.leads import LeadNotFound, PreconditionFailed

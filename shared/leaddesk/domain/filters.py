@@ -25,6 +25,10 @@ from leaddesk.domain.models import (
 )
 
 
+class CursorError(ValueError):
+    """The cursor is not one this API handed to this partner for this query (HTTP 400)."""
+
+
 class Sort(StrEnum):
     CREATED_AT = "created_at"
     CUSTOMER_NAME = "customer_name"

@@ -9,11 +9,7 @@ import base64
 import json
 
 from leaddesk.adapters.dynamo.keys import partner_key
-from leaddesk.domain.filters import LeadQuery
-
-
-class CursorError(ValueError):
-    """The cursor is not one this API handed to this partner for this query."""
+from leaddesk.domain.filters import CursorError, LeadQuery
 
 
 def _query_tag(query: LeadQuery) -> str:
