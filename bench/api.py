@@ -33,11 +33,10 @@ for path in ("shared", "functions", "local"):
 import httpx  # noqa: E402
 from ulid import ULID  # noqa: E402
 
-from leaddesk.adapters.dynamo.items import lead_to_item  # noqa: E402
+from leaddesk.adapters.dynamo.items import ItemPolicy, lead_to_item  # noqa: E402
 from leaddesk.adapters.store import LeadStore  # noqa: E402
 from leaddesk.domain.listing import LeadFilter  # noqa: E402
 from leaddesk.domain.models import Customer, Lead, LeadStatus, LeadType, Outcome  # noqa: E402
-from leaddesk.domain.timed_rules import DEFAULT_EXPIRY_DAYS  # noqa: E402
 from leaddesk_local import tokens  # noqa: E402
 from leaddesk_local.process import running_stack  # noqa: E402
 from leaddesk_local.provision import client  # noqa: E402
@@ -144,7 +143,7 @@ def load(leads: list[Lead], endpoint: str, table: str) -> float:
     started = time.perf_counter()
     batch: list[dict[str, Any]] = []
     for index, lead in enumerate(leads, 1):
-        batch.append({"PutRequest": {"Item": lead_to_item(lead, DEFAULT_EXPIRY_DAYS)}})
+        batch.append({"PutRequest": {"Item": lead_to_item(lead, ItemPolicy())}})
         if len(batch) == 25 or index == len(leads):
             pending: dict[str, Any] = {table: batch}
             while pending:
@@ -180,7 +179,7 @@ SHAPES: list[tuple[str, dict[str, str]]] = [
 
 
 def read_ratios(endpoint: str, table: str, limit: int) -> list[tuple[str, int, int]]:
-    store = LeadStore(client("dynamodb", endpoint), table, DEFAULT_EXPIRY_DAYS)
+    store = LeadStore(client("dynamodb", endpoint), table, ItemPolicy())
     rows = []
     for name, params in SHAPES:
         page = store.query_leads(PARTNER, LeadFilter.model_validate(params).to_query(), limit)

@@ -27,7 +27,6 @@ from leaddesk.domain.contact import (
     validate_phone,
 )
 from leaddesk.domain.inbound import InboundRejected, IngestContext, _fold, parse_inbound
-from leaddesk.domain.timed_rules import DEFAULT_EXPIRY_DAYS
 
 PIPELINE_EVENTS = 10_000
 E2E_EVENTS = int(os.environ.get("BENCH_E2E_EVENTS", "5000"))
@@ -241,6 +240,7 @@ def _moto_in_process() -> Iterator[Any]:
 def requests() -> dict[str, float]:
     from leaddesk.adapters.bus import EventPublisher
     from leaddesk.adapters.dead_letters import DeadLetterQueue
+    from leaddesk.adapters.dynamo.items import ItemPolicy
     from leaddesk.adapters.metrics import OperatorMetrics
     from leaddesk.adapters.store import LeadStore
     from leaddesk.services.ingest import InboundRecord, IngestService, RecordFate
@@ -255,7 +255,7 @@ def requests() -> dict[str, float]:
         with item_level_transaction_rollback(), _moto_in_process() as deployment:
             db, events, sqs = client("dynamodb", None), client("events", None), client("sqs", None)
             counter = RequestCounter().watch(db, events)
-            store = LeadStore(db, deployment.refs["LeadsTable"], DEFAULT_EXPIRY_DAYS)
+            store = LeadStore(db, deployment.refs["LeadsTable"], ItemPolicy())
             if variant.startswith("without"):
                 store.read_markers = lambda keys: {}  # type: ignore[method-assign]
             service = IngestService(
@@ -471,7 +471,7 @@ def e2e_run(n: int, label: str) -> tuple[float, float]:
     """(leads/s from PutEvents to stored lead, raw put_item items/s) on one local stack."""
     import logging
 
-    from leaddesk.adapters.dynamo.items import lead_to_item
+    from leaddesk.adapters.dynamo.items import ItemPolicy, lead_to_item
     from leaddesk_local.process import free_port
     from leaddesk_local.provision import client
     from leaddesk_local.stack import LocalStack
@@ -501,7 +501,7 @@ def e2e_run(n: int, label: str) -> tuple[float, float]:
         items = [
             lead_to_item(
                 parse_inbound(b["detail-type"], b["detail"], IngestContext(f"RAW{i:08d}", T0, contact)),
-                DEFAULT_EXPIRY_DAYS,
+                ItemPolicy(),
             )
             for i, b in enumerate(bodies)
         ]

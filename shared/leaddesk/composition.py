@@ -42,7 +42,7 @@ def ingest_service() -> IngestService:
         else SyntaxOnly()
     )
     return IngestService(
-        store=LeadStore(aws.dynamodb(), config.table_name, config.lead_expiry_days),
+        store=LeadStore(aws.dynamodb(), config.table_name, config.item_policy()),
         publisher=EventPublisher(aws.events(), config.event_bus_name),
         dead_letters=DeadLetterQueue(aws.sqs(), config.ingest_dlq_url),
         contact=ContactValidator(deliverability, config.spam_domain_list(), config.spam_address_list()),
@@ -88,7 +88,7 @@ def _lead_store(config: LifecycleSettings) -> LeadStore:
     from leaddesk.adapters import aws
     from leaddesk.adapters.store import LeadStore
 
-    return LeadStore(aws.dynamodb(), config.table_name, config.lead_expiry_days)
+    return LeadStore(aws.dynamodb(), config.table_name, config.item_policy())
 
 
 def _change_publisher(config: LifecycleSettings) -> ChangePublisher:

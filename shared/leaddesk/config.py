@@ -12,6 +12,8 @@ from typing import Literal, TypeVar
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from leaddesk.adapters.dynamo.items import ItemPolicy
+from leaddesk.adapters.dynamo.keys import DEFAULT_DUE_SHARDS
 from leaddesk.domain.timed_rules import DEFAULT_EXPIRY_DAYS
 
 
@@ -24,18 +26,28 @@ class FunctionSettings(BaseSettings):
     event_bus_name: str = Field(description="The LeadDesk event bus (EVENT_BUS_NAME)")
 
 
-class LifecycleSettings(FunctionSettings):
-    """Functions that apply lifecycle rules and must publish every change they store."""
+class LeadWriterSettings(FunctionSettings):
+    """Functions that write leads: what the item layout depends on."""
 
     lead_expiry_days: int = Field(default=DEFAULT_EXPIRY_DAYS, ge=1, description="LEAD_EXPIRY_DAYS")
+    due_shards: int = Field(
+        default=DEFAULT_DUE_SHARDS, ge=1, le=64, description="DUE_SHARDS: partitions of the Due index"
+    )
+
+    def item_policy(self) -> ItemPolicy:
+        return ItemPolicy(expiry_days=self.lead_expiry_days, due_shards=self.due_shards)
+
+
+class LifecycleSettings(LeadWriterSettings):
+    """Functions that apply lifecycle rules and must publish every change they store."""
+
     pending_events_queue_url: str = Field(
         description="Where events the bus refused after retries wait to be republished"
     )
 
 
-class IngestSettings(FunctionSettings):
+class IngestSettings(LeadWriterSettings):
     ingest_dlq_url: str = Field(description="Where permanently bad events go (INGEST_DLQ_URL)")
-    lead_expiry_days: int = Field(default=DEFAULT_EXPIRY_DAYS, ge=1, description="LEAD_EXPIRY_DAYS")
     email_deliverability: Literal["dns", "off"] = Field(
         default="dns", description="`dns`: look up the mail domain; `off`: syntax and spam lists only"
     )

@@ -10,7 +10,7 @@ from typing import Any
 from ulid import ULID
 
 from leaddesk.adapters.batching import chunked
-from leaddesk.adapters.dynamo.items import lead_to_item
+from leaddesk.adapters.dynamo.items import ItemPolicy, lead_to_item
 from leaddesk.domain.models import (
     CallToAction,
     Customer,
@@ -23,9 +23,9 @@ from leaddesk.domain.models import (
     LeadType,
     PhoneValidity,
 )
-from leaddesk.domain.timed_rules import DEFAULT_EXPIRY_DAYS
 from leaddesk_local.provision import client
 
+DEFAULT_POLICY = ItemPolicy()
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
@@ -65,12 +65,12 @@ def make_lead(
 
 
 def put_leads(
-    leads: Iterable[Lead], table: str, endpoint_url: str | None = None, expiry_days: int = DEFAULT_EXPIRY_DAYS
+    leads: Iterable[Lead], table: str, endpoint_url: str | None = None, policy: ItemPolicy = DEFAULT_POLICY
 ) -> None:
     """BatchWriteItem of the items `lead_to_item` builds (what ingest stores)."""
     db = client("dynamodb", endpoint_url)
     for chunk in chunked(leads, 25):
-        _write(db, table, [{"PutRequest": {"Item": lead_to_item(lead, expiry_days)}} for lead in chunk])
+        _write(db, table, [{"PutRequest": {"Item": lead_to_item(lead, policy)}} for lead in chunk])
 
 
 def _write(db: Any, table: str, batch: list[dict[str, Any]]) -> None:

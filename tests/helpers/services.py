@@ -10,6 +10,7 @@ from typing import Any
 from leaddesk.adapters import aws
 from leaddesk.adapters.bus import EventPublisher
 from leaddesk.adapters.dead_letters import DeadLetterQueue
+from leaddesk.adapters.dynamo.items import ItemPolicy
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.pending_events import PendingEvents
 from leaddesk.adapters.store import LeadStore
@@ -36,7 +37,7 @@ def _client(service: str, deployment: Deployment) -> Any:
 
 def lead_store(deployment: Deployment) -> LeadStore:
     db = _client("dynamodb", deployment)
-    return LeadStore(db, deployment.refs["LeadsTable"], DEFAULT_EXPIRY_DAYS)
+    return LeadStore(db, deployment.refs["LeadsTable"], ItemPolicy())
 
 
 def publisher(deployment: Deployment, backoff: float = 0.05) -> EventPublisher:

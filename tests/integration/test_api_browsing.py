@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from leaddesk.adapters.dynamo.items import ItemPolicy
 from leaddesk.adapters.store import LeadStore
 from leaddesk.domain.filters import ENUM_FILTERS, LeadQuery, Order, Sort, matches, sort_key
 from leaddesk.domain.listing import LeadFilter
@@ -30,7 +31,6 @@ from leaddesk.domain.models import (
     PhoneValidity,
     Tab,
 )
-from leaddesk.domain.timed_rules import DEFAULT_EXPIRY_DAYS
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.api import call_api
 from tests.helpers.leads import T0, make_lead, put_leads
@@ -231,7 +231,7 @@ def test_pages_stay_stable_while_new_leads_arrive(deployment: Deployment) -> Non
 
 def test_index_choice_keeps_reads_close_to_results(seeded: list[Lead], deployment: Deployment) -> None:
     """Tab and tab + status read (almost) only what they return: the key does the filtering."""
-    store = LeadStore(client("dynamodb", None), deployment.refs["LeadsTable"], DEFAULT_EXPIRY_DAYS)
+    store = LeadStore(client("dynamodb", None), deployment.refs["LeadsTable"], ItemPolicy())
     for query in (
         LeadQuery(tab=Tab.MARKETPLACE, include_test=True),
         LeadQuery(tab=Tab.QUALIFIED, equals={"status": frozenset({"received"})}, include_test=True),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from leaddesk.adapters.dynamo.keys import DUE
+from leaddesk.adapters.dynamo.items import ItemPolicy
+from leaddesk.adapters.dynamo.keys import DUE, due_partition
 from leaddesk_local.lambda_events import LambdaContext, scheduled_event
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.api import call_api
@@ -23,13 +24,17 @@ def sweep_at(moment: datetime) -> dict[str, Any]:
 
 
 def due_entries(deployment: Deployment) -> list[str]:
-    answer = client("dynamodb", None).query(
-        TableName=deployment.refs["LeadsTable"],
-        IndexName=DUE,
-        KeyConditionExpression="DUEPK = :due",
-        ExpressionAttributeValues={":due": {"S": "DUE"}},
-    )
-    return [item["SK"]["S"].removeprefix("L#") for item in answer["Items"]]
+    """The lead ids in the Due index, over every shard."""
+    found = []
+    for shard in range(ItemPolicy().due_shards):
+        answer = client("dynamodb", None).query(
+            TableName=deployment.refs["LeadsTable"],
+            IndexName=DUE,
+            KeyConditionExpression="DUEPK = :due",
+            ExpressionAttributeValues={":due": {"S": due_partition(shard)}},
+        )
+        found += [item["SK"]["S"].removeprefix("L#") for item in answer["Items"]]
+    return found
 
 
 def lead(lead_id: str) -> dict[str, Any]:
@@ -120,7 +125,7 @@ def test_informational_leads_age_out_and_expiry_period_is_configuration(
     composition.reset()
     info = make_lead(status="informational", call_to_action="get_it_now")
     short = make_lead(created_at=T0 + timedelta(seconds=1))
-    put_leads([info, short], deployment.refs["LeadsTable"], expiry_days=3)
+    put_leads([info, short], deployment.refs["LeadsTable"], policy=ItemPolicy(expiry_days=3))
     assert sweep_at(T0 + timedelta(days=3))["events"] == {"lead.expiring_soon": 1}  # 1 s early
     report = sweep_at(T0 + timedelta(days=3, seconds=1))
     assert report["events"] == {"lead.expired": 1}

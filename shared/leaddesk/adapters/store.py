@@ -1,8 +1,9 @@
 """The leads store: the façade services use over the single DynamoDB table.
 
 The work is split by job in `leaddesk.adapters.dynamo` — key layout and item mapping, ingest's
-idempotent writes, the query engine and its cursors; this class joins them and keeps the two
-writes every lifecycle change uses (a conditional update, the favorite flag).
+idempotent writes, the query engine and its cursors, the summary counters; this class joins
+them and keeps the two writes every person's change uses (a conditional update, the favorite
+flag), each with its counter delta in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,15 +14,25 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from leaddesk.adapters.dynamo.counters import Counts, counter_update, deltas, read_counts
 from leaddesk.adapters.dynamo.ingest_writes import IngestResult, IngestWrites, Marker
-from leaddesk.adapters.dynamo.items import KEPT_BY_CHANGES, OPTIONAL_ATTRIBUTES, item_to_lead, lead_to_item
+from leaddesk.adapters.dynamo.items import (
+    KEPT_BY_CHANGES,
+    OPTIONAL_ATTRIBUTES,
+    ItemPolicy,
+    item_to_lead,
+    lead_to_item,
+)
 from leaddesk.adapters.dynamo.keys import MarkerKey, favorites_key, lead_key
+from leaddesk.adapters.dynamo.paging import cancellation_reasons
 from leaddesk.adapters.dynamo.queries import MAX_ITEMS_READ, LeadQueries, Page
 from leaddesk.domain.filters import LeadQuery
-from leaddesk.domain.models import Lead, LeadStatus, Tab
+from leaddesk.domain.models import Lead
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
+
+FAVORITE_ATTEMPTS = 5
 
 
 class StaleLead(Exception):
@@ -29,12 +40,12 @@ class StaleLead(Exception):
 
 
 class LeadStore:
-    def __init__(self, client: DynamoDBClient, table_name: str, expiry_days: int) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str, policy: ItemPolicy) -> None:
         self._db = client
         self._table = table_name
-        self._expiry_days = expiry_days
-        self._ingest = IngestWrites(client, table_name, expiry_days)
-        self._queries = LeadQueries(client, table_name)
+        self._policy = policy
+        self._ingest = IngestWrites(client, table_name, policy)
+        self._queries = LeadQueries(client, table_name, policy)
 
     # --- ingest -----------------------------------------------------------------------------
     def read_markers(self, keys: Iterable[MarkerKey]) -> dict[MarkerKey, Marker]:
@@ -51,10 +62,8 @@ class LeadStore:
 
     # --- reads --------------------------------------------------------------------------------
     def get_lead(self, partner_id: str, lead_id: str) -> Lead | None:
-        found = self._db.get_item(
-            TableName=self._table, Key=lead_key(partner_id, lead_id), ConsistentRead=True
-        )
-        item = found.get("Item")
+        key = lead_key(partner_id, lead_id)
+        item = self._db.get_item(TableName=self._table, Key=key, ConsistentRead=True).get("Item")
         return item_to_lead(item) if item else None
 
     def query_leads(
@@ -67,22 +76,27 @@ class LeadStore:
     ) -> Page:
         return self._queries.query_leads(partner_id, query, limit, cursor, max_items_read)
 
-    def count(self, partner_id: str, tab: Tab, status: LeadStatus | None, include_test: bool = False) -> int:
-        return self._queries.count(partner_id, tab, status, include_test)
+    def counts(self, partner_id: str) -> Counts:
+        return read_counts(self._db, self._table, partner_id)
 
-    def due(self, now: datetime) -> Iterator[tuple[str, str]]:
-        return self._queries.due(now)
+    def due(self, now: datetime, limit: int) -> Iterator[Lead]:
+        return self._queries.due(now, limit)
 
     # --- changes ------------------------------------------------------------------------------
     def update_lead(self, before: Lead, after: Lead) -> None:
         """Write a lifecycle change if nobody changed the lead since `before` was read.
 
         Conditional on (version, status): of two concurrent changes exactly one succeeds; the
-        other gets `StaleLead` and must re-read. Favorite and touchpoints are left as they are.
+        other gets `StaleLead` and must re-read. A change that moves the lead between counters
+        (its status) writes their delta in the same transaction, and is then also conditional
+        on the favorite flag it counted with. Favorite and touchpoints are left as they are.
         """
-        item = lead_to_item(after, self._expiry_days)
-        names: dict[str, str] = {}
-        values: dict[str, Any] = {}
+        item = lead_to_item(after, self._policy)
+        names: dict[str, str] = {"#version": "version", "#status": "status"}
+        values: dict[str, Any] = {
+            ":expected": {"N": str(before.version)},
+            ":from": {"S": before.status.value},
+        }
         sets: list[str] = []
         for index, (name, value) in enumerate(sorted(item.items())):
             if name in KEPT_BY_CHANGES:
@@ -94,45 +108,85 @@ class LeadStore:
         for index, name in enumerate(sorted(OPTIONAL_ATTRIBUTES - set(item))):
             names[f"#r{index}"] = name
             removes.append(f"#r{index}")
-        names |= {"#version": "version", "#status": "status"}
-        values |= {":expected": {"N": str(before.version)}, ":from": {"S": before.status.value}}
-        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-        try:
-            self._db.update_item(
-                TableName=self._table,
-                Key=lead_key(after.partner_id, after.lead_id),
-                UpdateExpression=expression,
-                ConditionExpression="#version = :expected AND #status = :from",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                raise StaleLead(after.lead_id) from error
-            raise
+        update: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": lead_key(after.partner_id, after.lead_id),
+            "UpdateExpression": "SET "
+            + ", ".join(sets)
+            + (" REMOVE " + ", ".join(removes) if removes else ""),
+            "ConditionExpression": "#version = :expected AND #status = :from",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+        counted = deltas(before, after)
+        if not counted:
+            self._update(update, after.lead_id)
+            return
+        update["ConditionExpression"] += " AND favorite = :counted_favorite"
+        values[":counted_favorite"] = {"BOOL": before.favorite}
+        self._transact(
+            [{"Update": update}, counter_update(self._table, after.partner_id, counted)], after.lead_id
+        )
 
     def set_favorite(self, partner_id: str, lead_id: str, favorite: bool) -> bool:
-        """Mark or unmark a lead as favorite (idempotent); False when the partner has no such lead."""
+        """Mark or unmark a lead as favorite (idempotent); False when the partner has no such lead.
+
+        The flag moves the lead in or out of the favorites counters, so the write is conditional
+        on the state it counted from (version — hence status — and the flag) and retried when
+        a concurrent change got there first.
+        """
+        for _ in range(FAVORITE_ATTEMPTS):
+            lead = self.get_lead(partner_id, lead_id)
+            if lead is None:
+                return False
+            if lead.favorite == favorite:
+                return True
+            update = self._favorite_update(lead, favorite)
+            counted = deltas(lead, lead.model_copy(update={"favorite": favorite}))
+            try:
+                if counted:
+                    self._transact([update, counter_update(self._table, partner_id, counted)], lead_id)
+                else:
+                    self._update(update["Update"], lead_id)
+                return True
+            except StaleLead:
+                continue
+        raise RuntimeError(f"lead {lead_id} kept changing; gave up after {FAVORITE_ATTEMPTS} attempts")
+
+    def _favorite_update(self, lead: Lead, favorite: bool) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            ":flag": {"BOOL": favorite},
+            ":was": {"BOOL": lead.favorite},
+            ":version": {"N": str(lead.version)},
+        }
         if favorite:
-            expression = "SET favorite = :true, GSI3PK = :pk, GSI3SK = :sk"
-            values: dict[str, Any] = {
-                ":true": {"BOOL": True},
-                ":pk": {"S": favorites_key(partner_id)},
-                ":sk": {"S": lead_id},
-            }
+            expression = "SET favorite = :flag, GSI3PK = :pk, GSI3SK = :sk"
+            values |= {":pk": {"S": favorites_key(lead.partner_id)}, ":sk": {"S": lead.lead_id}}
         else:
-            expression = "SET favorite = :false REMOVE GSI3PK, GSI3SK"
-            values = {":false": {"BOOL": False}}
+            expression = "SET favorite = :flag REMOVE GSI3PK, GSI3SK"
+        return {
+            "Update": {
+                "TableName": self._table,
+                "Key": lead_key(lead.partner_id, lead.lead_id),
+                "UpdateExpression": expression,
+                "ConditionExpression": "version = :version AND favorite = :was",
+                "ExpressionAttributeValues": values,
+            }
+        }
+
+    def _update(self, update: dict[str, Any], lead_id: str) -> None:
         try:
-            self._db.update_item(
-                TableName=self._table,
-                Key=lead_key(partner_id, lead_id),
-                UpdateExpression=expression,
-                ConditionExpression="attribute_exists(PK)",
-                ExpressionAttributeValues=values,
-            )
+            self._db.update_item(**update)
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
+                raise StaleLead(lead_id) from error
             raise
-        return True
+
+    def _transact(self, items: list[dict[str, Any]], lead_id: str) -> None:
+        """The lead's conditional change and its counter delta, all or nothing. Any cancellation
+        (the lead changed, or another transaction held the counter item) means: read again."""
+        try:
+            self._db.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+        except ClientError as error:
+            cancellation_reasons(error)  # raises again what is not a cancelled transaction
+            raise StaleLead(lead_id) from error

@@ -146,7 +146,7 @@ class Referrer(Person):
 
 
 class Touchpoints(BaseModel):
-    """Repeats of the same customer folded into this lead (docs/product.md#ingest)."""
+    """Repeats of the same customer folded into this lead (same email, offer and action within 24 h)."""
 
     count: int = 1
     last_seen_at: datetime

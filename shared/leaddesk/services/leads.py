@@ -54,9 +54,11 @@ class LeadsService:
         return LeadPage(items=[self._view(lead) for lead in page.leads], next_cursor=page.cursor)
 
     def summary(self, partner_id: str) -> Summary:
+        """Counts per tab and status, from the partner's counters (a few items at any size)."""
+        counts = self._store.counts(partner_id)
         tabs: dict[Tab, TabCounts] = {}
         for tab in Tab:
-            by_status = {status: self._store.count(partner_id, tab, status) for status in LeadStatus}
+            by_status = {status: counts[(tab, status)] for status in LeadStatus}
             tabs[tab] = TabCounts(total=sum(by_status.values()), by_status=by_status)
         return Summary(tabs=tabs)
 
@@ -92,10 +94,7 @@ class LeadsService:
             try:
                 self._store.update_lead(lead, transition.lead)
             except StaleLead:
-                if if_match is not None:
-                    current = self._store.get_lead(partner_id, lead_id)
-                    raise PreconditionFailed(current or lead) from None
-                continue  # someone else changed it: decide again on the current state
+                continue  # someone else changed it: decide again on the current state (and If-Match)
             self._changes.publish([transition_event(transition, lead, actor)])
             return self._view(transition.lead)
         raise RuntimeError(f"lead {lead_id} kept changing; gave up after {ATTEMPTS} attempts")

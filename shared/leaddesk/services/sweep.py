@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
 
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.store import LeadStore, StaleLead
@@ -49,19 +48,21 @@ class SweepService:
         following runs instead of one run outliving the function's timeout.
         """
         report = SweepReport(now=now)
-        # Keys first (at most one more than the bound), then the writes that move them.
-        due = list(islice(self._store.due(now), max_leads + 1))
+        # The due leads first (at most one more than the bound), then the writes that move them.
+        due = list(self._store.due(now, max_leads + 1))
         report.more = len(due) > max_leads
-        for partner_id, lead_id in due[:max_leads]:
+        for lead in due[:max_leads]:
             report.examined += 1
-            self._apply(partner_id, lead_id, now, report)
+            self._apply(lead, now, report)
         for event_type, count in report.events.items():
             self._metrics.count("TimedRuleApplied", count, dimension=("Event", event_type))
         return report
 
-    def _apply(self, partner_id: str, lead_id: str, now: datetime, report: SweepReport) -> None:
+    def _apply(self, indexed: Lead, now: datetime, report: SweepReport) -> None:
+        """The rules due for one lead, starting from the index's copy (one read per due lead);
+        when that copy lags behind the table, the conditional write says so and the lead is read."""
+        lead: Lead | None = indexed
         for _ in range(ATTEMPTS):
-            lead = self._store.get_lead(partner_id, lead_id)
             if lead is None:
                 return
             transitions = run_timed_rules(lead, now, self._expiry_days)
@@ -70,6 +71,7 @@ class SweepService:
                 self._store.update_lead(lead, transitions[-1].lead if transitions else lead)
             except StaleLead:
                 report.conflicts += 1 if transitions else 0
+                lead = self._store.get_lead(lead.partner_id, lead.lead_id)
                 continue
             if transitions:
                 report.changed += 1

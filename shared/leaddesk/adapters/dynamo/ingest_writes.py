@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from leaddesk.adapters.batching import chunked
-from leaddesk.adapters.dynamo.items import lead_to_item
+from leaddesk.adapters.dynamo.counters import counter_update, deltas
+from leaddesk.adapters.dynamo.items import ItemPolicy, lead_to_item
 from leaddesk.adapters.dynamo.keys import (
     MarkerKey,
     dedupe_marker_key,
     event_marker_key,
     lead_key,
 )
-from leaddesk.adapters.dynamo.paging import cancellation_reasons, codes, failed_condition
+from leaddesk.adapters.dynamo.paging import cancellation_reasons, codes, conflicted, failed_condition
 from leaddesk.domain.dedupe import DEDUPE_WINDOW
 from leaddesk.domain.models import Lead
 
@@ -52,10 +53,10 @@ class IngestResult:
 
 
 class IngestWrites:
-    def __init__(self, client: DynamoDBClient, table_name: str, expiry_days: int) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str, policy: ItemPolicy) -> None:
         self._db = client
         self._table = table_name
-        self._expiry_days = expiry_days
+        self._policy = policy
 
     def read_markers(self, keys: Iterable[MarkerKey]) -> dict[MarkerKey, Marker]:
         """The event-id and dedupe markers that exist among `keys`, read with BatchGetItem.
@@ -112,7 +113,7 @@ class IngestWrites:
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": lead_to_item(lead, self._expiry_days),
+                    "Item": lead_to_item(lead, self._policy),
                     "ConditionExpression": "attribute_not_exists(PK)",
                 }
             },
@@ -138,11 +139,12 @@ class IngestWrites:
                     }
                 }
             )
-        try:
-            self._db.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+        counted = deltas(None, lead)
+        if counted:
+            items.append(counter_update(self._table, lead.partner_id, counted))
+        reasons = self._transact(items)
+        if not reasons:
             return IngestResult(IngestOutcome.CREATED, lead.lead_id)
-        except ClientError as error:
-            reasons = cancellation_reasons(error)
         if failed_condition(reasons, 0):
             marker = reasons[0].get("Item") or self._get(event_marker_key(lead.partner_id, lead.event_id))
             return _duplicate(marker, delivery_id)
@@ -150,6 +152,21 @@ class IngestWrites:
             existing = reasons[2].get("Item") or self._get(dedupe_marker_key(lead.partner_id, dedupe))
             return self._add_touchpoint(lead, existing["lead_id"]["S"], delivery_id, expires)
         raise RuntimeError(f"lead {lead.lead_id} not stored: transaction cancelled with {codes(reasons)}")
+
+    def _transact(self, items: list[dict[str, Any]], attempts: int = 4) -> list[Mapping[str, Any]]:
+        """Write the transaction; [] when it went through, else why it was cancelled. A conflict
+        with a concurrent transaction on a shared item (a counter) is tried again."""
+        attempt = 0
+        while True:
+            try:
+                self._db.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+                return []
+            except ClientError as error:
+                reasons = cancellation_reasons(error)
+            attempt += 1
+            if not conflicted(reasons) or attempt == attempts:
+                return reasons
+            time.sleep(0.01 * 2**attempt)
 
     def _add_touchpoint(self, lead: Lead, existing_id: str, delivery_id: str, expires: int) -> IngestResult:
         try:

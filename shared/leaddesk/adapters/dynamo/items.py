@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from leaddesk.adapters.dynamo.keys import (
-    DUE_PARTITION,
+    DEFAULT_DUE_SHARDS,
+    due_partition,
+    due_shard,
     due_time_text,
     favorites_key,
     lead_key,
@@ -22,7 +25,18 @@ from leaddesk.adapters.dynamo.keys import (
 )
 from leaddesk.domain.filters import name_sort_key, value_sort_key
 from leaddesk.domain.models import Lead, Touchpoints
-from leaddesk.domain.timed_rules import next_due
+from leaddesk.domain.timed_rules import DEFAULT_EXPIRY_DAYS, next_due
+
+
+@dataclass(frozen=True)
+class ItemPolicy:
+    """What of an item's layout is configuration: the expiry period (it sets the due time) and
+    how many partitions the Due index spreads over (raise it, never lower it: leads already
+    written keep their shard)."""
+
+    expiry_days: int = DEFAULT_EXPIRY_DAYS
+    due_shards: int = DEFAULT_DUE_SHARDS
+
 
 _MUTABLE = {"version", "favorite", "touchpoints"}
 # Attributes a lead may lose in a change (REMOVEd by an update when the new item lacks them).
@@ -37,13 +51,13 @@ def _s(value: str | None) -> dict[str, Any] | None:
     return {"S": value} if value else None
 
 
-def lead_to_item(lead: Lead, expiry_days: int) -> dict[str, Any]:
+def lead_to_item(lead: Lead, policy: ItemPolicy) -> dict[str, Any]:
     """The lead's DynamoDB item: document + index keys + filterable attributes.
 
     A lead with a pending timed rule also carries the sparse Due index keys, so every writer
     (ingest included) schedules the sweep without knowing the rules.
     """
-    due = next_due(lead, expiry_days)
+    due = next_due(lead, policy.expiry_days)
     doc = lead.model_dump_json(exclude=_MUTABLE | {"tab", "etag"})
     partner_tab = tab_key(lead.partner_id, lead.tab)
     attributes: dict[str, dict[str, Any] | None] = {
@@ -74,7 +88,7 @@ def lead_to_item(lead: Lead, expiry_days: int) -> dict[str, Any]:
         "GSI4SK": {"S": name_sort_key(lead)},
         "GSI5PK": {"S": partner_tab},
         "GSI5SK": {"S": value_sort_key(lead)},
-        "DUEPK": {"S": DUE_PARTITION} if due else None,
+        "DUEPK": {"S": due_partition(due_shard(lead.lead_id, policy.due_shards))} if due else None,
         "DUESK": {"S": f"{due_time_text(due)}#{lead.partner_id}#{lead.lead_id}"} if due else None,
     }
     if lead.favorite:

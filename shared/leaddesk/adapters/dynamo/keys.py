@@ -5,6 +5,7 @@ So a request can only ever reach its own tenant's items (see docs/architecture.m
 
 from __future__ import annotations
 
+import zlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,8 +16,9 @@ BY_TAB_STATUS = "ByTabStatus"
 FAVORITES = "Favorites"
 BY_TAB_NAME = "ByTabName"
 BY_TAB_VALUE = "ByTabValue"
-DUE = "Due"
-DUE_PARTITION = "DUE"
+DUE = "DueByShard"
+DEFAULT_DUE_SHARDS = 8
+COUNTER_SHARDS = 4
 
 MarkerKey = tuple[str, str]  # (PK, SK) of an event-id or dedupe marker
 
@@ -51,6 +53,20 @@ def event_marker_key(partner_id: str, event_id: str) -> MarkerKey:
 
 def dedupe_marker_key(partner_id: str, dedupe: str) -> MarkerKey:
     return partner_key(partner_id), f"D#{dedupe}"
+
+
+def due_partition(shard: int) -> str:
+    return f"DUE#{shard}"
+
+
+def due_shard(lead_id: str, shards: int) -> int:
+    """A lead's Due shard: stable (its Due keys move only with its due time), spread evenly."""
+    return zlib.crc32(lead_id.encode()) % shards
+
+
+def counter_key(partner_id: str, shard: int) -> dict[str, Any]:
+    """One of the partner's summary counter items (see `dynamo.counters`)."""
+    return {"PK": {"S": partner_key(partner_id)}, "SK": {"S": f"COUNTS#{shard}"}}
 
 
 def due_time_text(moment: datetime) -> str:

@@ -39,3 +39,9 @@ def codes(reasons: list[Mapping[str, Any]]) -> list[str | None]:
 def failed_condition(reasons: list[Mapping[str, Any]], index: int) -> bool:
     """Whether item `index` of a cancelled transaction failed its condition."""
     return len(reasons) > index and reasons[index].get("Code") == "ConditionalCheckFailed"
+
+
+def conflicted(reasons: list[Mapping[str, Any]]) -> bool:
+    """Cancelled only because another transaction held one of the items: worth trying again."""
+    found = set(codes(reasons)) - {None, "None"}
+    return bool(found) and found <= {"TransactionConflict"}

@@ -7,27 +7,29 @@ bounds, the cursor position); the other filters are FilterExpressions whose mean
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from ulid import ULID
 
 from leaddesk.adapters.dynamo.cursors import decode_position, encode_position
-from leaddesk.adapters.dynamo.items import item_to_lead
+from leaddesk.adapters.dynamo.items import ItemPolicy, item_to_lead
 from leaddesk.adapters.dynamo.keys import (
     BY_TAB,
     BY_TAB_NAME,
     BY_TAB_STATUS,
     BY_TAB_VALUE,
     DUE,
-    DUE_PARTITION,
     FAVORITES,
+    due_partition,
     due_time_text,
     favorites_key,
-    partner_of,
     tab_key,
     tab_status_key,
 )
@@ -80,9 +82,10 @@ class _StreamResult:
 
 
 class LeadQueries:
-    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str, policy: ItemPolicy) -> None:
         self._db = client
         self._table = table_name
+        self._policy = policy
 
     def query_leads(
         self,
@@ -215,56 +218,47 @@ class LeadQueries:
         cursor = encode_position(partner_id, query, taken[-1][0]) if len(keyed) > limit else None
         return Page([item_to_lead(item) for _, item in taken], cursor, items_read)
 
-    def count(self, partner_id: str, tab: Tab, status: LeadStatus | None, include_test: bool = False) -> int:
-        """How many leads (Select=COUNT on an index; reads every counted item, returns none)."""
-        names: dict[str, str] = {"#pk": "GSI2PK"}
-        values: dict[str, Any] = {}
-        if tab is Tab.FAVORITES:
-            names["#pk"] = "GSI3PK"
-            values[":pk"] = {"S": favorites_key(partner_id)}
-            index = FAVORITES
-        elif status is None:
-            names["#pk"] = "GSI1PK"
-            values[":pk"] = {"S": tab_key(partner_id, tab)}
-            index = BY_TAB
-        else:
-            values[":pk"] = {"S": tab_status_key(partner_id, tab, status)}
-            index = BY_TAB_STATUS
-        conditions = []
-        if not include_test:
-            conditions.append("is_test = :false")
-            values[":false"] = {"BOOL": False}
-        if tab is Tab.FAVORITES and status is not None:
-            conditions.append("#status = :status")
-            names["#status"] = "status"
-            values[":status"] = {"S": status.value}
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": index,
-            "KeyConditionExpression": "#pk = :pk",
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": values,
-            "Select": "COUNT",
-        }
-        if conditions:
-            request["FilterExpression"] = " AND ".join(conditions)
-        return sum(answer.get("Count", 0) for answer in pages(self._db.query, request))
+    def due(self, now: datetime, limit: int) -> Iterator[Lead]:
+        """The leads whose next timed rule is due at `now`, soonest first, at most `limit`.
 
-    def due(self, now: datetime, page_size: int = 100) -> Iterator[tuple[str, str]]:
-        """(partner, lead id) of every lead whose next timed rule is due at `now`, soonest first."""
+        The Due index spreads due times over the policy's shards: the first page of every shard
+        is read in parallel, then the shards are merged by due time (a shard's further pages
+        only when the merge reaches them). The index holds whole items, so a due lead costs one
+        read; the sweep's conditional write catches an index copy that lags behind the table.
+        """
+        shards = range(self._policy.due_shards)
+        page = max(25, math.ceil(limit * 1.25 / len(shards)))
+        with ThreadPoolExecutor(max_workers=min(len(shards), 8)) as pool:
+            firsts = list(pool.map(lambda shard: self._due_page(shard, now, page, None), shards))
+        streams = [
+            self._due_items(shard, now, page, first) for shard, first in zip(shards, firsts, strict=True)
+        ]
+        for item in islice(heapq.merge(*streams, key=lambda item: str(item["DUESK"]["S"])), limit):
+            yield item_to_lead(item)
+
+    def _due_page(self, shard: int, now: datetime, page: int, start: Any) -> Mapping[str, Any]:
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": DUE,
-            "KeyConditionExpression": "DUEPK = :due AND DUESK <= :now",
+            "KeyConditionExpression": "DUEPK = :shard AND DUESK <= :now",
             "ExpressionAttributeValues": {
-                ":due": {"S": DUE_PARTITION},
+                ":shard": {"S": due_partition(shard)},
                 ":now": {"S": due_time_text(now) + "#\uffff"},
             },
-            "Limit": page_size,
+            "Limit": page,
         }
-        for answer in pages(self._db.query, request):
-            for item in answer.get("Items", []):
-                yield partner_of(item["PK"]["S"]), item["SK"]["S"].removeprefix("L#")
+        if start is not None:
+            request["ExclusiveStartKey"] = start
+        return self._db.query(**request)
+
+    def _due_items(
+        self, shard: int, now: datetime, page: int, answer: Mapping[str, Any]
+    ) -> Iterator[Mapping[str, Any]]:
+        while True:
+            yield from answer.get("Items", [])
+            if not answer.get("LastEvaluatedKey"):
+                return
+            answer = self._due_page(shard, now, page, answer["LastEvaluatedKey"])
 
 
 def _streams(partner_id: str, query: LeadQuery) -> list[_Stream]:

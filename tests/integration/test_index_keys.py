@@ -1,0 +1,87 @@
+"""No index has a constant partition key: every partition key a write produces belongs to one
+partner, or is one of the Due index's shards (a single hot partition caps a whole table's writes)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from leaddesk import composition
+from leaddesk.adapters.dynamo.items import ItemPolicy
+from leaddesk.adapters.dynamo.keys import due_partition
+from leaddesk.adapters.dynamo.paging import pages
+from leaddesk_local.provision import Deployment, client
+from leaddesk_local.template import Template
+from tests.helpers.api import call_api
+from tests.helpers.ingest import invoke, marketplace_lead, sqs_event
+from tests.helpers.leads import ACCEPT_BODY, make_lead, put_leads
+
+
+def index_hash_keys(template: Template) -> dict[str, str]:
+    """Index name → the attribute its partition key is read from."""
+    table = next(iter(template.of_type("AWS::DynamoDB::Table").values()))
+    return {
+        index["IndexName"]: next(k["AttributeName"] for k in index["KeySchema"] if k["KeyType"] == "HASH")
+        for index in table["Properties"]["GlobalSecondaryIndexes"]
+    }
+
+
+def every_item(deployment: Deployment) -> list[dict[str, Any]]:
+    request = {"TableName": deployment.refs["LeadsTable"]}  # a test may Scan; the code never does
+    return [item for answer in pages(client("dynamodb", None).scan, request) for item in answer["Items"]]
+
+
+def on_lead(partner: str, method: str, lead_id: str, action: str, body: Any = None) -> None:
+    status, answer, _ = call_api(
+        method,
+        f"/leads/{lead_id}{action}",
+        "/leads/{lead_id}" + action,
+        partner,
+        body=body,
+        path_parameters={"lead_id": lead_id},
+    )
+    assert status < 300, answer
+
+
+def test_every_index_partition_key_is_a_partners_or_a_due_shard(
+    deployment: Deployment, template: Template
+) -> None:
+    # A workload that makes every kind of write: ingest (new, duplicate, touchpoint), actions,
+    # favorites on and off, the sweep's timed rules.
+    for partner in (f"p-keys-{n}" for n in range(3)):
+        leads = [marketplace_lead(f"{partner}-{i}", partner=partner, email=f"{i}@x.com") for i in range(6)]
+        invoke(sqs_event(*leads))
+        invoke(sqs_event(marketplace_lead(f"{partner}-0", partner=partner, email="0@x.com")))
+        invoke(sqs_event(marketplace_lead(f"{partner}-again", partner=partner, email="1@x.com")))
+        _, page, _ = call_api("GET", "/leads", "/leads", partner=partner)
+        first, second = page["items"][0]["lead_id"], page["items"][1]["lead_id"]
+        on_lead(partner, "POST", first, "/accept", ACCEPT_BODY)
+        on_lead(partner, "PUT", second, "/favorite")
+        on_lead(partner, "PUT", first, "/favorite")
+        on_lead(partner, "DELETE", first, "/favorite")
+    old = [
+        make_lead(partner="p-keys-old", created_at=datetime.now(UTC) - timedelta(days=n))
+        for n in range(1, 40)
+    ]
+    put_leads(old, deployment.refs["LeadsTable"])
+    composition.sweep_service().sweep(datetime.now(UTC))
+
+    hash_keys = index_hash_keys(template)
+    due_attribute = hash_keys.pop("DueByShard")
+    seen: dict[str, set[str]] = defaultdict(set)
+    for item in every_item(deployment):
+        owner = item["PK"]["S"]
+        assert owner.startswith("P#"), item["PK"]
+        for index, attribute in hash_keys.items():
+            if attribute in item:
+                value = item[attribute]["S"]
+                assert value == owner or value.startswith(owner + "#"), (index, value, owner)
+                seen[index].add(value)
+        if due_attribute in item:
+            seen["DueByShard"].add(item[due_attribute]["S"])
+    shards = {due_partition(n) for n in range(ItemPolicy().due_shards)}
+    assert seen["DueByShard"] <= shards
+    assert len(seen["DueByShard"]) >= 4, seen["DueByShard"]  # due times really spread
+    for index in hash_keys:
+        assert len(seen[index]) >= 3, (index, seen[index])  # one partition per partner (and tab, status)
