@@ -79,6 +79,14 @@ class AtomicWrites:
 
 
 class AtomicMotoServer(ThreadedMotoServer):
+    """The local stack's moto server: atomic DynamoDB writes, and moto patched to hold volume."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from leaddesk_local import moto_patches
+
+        moto_patches.apply()
+        super().__init__(*args, **kwargs)
+
     def _server_entry(self) -> None:
         app = AtomicWrites(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(

@@ -26,6 +26,7 @@ import socket
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -97,6 +98,8 @@ class LocalStack:
         from leaddesk_local.motoserver import AtomicMotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's and our request lines
+        # Metrics are off locally; Powertools still warns, per invocation, that none were sent.
+        warnings.filterwarnings("ignore", message="No application metrics to publish")
         for port in (self.aws_port, self.api_port):
             ensure_port_free(self.host, port)
         self._moto = AtomicMotoServer(ip_address=self.host, port=self.aws_port, verbose=False)
