@@ -8,15 +8,19 @@ Every figure is also given as a ratio to a baseline measured in the same run on 
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import random
 import sys
+import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from leaddesk.domain.contact import (
@@ -227,9 +231,11 @@ def _timed(work: Callable[[], object]) -> float:
 def _moto_in_process() -> Iterator[Any]:
     from moto import mock_aws
 
+    from leaddesk_local import moto_patches
     from leaddesk_local.provision import provision
     from leaddesk_local.template import Template
 
+    moto_patches.apply()  # the local stack's patches: request counts are the same, only faster
     for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
         os.environ[name] = value
     os.environ.pop("AWS_ENDPOINT_URL", None)
@@ -252,7 +258,7 @@ def requests() -> dict[str, float]:
     figures: dict[str, float] = {}
     for variant in ("without pre-read (before)", "with BatchGetItem pre-read (after)"):
         # Request counts do not depend on moto's speed; the speed-up only shortens the run.
-        with item_level_transaction_rollback(), _moto_in_process() as deployment:
+        with _moto_in_process() as deployment:
             db, events, sqs = client("dynamodb", None), client("events", None), client("sqs", None)
             counter = RequestCounter().watch(db, events)
             store = LeadStore(db, deployment.refs["LeadsTable"], ItemPolicy())
@@ -338,75 +344,15 @@ def requests() -> dict[str, float]:
     return figures
 
 
-# --- 3. end to end through the local stack -----------------------------------------------------------
-@contextmanager
-def item_level_transaction_rollback() -> Iterator[None]:
-    """moto 5.2 snapshots every table a TransactWriteItems touches with `copy.deepcopy` before
-    running it, so each transaction costs O(items in the table) and a long run turns quadratic;
-    DynamoDB's cost does not grow with the table. Inside this block moto snapshots only the items
-    the transaction touches and restores those on failure — the same all-or-nothing result."""
-    import copy
-
-    from moto.dynamodb import models
-
-    original = models.DynamoDBBackend.transact_write_items
-
-    class _TableSnapshotSkipped:
-        @staticmethod
-        def deepcopy(value: Any, memo: Any = None) -> Any:
-            return value
-
-    def transact(self: Any, transact_items: list[dict[str, Any]]) -> None:
-        snapshots = []
-        for entry in transact_items:
-            op = next(iter(entry.values()))
-            table = self.get_table(op["TableName"])
-            if "Key" in op:
-                key = op["Key"]
-            else:
-                key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
-                if table.range_key_attr:
-                    key[table.range_key_attr] = op["Item"][table.range_key_attr]
-            before = self.get_item(op["TableName"], key)
-            snapshots.append(
-                (op["TableName"], key, copy.deepcopy(before.to_json()["Attributes"]) if before else None)
-            )
-        models.copy = _TableSnapshotSkipped  # type: ignore[assignment,attr-defined]
-        try:
-            original(self, transact_items)
-        except Exception:
-            for table_name, key, attributes in reversed(snapshots):
-                if attributes is None:
-                    if self.get_item(table_name, key) is not None:
-                        self.delete_item(table_name, key)
-                else:
-                    self.put_item(table_name, attributes)
-            raise
-        finally:
-            models.copy = copy  # type: ignore[attr-defined]
-
-    models.DynamoDBBackend.transact_write_items = transact  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        models.DynamoDBBackend.transact_write_items = original  # type: ignore[method-assign]
-
-
-@contextmanager
-def cached_jsonpath() -> Iterator[None]:
-    """moto's EventBridge builds a new jsonpath parser (a yacc grammar) for every path of every
-    event it delivers to a target (~18 ms per event here). Caching the parsed expressions per path
-    text changes nothing but the time."""
-    from functools import lru_cache
-
-    import jsonpath_ng.ext
-
-    original = jsonpath_ng.ext.parse  # type: ignore[attr-defined]
-    jsonpath_ng.ext.parse = lru_cache(maxsize=256)(original)  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        jsonpath_ng.ext.parse = original  # type: ignore[attr-defined]
+# --- 3. end to end through the local stack, as `make run` starts it --------------------------------
+def _rss_mb(*pids: int) -> float:
+    """Resident memory of processes (Linux /proc), in MB, summed."""
+    total = 0.0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+    return total
 
 
 def _count(db: Any, table: str, partner: str) -> int:
@@ -423,6 +369,16 @@ def _count(db: Any, table: str, partner: str) -> int:
         if "LastEvaluatedKey" not in answer:
             return total
         request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+
+def _stored(db: Any, table: str, partner: str) -> int:
+    """The partner's leads, from the summary counters (four items, as GET /leads/summary reads
+    them): polling must not load the server it measures."""
+    from leaddesk.adapters.dynamo.counters import read_counts
+    from leaddesk.domain.models import Tab
+
+    counts = read_counts(db, table, partner)
+    return sum(count for (tab, _), count in counts.items() if tab is not Tab.FAVORITES)
 
 
 def _baseline_table(db: Any, table: str) -> str:
@@ -459,139 +415,132 @@ def _e2e_bodies(n: int) -> list[dict[str, Any]]:
     return bodies
 
 
-def _forget_handler_state() -> None:
-    """The handler caches its clients and settings per process, as on Lambda; a second stack in
-    this process must not reuse the first one's."""
-    from leaddesk import composition
+class _RssSampler(threading.Thread):
+    """Samples a process's resident memory twice a second; keeps the peak."""
 
-    composition.reset()
+    def __init__(self, *pids: int) -> None:
+        super().__init__(daemon=True)
+        self.pids = pids
+        self.peak = 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            self.peak = max(self.peak, _rss_mb(*self.pids))
 
 
-def e2e_run(n: int, label: str) -> tuple[float, float]:
-    """(leads/s from PutEvents to stored lead, raw put_item items/s) on one local stack."""
-    import logging
-
+def e2e_run(n: int, raw_n: int) -> dict[str, float]:
+    """One `leaddesk up` (a child process, exactly as `make run` starts it, samples included):
+    raw put_item against its moto server, then n events through the bus to stored leads. Memory
+    is the stack's two processes together: the handlers and the moto server."""
     from leaddesk.adapters.dynamo.items import ItemPolicy, lead_to_item
-    from leaddesk_local.process import free_port
+    from leaddesk_local.process import running_stack
     from leaddesk_local.provision import client
-    from leaddesk_local.stack import LocalStack
-    from leaddesk_local.template import Template
 
-    print(f"  [{label}] {n:,} events: PutEvents → rule → SQS → ingest handler → DynamoDB (in-process stack)")
-    logging.disable(logging.WARNING)
-    stack = LocalStack(
-        Template.load(),
-        api_port=free_port(),
-        aws_port=free_port(),
-        stack_name=f"bench{time.monotonic_ns()}",  # moto's state is per process: a fresh stack each run
-        retry_delay=1,
-        environment={"EMAIL_DELIVERABILITY": "off", "POWERTOOLS_LOG_LEVEL": "ERROR"},
-        log=lambda message: None,
-    )
-    stack.start()
-    _forget_handler_state()  # as a fresh Lambda would: clients and settings of *this* stack
-    try:
-        endpoint = stack.endpoint_url
-        db, events = client("dynamodb", endpoint), client("events", endpoint)
-        table, bus = stack.output("LeadsTableName"), stack.output("EventBusName")
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="leaddesk-bench-") as state, running_stack(Path(state)) as stack:
+        pids = (stack.process.pid, int(stack.state["moto_pid"]))  # the stack and its moto server
+        outputs = stack.state["outputs"]
+        db, events = client("dynamodb", stack.endpoint_url), client("events", stack.endpoint_url)
+        table, bus = outputs["LeadsTableName"], outputs["EventBusName"]
+        figures["rss_start_mb"] = _rss_mb(*pids)
         bodies = _e2e_bodies(n)
 
-        # Baseline: the same leads' items written with raw put_item, same moto server, same run.
+        # Baseline: the same kind of items written with raw put_item, same moto server, same run.
         contact = ContactValidator(SyntaxOnly())
-        items = [
-            lead_to_item(
-                parse_inbound(b["detail-type"], b["detail"], IngestContext(f"RAW{i:08d}", T0, contact)),
-                ItemPolicy(),
-            )
-            for i, b in enumerate(bodies)
-        ]
         baseline = _baseline_table(db, table)
         started = time.perf_counter()
-        for i, item in enumerate(items, start=1):
-            db.put_item(TableName=baseline, Item=item)
-            if i % 500 == 0 or i == n:
-                _progress("raw put_item", i, n, started)
-        raw_seconds = time.perf_counter() - started
-        assert _count(db, baseline, "p-e2e") == n
+        for i, body in enumerate(bodies[:raw_n], start=1):
+            lead = parse_inbound(
+                body["detail-type"], body["detail"], IngestContext(f"RAW{i:08d}", T0, contact)
+            )
+            db.put_item(TableName=baseline, Item=lead_to_item(lead, ItemPolicy()))
+            if i % 500 == 0 or i == raw_n:
+                _progress("raw put_item", i, raw_n, started)
+        print()
+        raw_rate = raw_n / (time.perf_counter() - started)
 
-        # The producer keeps at most IN_FLIGHT events queued (it waits for the queue to drain
-        # below half of that): moto's SQS does O(queue length) work per message sent and received
-        # (it recomputes every queue attribute), so a 5,000-message backlog measures moto, not ingest.
-        sqs = client("sqs", endpoint)
-        ingest_url = sqs.get_queue_url(QueueName=stack.output("IngestQueueName"))["QueueUrl"]
-
-        def queued() -> int:
-            attributes = sqs.get_queue_attributes(
-                QueueUrl=ingest_url,
-                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-            )["Attributes"]
-            return sum(int(v) for v in attributes.values())
-
+        sampler = _RssSampler(*pids)
+        sampler.start()
         started = time.perf_counter()
-        for start in range(0, n, 10):
-            entries = [
-                {
-                    "Source": "bench.producer",
-                    "DetailType": b["detail-type"],
-                    "Detail": json.dumps(b["detail"]),
-                    "EventBusName": bus,
-                }
-                for b in bodies[start : start + 10]
-            ]
-            answer = events.put_events(Entries=entries)
-            assert not answer.get("FailedEntryCount"), answer
-            if (start + 10) % IN_FLIGHT == 0:
-                _progress("PutEvents", min(start + 10, n), n, started)
-                while queued() > IN_FLIGHT // 2:
-                    time.sleep(0.05)
-        put_seconds = time.perf_counter() - started
-        stored = 0
-        deadline = time.monotonic() + 3600
+        stored = put = 0
+        rss_at: dict[int, float] = {}
+        checkpoints = [c for c in (10_000, 100_000) if c <= n]
+        deadline = time.monotonic() + 7200
         while stored < n and time.monotonic() < deadline:
-            stored = _count(db, table, "p-e2e")
-            _progress("stored leads", stored, n, started)
-            if stored < n:
-                time.sleep(1)
-        e2e_seconds = time.perf_counter() - started
-        dead = client("sqs", endpoint).get_queue_attributes(
-            QueueUrl=stack.output("IngestDeadLetterQueueUrl"), AttributeNames=["ApproximateNumberOfMessages"]
-        )["Attributes"]["ApproximateNumberOfMessages"]
-    finally:
+            if put < n:  # the producer puts at will, ten per call; ingest drains in parallel
+                chunk = bodies[put : put + 10]
+                entries = [
+                    {"Source": "bench.producer", "DetailType": b["detail-type"], "Detail": json.dumps(b["detail"]),
+                     "EventBusName": bus}
+                    for b in chunk
+                ]  # fmt: skip
+                answer = events.put_events(Entries=entries)
+                assert not answer.get("FailedEntryCount"), answer
+                put += len(chunk)
+            if put % 1000 == 0 or put == n:
+                stored = _stored(db, table, "p-e2e")
+                for checkpoint in checkpoints:
+                    if stored >= checkpoint and checkpoint not in rss_at:
+                        rss_at[checkpoint] = _rss_mb(*pids)
+                _progress(f"put {put:,}, stored", stored, n, started)
+                if put == n and stored < n:
+                    time.sleep(0.5)
+        assert _count(db, table, "p-e2e") == stored == n, "every event made exactly one lead"
+        seconds = time.perf_counter() - started
+        sampler.done.set()
+        print()
+        figures |= {
+            "e2e_per_s": n / seconds,
+            "raw_put_item_per_s": raw_rate,
+            "rss_end_mb": _rss_mb(*pids),
+            "rss_peak_mb": sampler.peak,
+        }
+        figures |= {f"rss_at_{c}_mb": rss for c, rss in rss_at.items()}
+        started = time.perf_counter()
         stack.stop()
-        logging.disable(logging.NOTSET)
-    raw_rate, e2e_rate = n / raw_seconds, stored / e2e_seconds
-    print(f"    raw put_item (baseline) : {raw_rate:>8,.0f} items/s  ({raw_seconds:.1f} s)")
+        figures["stop_s"] = time.perf_counter() - started
+    return figures
+
+
+def e2e(n: int = E2E_EVENTS, raw_n: int = 2000) -> dict[str, float]:
     print(
-        f"    PutEvents → stored lead : {e2e_rate:>8,.0f} leads/s  ({e2e_seconds:.1f} s, of which "
-        f"{put_seconds:.1f} s until the last PutEvents) = {e2e_rate / raw_rate:.2f} × raw put_item"
+        f"[e2e] {n:,} events: PutEvents → rule → SQS → ingest → DynamoDB, on `leaddesk up` as make run starts it"
     )
-    print(f"    stored {stored:,}/{n:,}, dead letters {dead}")
-    return e2e_rate, raw_rate
-
-
-def e2e() -> dict[str, float]:
-    print("[e2e] end to end through the local stack (moto server + the real handlers)")
-    with item_level_transaction_rollback(), cached_jsonpath():
-        rate, raw = e2e_run(
-            E2E_EVENTS, "moto with two speed-ups: item-level transaction snapshots, cached jsonpath"
+    f = e2e_run(n, min(raw_n, n))
+    ratio = f["e2e_per_s"] / f["raw_put_item_per_s"]
+    print(f"    raw put_item (baseline) : {f['raw_put_item_per_s']:>8,.0f} items/s on the same moto server")
+    print(f"    PutEvents → stored lead : {f['e2e_per_s']:>8,.0f} leads/s = {ratio:.2f} × raw put_item")
+    print(
+        f"    stack RSS: start {f['rss_start_mb']:,.0f} MB, end {f['rss_end_mb']:,.0f} MB, peak {f['rss_peak_mb']:,.0f} MB"
+    )
+    if "rss_at_10000_mb" in f and "rss_at_100000_mb" in f:
+        growth = f["rss_at_100000_mb"] / f["rss_at_10000_mb"]
+        print(
+            f"    RSS at 10,000 leads {f['rss_at_10000_mb']:,.0f} MB, at 100,000 {f['rss_at_100000_mb']:,.0f} MB "
+            f"= {growth:.2f}× (target ≤ 1.3×; ≤ 1,500 MB: {'met' if f['rss_at_100000_mb'] <= 1500 else 'MISSED'})"
         )
-    print(f"  target ≥ 0.5 × raw put_item: {'met' if rate / raw >= 0.5 else 'MISSED'} ({rate / raw:.2f})")
-    small = int(os.environ.get("BENCH_E2E_SHIPPED_EVENTS", "300"))
-    shipped, shipped_raw = e2e_run(small, "moto as shipped (whole-table copy per transaction)")
-    return {
-        "e2e_per_s": rate,
-        "raw_put_item_per_s": raw,
-        "e2e_shipped_per_s": shipped,
-        "raw_shipped": shipped_raw,
-    }
+    print(
+        f"    the stack stopped in {f['stop_s']:.1f} s (target ≤ 5 s: {'met' if f['stop_s'] <= 5 else 'MISSED'})"
+    )
+    print(f"  target ≥ 0.5 × raw put_item: {'met' if ratio >= 0.5 else 'MISSED'} ({ratio:.2f})")
+    return f
 
 
 PARTS: dict[str, Callable[[], dict[str, float]]] = {"pipeline": pipeline, "requests": requests, "e2e": e2e}
 
 
 def main(parts: list[str] | None = None) -> None:
-    for name in parts or list(PARTS):
-        PARTS[name]()
+    """`python -m bench ingest [pipeline|requests|e2e [--events N]]`"""
+    options = argparse.ArgumentParser(prog="python -m bench ingest")
+    options.add_argument("parts", nargs="*", choices=[*PARTS, []], default=list(PARTS))
+    options.add_argument("--events", type=int, default=E2E_EVENTS, help="events for the e2e part")
+    parsed = options.parse_args(parts or [])
+    for name in parsed.parts or list(PARTS):
+        if name == "e2e":
+            e2e(parsed.events)
+        else:
+            PARTS[name]()
 
 
 if __name__ == "__main__":

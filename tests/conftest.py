@@ -22,6 +22,26 @@ os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _in_process_moto_answers_one_request_at_a_time() -> None:
+    """DynamoDB and SQS are safe for concurrent callers; moto's in-process mock is not (its dicts
+    change under a concurrent reader). Services that write concurrently (ingest writes a batch's
+    leads at once) get the service's guarantee back by one lock around moto's request dispatch,
+    as the local stack's moto server does with its readers-writer lock."""
+    import threading
+
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    dispatch = BotocoreStubber.__call__
+    one_at_a_time = threading.RLock()
+
+    def locked(self: BotocoreStubber, *args: Any, **kwargs: Any) -> Any:
+        with one_at_a_time:
+            return dispatch(self, *args, **kwargs)
+
+    BotocoreStubber.__call__ = locked  # type: ignore[method-assign]
+
+
 @pytest.fixture(scope="session")
 def template() -> Template:
     return Template.load()

@@ -1,4 +1,8 @@
-"""moto in server mode, with DynamoDB's item-level atomicity restored.
+"""moto in server mode, with DynamoDB's item-level atomicity restored, in its own process.
+
+The local stack runs this server as a child process (`python -m leaddesk_local.motoserver`):
+the handlers and moto then each have a core, as Lambda and AWS would, instead of sharing one
+interpreter lock. Tests that race writers start it in-process (`AtomicMotoServer`).
 
 moto checks a write's ConditionExpression and then applies it attribute by attribute without a
 lock, so two concurrent conditional writes to one item can both pass their check, a cancelled
@@ -11,7 +15,14 @@ read → decide → conditional write steps resolve locally the way they resolve
 
 from __future__ import annotations
 
+import argparse
+import logging
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -78,6 +89,13 @@ class AtomicWrites:
             return list(self._app(environ, start_response))  # the response is built under the lock
 
 
+class KeepAliveRequestHandler(MotoRequestHandler):
+    """HTTP/1.1: a client's connection serves many requests (werkzeug's default, HTTP/1.0, opens a
+    connection — and a server thread — per request, which dominated the local stack's profile)."""
+
+    protocol_version = "HTTP/1.1"
+
+
 class AtomicMotoServer(ThreadedMotoServer):
     """The local stack's moto server: atomic DynamoDB writes, and moto patched to hold volume."""
 
@@ -90,7 +108,91 @@ class AtomicMotoServer(ThreadedMotoServer):
     def _server_entry(self) -> None:
         app = AtomicWrites(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
-            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
+            self._ip_address, self._port, app, True, request_handler=KeepAliveRequestHandler
         )
         self._server_ready_event.set()
         self._server.serve_forever()
+
+
+class MotoProcess:
+    """The local stack's moto server, as a child process."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host = host
+        self.port = port
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def start(self, timeout: float = 30) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "leaddesk_local.motoserver",
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+        ]
+        self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"the moto server exited at start (code {self._process.returncode})")
+            try:
+                with socket.create_connection((self.host, self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise TimeoutError(f"the moto server did not listen on {self.host}:{self.port} within {timeout:.0f}s")
+
+    def stop(self) -> None:
+        if self._process is None or self._process.poll() is not None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(timeout=5)
+
+
+def serve(host: str, port: int) -> None:
+    """Serve until SIGTERM or SIGINT: the patched moto, DynamoDB writes atomic, on waitress.
+
+    waitress keeps HTTP/1.1 connections alive and serves from a pool of threads; werkzeug's
+    development server (moto's own) closes every connection and starts a thread per request,
+    which took a fifth of the server's time under the local stack's load.
+    """
+    from waitress.server import create_server
+
+    from leaddesk_local import moto_patches
+
+    moto_patches.apply()
+    app = AtomicWrites(DomainDispatcherApplication(create_backend_app))
+    # Long polls (ReceiveMessage waits up to 20 s) each hold a thread: keep plenty.
+    server = create_server(app, host=host, port=port, threads=32, channel_timeout=60, ident="moto")
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: server.close())
+    try:
+        server.run()
+    except OSError:
+        if server.accepting:  # closed by a signal: the loop's sockets go away under it
+            raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = argparse.ArgumentParser(prog="python -m leaddesk_local.motoserver")
+    options.add_argument("--host", default="127.0.0.1")
+    options.add_argument("--port", type=int, default=5000)
+    arguments = options.parse_args(argv)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    serve(arguments.host, arguments.port)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -12,8 +12,10 @@
   on the API port fires it once "at" any time (what `leaddesk sweep --at` uses);
 - `GET /docs` serves Swagger UI for the API's OpenAPI document (development only).
 
-Like Lambda, each function instance handles one invocation at a time (a lock per function):
-Powertools' resolver keeps the current event on the app object.
+Like Lambda, each function instance handles one invocation at a time: a function runs as many
+instances as its SQS event source's `ScalingConfig.MaximumConcurrency` allows (at most
+`MAX_LOCAL_INSTANCES`; one poller each), and functions without one run a single instance
+(Powertools' resolver keeps the current event on the app object).
 """
 
 from __future__ import annotations
@@ -39,11 +41,13 @@ from werkzeug.wrappers import Request, Response
 from leaddesk.adapters.batching import chunked
 from leaddesk_local.gateway import Handler, HttpGateway, Route, swagger_page
 from leaddesk_local.lambda_events import bus_entry, json_response, lambda_context, parse_time, scheduled_event
+from leaddesk_local.motoserver import MotoProcess
 from leaddesk_local.provision import ACCOUNT_ID, REGION, Deployment, client, provision
 from leaddesk_local.sqs_source import SqsEventSource
 from leaddesk_local.template import PROJECT_ROOT, FunctionSpec, Template, resolve
 
 SAMPLES_DIR = PROJECT_ROOT / "events" / "inbound"
+MAX_LOCAL_INSTANCES = 4  # two cores here: more instances only queue for them
 # Per-function names that may differ between functions sharing this one process.
 _PER_FUNCTION_VARIABLES = {"POWERTOOLS_SERVICE_NAME"}
 
@@ -88,21 +92,19 @@ class LocalStack:
         self.schedule_interval = schedule_interval
         self.gateway = HttpGateway(self._invoke_route, self._local_endpoints, log)
         self._specs: dict[str, FunctionSpec] = {}
-        self._locks: dict[str, threading.Lock] = {}
+        self._instances: dict[str, threading.BoundedSemaphore] = {}
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._moto: Any = None
+        self._moto: MotoProcess | None = None
 
     # --- start / stop ------------------------------------------------------------------
     def start(self) -> None:
-        from leaddesk_local.motoserver import AtomicMotoServer
-
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's and our request lines
         # Metrics are off locally; Powertools still warns, per invocation, that none were sent.
         warnings.filterwarnings("ignore", message="No application metrics to publish")
         for port in (self.aws_port, self.api_port):
             ensure_port_free(self.host, port)
-        self._moto = AtomicMotoServer(ip_address=self.host, port=self.aws_port, verbose=False)
+        self._moto = MotoProcess(self.host, self.aws_port)
         self._moto.start()
         os.environ.update(
             {
@@ -149,9 +151,19 @@ class LocalStack:
     def _wire(self, spec: FunctionSpec, handler: Handler) -> None:
         assert self.deployment is not None
         self._specs[spec.logical_id] = spec
-        self._locks[spec.logical_id] = threading.Lock()
-        for name, properties in spec.events_of("SQS").items():
-            resolved = resolve(properties, self.deployment.lookup, self.template.parameters)
+        sources = {
+            name: resolve(properties, self.deployment.lookup, self.template.parameters)
+            for name, properties in spec.events_of("SQS").items()
+        }
+        instances = max(
+            [
+                min(int((r.get("ScalingConfig") or {}).get("MaximumConcurrency", 1)), MAX_LOCAL_INSTANCES)
+                for r in sources.values()
+            ],
+            default=1,
+        )
+        self._instances[spec.logical_id] = threading.BoundedSemaphore(instances)
+        for name, resolved in sources.items():
             source = SqsEventSource(
                 function=spec.logical_id,
                 invoke=partial(self.invoke, spec, handler),
@@ -163,9 +175,12 @@ class LocalStack:
                 retry_delay=self.retry_delay,
                 log=self.log,
             )
-            self._thread(f"{spec.logical_id}.{name}", source.run, self._stop)
+            for poller in range(instances):
+                self._thread(f"{spec.logical_id}.{name}.{poller}", source.run, self._stop)
             queue_name = source.queue_url.rsplit("/", 1)[-1]
-            self.log(f"{spec.logical_id} ← SQS {queue_name} (batch {source.batch_size})")
+            self.log(
+                f"{spec.logical_id} ← SQS {queue_name} (batch {source.batch_size}, {instances} instances)"
+            )
         for properties in spec.events_of("HttpApi").values():
             authorizer = (properties.get("Auth") or {}).get("Authorizer")
             route = Route(
@@ -197,7 +212,7 @@ class LocalStack:
 
     # --- invocations ---------------------------------------------------------------------------
     def invoke(self, spec: FunctionSpec, handler: Handler, event: dict[str, Any]) -> Any:
-        with self._locks[spec.logical_id]:
+        with self._instances[spec.logical_id]:
             return handler(event, lambda_context(spec))
 
     def _invoke_route(self, route: Route, event: dict[str, Any]) -> Any:
@@ -294,6 +309,7 @@ class LocalStack:
             "outputs": self.deployment.outputs,
             "started_at": datetime.now(UTC).isoformat(),
             "pid": os.getpid(),
+            "moto_pid": self._moto.pid if self._moto else None,
         }
 
 

@@ -13,7 +13,7 @@ from leaddesk_local.template import Template
 @contextmanager
 def atomic_moto_server(template: Template, stack_name: str) -> Iterator[Deployment]:
     """A moto server on 127.0.0.1 (true concurrency: one client per thread, as separate Lambda
-    instances) holding the template's resources. It is the local stack's `AtomicMotoServer`:
+    instances) holding the template's resources, with the local stack's write lock (`AtomicMotoServer`):
     moto alone does not apply conditional writes and transactions atomically under concurrent
     requests — DynamoDB does — so races under test are LeadDesk's own."""
     from leaddesk_local.motoserver import AtomicMotoServer

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -30,6 +31,9 @@ from leaddesk.domain.inbound import InboundRejected, IngestContext, parse_inboun
 from leaddesk.domain.models import Lead
 
 logger = logging.getLogger(__name__)
+
+
+WRITERS = 10  # a batch's leads written at once, at most (an SQS batch holds 10)
 
 
 class RecordFate(StrEnum):
@@ -79,6 +83,7 @@ class IngestService:
     ) -> None:
         self._leads = store
         self._metrics = metrics
+        self._pool: ThreadPoolExecutor | None = None
         self._publisher = publisher
         self._dead_letters = dead_letters
         self._contact = contact
@@ -95,9 +100,23 @@ class IngestService:
                 parsed.append((record, lead_or_result))
 
         known = self._read_markers([lead for _, lead in parsed])
+        stored: dict[str, tuple[RecordResult, OutboundEvent | None]] = {}
+
+        def store_chain(chain: list[tuple[InboundRecord, Lead]]) -> None:
+            for record, lead in chain:  # in batch order: a repeat sees what the first one wrote
+                stored[record.message_id] = self._store(record, lead, known)
+
+        # Leads of a batch that share no event id and no customer are written at once (each write
+        # is a round trip); those that do are written one after the other, in order.
+        chains = _independent_chains(parsed)
+        if len(chains) > 1:
+            list(self._writers().map(store_chain, chains))
+        else:
+            for chain in chains:
+                store_chain(chain)
         to_publish: list[OutboundEvent] = []
-        for record, lead in parsed:
-            result, event = self._store(record, lead, known)
+        for record, _ in parsed:
+            result, event = stored[record.message_id]
             results[record.message_id] = result
             if event is not None:
                 to_publish.append(event)
@@ -110,6 +129,11 @@ class IngestService:
         ordered = [results[record.message_id] for record in records]
         self._count(ordered)
         return ordered
+
+    def _writers(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="ingest-write")
+        return self._pool
 
     def _count(self, results: Sequence[RecordResult]) -> None:
         """What an operator watches: stored, duplicate, touchpoint, retried, dead-lettered per field."""
@@ -181,6 +205,35 @@ class IngestService:
             return RecordResult(record.message_id, fate, stored.lead_id), event
         fate = RecordFate.TOUCHPOINT if stored.outcome is IngestOutcome.TOUCHPOINT else RecordFate.DUPLICATE
         return RecordResult(record.message_id, fate, stored.lead_id), None
+
+
+Pair = tuple[InboundRecord, Lead]
+
+
+def _independent_chains(parsed: Sequence[Pair]) -> list[list[Pair]]:
+    """The batch's leads grouped so that leads with the same event id or the same customer (dedupe
+    key) share a group, each group in batch order; different groups touch different markers."""
+    group = list(range(len(parsed)))  # union-find over batch positions
+
+    def root(position: int) -> int:
+        while group[position] != position:
+            position = group[position]
+        return position
+
+    first_with: dict[MarkerKey, int] = {}
+    for position, (_, lead) in enumerate(parsed):
+        dedupe = dedupe_key(lead)
+        keys = [event_marker_key(lead.partner_id, lead.event_id)]
+        keys += [dedupe_marker_key(lead.partner_id, dedupe)] if dedupe else []
+        for key in keys:
+            if key in first_with:
+                group[root(position)] = root(first_with[key])
+            else:
+                first_with[key] = position
+    chains: dict[int, list[Pair]] = {}
+    for position, pair in enumerate(parsed):
+        chains.setdefault(root(position), []).append(pair)
+    return list(chains.values())
 
 
 _FATE_METRICS = {
