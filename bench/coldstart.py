@@ -1,53 +1,101 @@
-"""Cold import time of each Lambda handler module, in fresh processes, as a ratio to `import boto3`.
+"""Cold start of each Lambda handler, in fresh processes, as a ratio to the floor every one pays.
 
-Each sample is a new interpreter with the Lambda import paths (shared/ and functions/) that
-imports one module and reports how long the import took; the median of N samples is shown.
-`import boto3` — which every handler needs anyway — is the baseline measured in the same run.
+The floor is what any LeadDesk handler needs before its own code: `import boto3`, Powertools and
+its HTTP resolver, measured in the same run. For each function of template.yaml, a fresh
+interpreter with Lambda's import paths and that function's own environment (from the template)
+imports the handler module, then builds the services its first invocation builds (through the
+composition root, as the handler does). Medians of N processes.
 
-    python -m bench coldstart [--samples 15]
+    python -m bench coldstart [--samples 10]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
 
-from leaddesk_local.template import PROJECT_ROOT, Template
+from leaddesk_local.provision import Deployment
+from leaddesk_local.template import PROJECT_ROOT, Template, resolve
 
-_PROBE = (
-    "import sys, time; sys.path[:0] = {paths!r}; t = time.perf_counter(); import {module}; "
-    "print((time.perf_counter() - t) * 1000)"
-)
+FLOOR = "import boto3, aws_lambda_powertools; from aws_lambda_powertools.event_handler import APIGatewayHttpResolver"
+_PROBE = """
+import sys, time
+sys.path[:0] = {paths!r}
+started = time.perf_counter()
+{imports}
+imported = time.perf_counter()
+{first_call}
+built = time.perf_counter()
+print((imported - started) * 1000, (built - started) * 1000)
+"""
+# What each function's first invocation builds (the composition root caches it for the next).
+# Clients are built on first use, so each line also builds the clients that invocation uses
+# (`.meta` asks a client for something): what its first invocation pays, not less.
+FIRST_CALL = {
+    "IngestFunction": (
+        "from leaddesk import composition; from leaddesk.adapters import aws; "
+        "import leaddesk.services.ingest; composition.ingest_service(); aws.dynamodb().meta; aws.events().meta"
+    ),
+    "LifecycleApiFunction": (
+        "from leaddesk import composition; from leaddesk.adapters import aws; "
+        "composition.leads_service(); aws.dynamodb().meta"
+    ),
+    "LifecycleSweepFunction": (
+        "from leaddesk import composition; from leaddesk.adapters import aws; "
+        "composition.sweep_service(); aws.dynamodb().meta"
+    ),
+    "EventRepublishFunction": (
+        "from leaddesk import composition; from leaddesk.adapters import aws; "
+        "composition.republish_service(); aws.events().meta"
+    ),
+}
 
 
-def import_ms(module: str, samples: int) -> float:
+def probe(imports: str, first_call: str, environment: dict[str, str], samples: int) -> tuple[float, float]:
+    """(import ms, import + first service ms), medians of `samples` fresh processes."""
     paths = [str(PROJECT_ROOT / "functions"), str(PROJECT_ROOT / "shared")]
-    timings = []
+    code = _PROBE.format(paths=paths, imports=imports, first_call=first_call or "pass")
+    env = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "us-east-1", **environment}
+    env |= {"AWS_ACCESS_KEY_ID": "cold", "AWS_SECRET_ACCESS_KEY": "cold"}
+    imported, built = [], []
     for _ in range(samples):
         out = subprocess.run(
-            [sys.executable, "-X", "frozen_modules=on", "-c", _PROBE.format(paths=paths, module=module)],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={"TABLE_NAME": "t", "EVENT_BUS_NAME": "b", "AWS_DEFAULT_REGION": "us-east-1", "PATH": ""},
-        )
-        timings.append(float(out.stdout.strip().splitlines()[-1]))
-    return statistics.median(timings)
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        ).stdout
+        first, second = (float(x) for x in out.split())
+        imported.append(first)
+        built.append(second)
+    return statistics.median(imported), statistics.median(built)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench coldstart")
-    parser.add_argument("--samples", type=int, default=15)
+    parser.add_argument("--samples", type=int, default=10)
     args = parser.parse_args(argv)
-    modules = sorted({spec.handler.rpartition(".")[0] for spec in Template.load().functions()})
-    print(f"cold import, median of {args.samples} fresh processes (Python {sys.version.split()[0]})")
-    baseline = import_ms("boto3", args.samples)
-    print(f"  {'boto3 (baseline)':<28} {baseline:7.1f} ms   1.00x")
-    for module in modules:
-        took = import_ms(module, args.samples)
-        print(f"  {module:<28} {took:7.1f} ms   {took / baseline:4.2f}x boto3", flush=True)
+    template = Template.load()
+    lookup = Deployment(stack_name="cold", endpoint_url=None).lookup
+    print(f"cold start, median of {args.samples} fresh processes (Python {sys.version.split()[0]})")
+    floor, _ = probe(FLOOR, "", {}, args.samples)
+    print(f"  {'floor: boto3 + Powertools + resolver':<40} {floor:7.1f} ms   1.00")
+    print(f"  {'function':<24}{'import':>10}{'÷ floor':>9}{'+ first services':>19}{'÷ floor':>9}")
+    worst_import = worst_built = 0.0
+    for spec in template.functions():
+        environment = {k: str(v) for k, v in resolve(spec.environment, lookup, template.parameters).items()}
+        module = spec.handler.rpartition(".")[0]
+        imported, built = probe(f"import {module}", FIRST_CALL[spec.logical_id], environment, args.samples)
+        worst_import, worst_built = max(worst_import, imported / floor), max(worst_built, built / floor)
+        print(
+            f"  {spec.logical_id:<24}{imported:8.1f} ms{imported / floor:8.2f}"
+            f"{built:14.1f} ms{built / floor:9.2f}",
+            flush=True,
+        )
+    print(
+        f"  targets: import ≤ 1.3 × floor ({'met' if worst_import <= 1.3 else 'MISSED'}, worst {worst_import:.2f}); "
+        f"import + first services ≤ 1.6 × floor ({'met' if worst_built <= 1.6 else 'MISSED'}, worst {worst_built:.2f})"
+    )
 
 
 if __name__ == "__main__":

@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.utilities.data_classes import SQSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leaddesk import composition
-from leaddesk.services.ingest import InboundRecord, RecordFate
+from leaddesk.triggers import SqsBatch
 
 logger = Logger(service="leaddesk-ingest")
 metrics = Metrics()
@@ -22,7 +21,10 @@ metrics = Metrics()
 @logger.inject_lambda_context
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    records = [InboundRecord(record.message_id, record.body) for record in SQSEvent(event).records]
+    from leaddesk.services.ingest import InboundRecord, RecordFate  # the first batch pays for it
+
+    batch = SqsBatch.model_validate(event)
+    records = [InboundRecord(record.message_id, record.body) for record in batch.records]
     results = composition.ingest_service().ingest(records)
     for result in results:
         log = logger.warning if result.fate in (RecordFate.RETRY, RecordFate.DEAD_LETTER) else logger.info

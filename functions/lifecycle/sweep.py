@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.utilities.parser import parse
-from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leaddesk import composition
+from leaddesk.triggers import ScheduledEvent
 
 logger = Logger(service="leaddesk-sweep")
 metrics = Metrics()
@@ -22,7 +21,7 @@ metrics = Metrics()
 @logger.inject_lambda_context
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    now = parse(event=event, model=EventBridgeModel).time
+    now = ScheduledEvent.model_validate(event).time
     report = composition.sweep_service().sweep(now)
     summary = {
         "now": now.isoformat(),

@@ -10,8 +10,6 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
-from leaddesk.config import load_settings
-
 if TYPE_CHECKING:
     from leaddesk.adapters.store import LeadStore
     from leaddesk.config import LifecycleSettings
@@ -31,7 +29,7 @@ def ingest_service() -> IngestService:
     from leaddesk.adapters.dns import DnsDeliverability
     from leaddesk.adapters.metrics import OperatorMetrics
     from leaddesk.adapters.store import LeadStore
-    from leaddesk.config import IngestSettings
+    from leaddesk.config import IngestSettings, load_settings
     from leaddesk.domain.contact import ContactValidator, SyntaxOnly
     from leaddesk.services.ingest import IngestService
 
@@ -54,7 +52,7 @@ def ingest_service() -> IngestService:
 @cache
 def leads_service() -> LeadsService:
     from leaddesk.adapters.clock import utc_now
-    from leaddesk.config import LeadsApiSettings
+    from leaddesk.config import LeadsApiSettings, load_settings
     from leaddesk.services.leads import LeadsService
 
     config = load_settings(LeadsApiSettings)
@@ -64,7 +62,7 @@ def leads_service() -> LeadsService:
 @cache
 def sweep_service() -> SweepService:
     from leaddesk.adapters.metrics import OperatorMetrics
-    from leaddesk.config import SweepSettings
+    from leaddesk.config import SweepSettings, load_settings
     from leaddesk.services.sweep import SweepService
 
     config = load_settings(SweepSettings)
@@ -77,7 +75,7 @@ def sweep_service() -> SweepService:
 def republish_service() -> RepublishService:
     from leaddesk.adapters import aws
     from leaddesk.adapters.bus import EventPublisher
-    from leaddesk.config import RepublishSettings
+    from leaddesk.config import RepublishSettings, load_settings
     from leaddesk.services.republish import RepublishService
 
     config = load_settings(RepublishSettings)

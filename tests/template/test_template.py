@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from leaddesk.config import FUNCTION_SETTINGS
+from leaddesk.config import FUNCTION_SETTINGS, load_settings
 from leaddesk_local.provision import Deployment
 from leaddesk_local.template import PROJECT_ROOT, TEMPLATE_PATH, Template, resolve
 
@@ -56,10 +56,8 @@ def test_every_function_gets_the_settings_it_reads(
             monkeypatch.delenv(name.upper(), raising=False)
     lookup = Deployment(stack_name="test", endpoint_url=None).lookup
     for spec in template.functions():
-        environment = {
-            k.lower(): v for k, v in resolve(spec.environment, lookup, template.parameters).items()
-        }
-        FUNCTION_SETTINGS[spec.logical_id].model_validate(environment)  # raises when one is missing
+        environment = {k: str(v) for k, v in resolve(spec.environment, lookup, template.parameters).items()}
+        load_settings(FUNCTION_SETTINGS[spec.logical_id], environment)  # raises when one is missing
 
 
 def test_http_routes_of_the_template_and_of_the_api_agree(template: Template) -> None:

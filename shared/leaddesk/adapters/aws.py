@@ -1,59 +1,75 @@
-"""boto3 clients, created once per process (Lambda reuses them across invocations).
+"""AWS clients, created once per process (Lambda reuses them across invocations), on first use.
 
-`AWS_ENDPOINT_URL` (honoured by boto3 itself) points them at the local stack's moto server.
+botocore directly, not boto3: boto3's import pulls in s3transfer and resource machinery LeadDesk
+does not use (about a third of a cold start's floor). One botocore Session per process, and a
+client is built when a request first needs it: the API's reads never pay for the bus or the
+queues. `AWS_ENDPOINT_URL` (honoured by botocore) points them at the local stack's moto server.
 """
 
 from __future__ import annotations
 
 import os
 from functools import cache
-from typing import TYPE_CHECKING, Any
-
-import boto3
-from botocore.config import Config
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
+    from botocore.session import Session
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_sqs import SQSClient
 
-# DynamoDB answers in milliseconds; a call still waiting after 5 s is better retried. The local
-# stack's moto server walks a whole table per index query, so it raises this (AWS_READ_TIMEOUT).
-_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 3},
-    connect_timeout=2,
-    read_timeout=float(os.environ.get("AWS_READ_TIMEOUT", "5")),
-    max_pool_connections=20,
-)
+
+@cache
+def _session() -> Session:
+    from botocore.session import get_session
+
+    return get_session()
 
 
 @cache
-def _session() -> boto3.session.Session:
-    """One Session per process: each Session loads botocore's data afresh, which costs cold start."""
-    return boto3.session.Session()
+def _real_client(service: str) -> Any:
+    from botocore.config import Config
+
+    # DynamoDB answers in milliseconds; a call still waiting after 5 s is better retried. The
+    # local stack raises it (AWS_READ_TIMEOUT): its moto server is slower than the service.
+    config = Config(
+        retries={"mode": "standard", "max_attempts": 3},
+        connect_timeout=2,
+        read_timeout=float(os.environ.get("AWS_READ_TIMEOUT", "5")),
+        max_pool_connections=20,
+    )
+    return _session().create_client(service, config=config)
+
+
+class _OnFirstUse:
+    """A client that is created when something first asks it for anything."""
+
+    def __init__(self, service: str) -> None:
+        self._service = service
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_real_client(self._service), name)
 
 
 @cache
 def _client(service: str) -> Any:
-    return _session().client(service, config=_CONFIG)  # type: ignore[call-overload]
+    return _OnFirstUse(service)
 
 
 def dynamodb() -> DynamoDBClient:
-    client: DynamoDBClient = _client("dynamodb")
-    return client
+    return cast("DynamoDBClient", _client("dynamodb"))
 
 
 def events() -> EventBridgeClient:
-    client: EventBridgeClient = _client("events")
-    return client
+    return cast("EventBridgeClient", _client("events"))
 
 
 def sqs() -> SQSClient:
-    client: SQSClient = _client("sqs")
-    return client
+    return cast("SQSClient", _client("sqs"))
 
 
 def reset_clients() -> None:
     """Forget cached clients (tests switch between moto back ends)."""
     _client.cache_clear()
+    _real_client.cache_clear()
     _session.cache_clear()

@@ -18,10 +18,10 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from leaddesk.domain.access import Forbidden, Unauthenticated
+from leaddesk.domain.errors import LeadNotFound, PreconditionFailed
 from leaddesk.domain.filters import CursorError
 from leaddesk.domain.lifecycle import NotAllowed
 from leaddesk.domain.models import LeadStatus, Outcome
-from leaddesk.services.leads import LeadNotFound, PreconditionFailed
 
 
 class NotFound(Exception):

@@ -14,6 +14,7 @@ from datetime import datetime
 from pydantic import BaseModel
 
 from leaddesk.adapters.store import LeadStore, StaleLead
+from leaddesk.domain.errors import LeadNotFound, PreconditionFailed
 from leaddesk.domain.events import transition_event
 from leaddesk.domain.filters import LeadQuery
 from leaddesk.domain.lifecycle import PERSON_ACTIONS, Action, Transition
@@ -22,21 +23,6 @@ from leaddesk.domain.views import LeadPage, LeadView, Summary, TabCounts, presen
 from leaddesk.services.changes import ChangePublisher
 
 ATTEMPTS = 5
-
-
-class LeadNotFound(Exception):
-    """No such lead for this partner (another tenant's id looks the same: 404)."""
-
-    def __init__(self, lead_id: str) -> None:
-        super().__init__(f"no lead {lead_id}")
-
-
-class PreconditionFailed(Exception):
-    """`If-Match` names a version that is no longer current (412)."""
-
-    def __init__(self, lead: Lead) -> None:
-        super().__init__(f"the lead changed: its current etag is {lead.etag}")
-        self.lead = lead
 
 
 class LeadsService:

@@ -1,0 +1,20 @@
+"""What a request for a partner's lead can run into besides the lifecycle's own refusals."""
+
+from __future__ import annotations
+
+from leaddesk.domain.models import Lead
+
+
+class LeadNotFound(Exception):
+    """No such lead for this partner (another tenant's id looks the same: 404)."""
+
+    def __init__(self, lead_id: str) -> None:
+        super().__init__(f"no lead {lead_id}")
+
+
+class PreconditionFailed(Exception):
+    """`If-Match` names a version that is no longer current (412)."""
+
+    def __init__(self, lead: Lead) -> None:
+        super().__init__(f"the lead changed: its current etag is {lead.etag}")
+        self.lead = lead
