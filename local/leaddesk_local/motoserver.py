@@ -16,8 +16,8 @@ read → decide → conditional write steps resolve locally the way they resolve
 from __future__ import annotations
 
 import argparse
-import os
 import logging
+import os
 import signal
 import socket
 import subprocess
