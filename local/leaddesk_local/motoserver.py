@@ -90,13 +90,6 @@ class AtomicWrites:
             return list(self._app(environ, start_response))  # the response is built under the lock
 
 
-class KeepAliveRequestHandler(MotoRequestHandler):
-    """HTTP/1.1: a client's connection serves many requests (werkzeug's default, HTTP/1.0, opens a
-    connection — and a server thread — per request, which dominated the local stack's profile)."""
-
-    protocol_version = "HTTP/1.1"
-
-
 class AtomicMotoServer(ThreadedMotoServer):
     """The local stack's moto server: atomic DynamoDB writes, and moto patched to hold volume."""
 
@@ -109,7 +102,7 @@ class AtomicMotoServer(ThreadedMotoServer):
     def _server_entry(self) -> None:
         app = AtomicWrites(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
-            self._ip_address, self._port, app, True, request_handler=KeepAliveRequestHandler
+            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
         )
         self._server_ready_event.set()
         self._server.serve_forever()
