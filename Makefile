@@ -6,7 +6,12 @@ STAMP := $(VENV)/.installed
 API_PORT ?= 3000
 AWS_PORT ?= 5000
 
-.PHONY: run test lint typecheck unit bench openapi clean
+# The web workspace (web/): installed when package-lock.json changes, built when its sources do.
+WEB_INSTALLED := web/node_modules/.installed
+WEB_BUILT := web/dist/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+
+.PHONY: run test lint typecheck unit bench openapi clean web web-check
 
 $(STAMP): pyproject.toml
 	@echo "==> creating virtualenv in $(VENV) and installing LeadDesk with its dev tools (about a minute the first time)"
@@ -15,13 +20,29 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install --quiet --progress-bar off -e '.[dev]'
 	@touch $(STAMP)
 
-## run: start the local stack (moto on 127.0.0.1:$(AWS_PORT), API on 127.0.0.1:$(API_PORT)) in the foreground
-run: $(STAMP)
+$(WEB_INSTALLED): web/package-lock.json
+	@echo "==> installing the web workspace's packages (npm ci; a minute the first time)"
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WEB_BUILT): $(WEB_INSTALLED) $(WEB_SOURCES)
+	@echo "==> building the web workspace (type check + vite build)"
+	@cd web && npm run --silent build
+
+## web: build the web workspace (web/dist), served by the local stack at /app/
+web: $(WEB_BUILT)
+
+web-check: $(WEB_INSTALLED)
+	@echo "==> web: API types against docs/openapi.json, unit tests (vitest)"
+	@cd web && npm run --silent api-types:check && npm run --silent test
+
+## run: start the local stack (moto on 127.0.0.1:$(AWS_PORT), API and web app on 127.0.0.1:$(API_PORT)) in the foreground
+run: $(STAMP) $(WEB_BUILT)
 	$(BIN)/leaddesk up --api-port $(API_PORT) --aws-port $(AWS_PORT)
 
-## test: lint, type-check and run the whole suite (unit, integration, e2e, template)
-test: lint typecheck
-	@echo "==> pytest (unit, integration on moto, template checks, e2e on a local stack)"
+## test: lint, type-check and run the whole suite (unit, integration, e2e, template, web, browser)
+test: lint typecheck web-check $(WEB_BUILT)
+	@echo "==> pytest (unit, integration on moto, template checks, e2e and browser tests on a local stack)"
 	$(BIN)/python -m pytest -n 2 --durations=10
 
 lint: $(STAMP)
@@ -44,4 +65,4 @@ openapi: $(STAMP)
 	$(BIN)/leaddesk openapi > docs/openapi.json
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .leaddesk
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .leaddesk .artifacts web/node_modules web/dist

@@ -24,10 +24,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from leaddesk_local import tokens
 from leaddesk_local.template import PROJECT_ROOT, TEMPLATE_PATH
 
 STATE_PATH = Path(os.environ.get("LEADDESK_LOCAL_STATE", PROJECT_ROOT / ".leaddesk" / "local.json"))
-ROLES = ("referrals_admin", "profile_admin", "viewer")
 
 
 class CliError(Exception):
@@ -126,8 +126,6 @@ def cmd_up(args: argparse.Namespace) -> int:
 
 
 def cmd_token(args: argparse.Namespace) -> int:
-    from leaddesk_local import tokens
-
     print(tokens.issue(args.partner, args.role, ttl_seconds=args.ttl))
     return 0
 
@@ -359,7 +357,7 @@ def parser() -> argparse.ArgumentParser:
     token = sub.add_parser("token", help="print a local bearer token")
     token.add_argument("--partner", required=True)
     token.add_argument(
-        "--role", required=True, action="append", choices=ROLES, help="repeat for several roles"
+        "--role", required=True, action="append", choices=tokens.ROLES, help="repeat for several roles"
     )
     token.add_argument("--ttl", type=int, default=12 * 3600, help="seconds the token is valid")
     token.set_defaults(run=cmd_token)

@@ -10,7 +10,8 @@
   fires schedules) every `schedule_interval` seconds of wall time, with EventBridge's
   Scheduled Event shape whose `time` is "now"; `POST /_local/schedules/<Function>?at=TIME`
   on the API port fires it once "at" any time (what `leaddesk sweep --at` uses);
-- `GET /docs` serves Swagger UI for the API's OpenAPI document (development only).
+- `GET /docs` serves Swagger UI for the API's OpenAPI document (development only);
+- `/app/` serves the built web workspace, and `POST /_local/token` signs its local form in.
 
 Like Lambda, each function instance handles one invocation at a time: a function runs as many
 instances as its SQS event source's `ScalingConfig.MaximumConcurrency` allows (at most
@@ -45,6 +46,7 @@ from leaddesk_local.motoserver import MotoProcess
 from leaddesk_local.provision import ACCOUNT_ID, REGION, Deployment, client, provision
 from leaddesk_local.sqs_source import SqsEventSource
 from leaddesk_local.template import PROJECT_ROOT, FunctionSpec, Template, resolve
+from leaddesk_local.webapp import WebApp
 
 SAMPLES_DIR = PROJECT_ROOT / "events" / "inbound"
 MAX_LOCAL_INSTANCES = 4  # two cores here: more instances only queue for them
@@ -91,6 +93,7 @@ class LocalStack:
         self.schedules: dict[str, Schedule] = {}
         self.schedule_interval = schedule_interval
         self.gateway = HttpGateway(self._invoke_route, self._local_endpoints, log)
+        self.web = WebApp(self.api_url)
         self._specs: dict[str, FunctionSpec] = {}
         self._instances: dict[str, threading.BoundedSemaphore] = {}
         self._stop = threading.Event()
@@ -237,7 +240,10 @@ class LocalStack:
         return self.invoke(schedule.function, schedule.handler, event)
 
     def _local_endpoints(self, request: Request) -> Response:
-        """Development-only endpoints of the local stack (not part of the API)."""
+        """Development-only endpoints of the local stack (not part of the API), and the web app."""
+        served = self.web.handle(request)
+        if served is not None:
+            return served
         parts = request.path.strip("/").split("/")
         if request.method == "POST" and len(parts) == 3 and parts[:2] == ["_local", "schedules"]:
             at_text = request.args.get("at")

@@ -13,6 +13,7 @@ from typing import Any
 import jwt
 
 ISSUER = "https://leaddesk.local/issuer"
+ROLES = ("referrals_admin", "profile_admin", "viewer")  # the Cognito groups of template.yaml
 AUDIENCE = "leaddesk-local"
 _DEFAULT_SECRET = "leaddesk-local-development-secret-not-for-production"
 

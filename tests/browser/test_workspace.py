@@ -1,0 +1,241 @@
+"""The web workspace in a real browser (Debian's Chromium, driven by Playwright) on a local stack.
+
+A person signs in with the local form, filters, opens a lead, accepts it and declines another
+through the forms, marks a favorite; a viewer sees no actions; another partner sees none of
+these leads; an action on a lead that changed meanwhile shows its current state. Each view is
+scanned with axe-core (no serious or critical violation) and photographed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from leaddesk_local.template import PROJECT_ROOT
+from tests.helpers.stack import RunningStack, token
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = PROJECT_ROOT / ".artifacts" / "screenshots"
+DOCS = PROJECT_ROOT / "docs" / "screenshots"
+PARTNER = "p-web"
+COMPANIES = ("Northwind Web", "Litware Web", "Proseware Web")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `apt-get install chromium` (.ci/run installs it)")
+    if not (PROJECT_ROOT / "web" / "dist" / "index.html").exists():
+        pytest.fail("the web workspace is not built: `make test` builds it (web/: npm ci && npm run build)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def leads(local_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Three marketplace leads of the browser's own partner: company → lead id."""
+    folder = tmp_path_factory.mktemp("web-events")
+    template = json.loads((PROJECT_ROOT / "events" / "new_lead.json").read_text())
+    for n, company in enumerate(COMPANIES):
+        event = json.loads(json.dumps(template))
+        event["detail"] |= {"partner_id": PARTNER, "event_id": f"web-{n}"}
+        event["detail"]["UserDetails"] |= {
+            "Company": company,
+            "Email": f"buyer{n}@{company.split()[0].lower()}.com",
+        }
+        (folder / f"{n}.json").write_text(json.dumps(event))
+    assert local_stack.cli("send", *map(str, sorted(folder.glob("*.json")))).returncode == 0
+    bearer = token(local_stack, PARTNER, "viewer")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        items = httpx.get(
+            f"{local_stack.api_url}/leads", headers={"Authorization": f"Bearer {bearer}"}, timeout=10
+        ).json()["items"]
+        found = {item["customer"]["company"]: item["lead_id"] for item in items}
+        if set(COMPANIES) <= set(found):
+            return found
+        time.sleep(0.3)
+    raise AssertionError("the browser's leads never arrived")
+
+
+def sign_in(browser: Browser, stack: RunningStack, partner: str, role: str) -> Page:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{stack.api_url}/app/")
+    page.get_by_label("Partner").fill(partner)
+    page.get_by_label("Role").click()
+    page.get_by_role("option", name={"referrals_admin": "Referrals admin", "viewer": "Viewer"}[role]).click()
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Leads")).to_be_visible()
+    return page
+
+
+def accessible(page: Page, view: str) -> None:
+    """axe-core finds no serious or critical violation; a screenshot of the view is kept."""
+    page.add_script_tag(path=str(AXE))
+    # Fluent's keyboard navigation (Tabster) puts invisible focus sentinels (`data-tabster-dummy`)
+    # at the edges of tab lists and dialogs: they pass focus on at once and are never read out,
+    # which is why they are aria-hidden; axe's aria-hidden-focus rule cannot know that.
+    result: dict[str, Any] = page.evaluate(
+        "async () => await axe.run({include: [document], exclude: [['[data-tabster-dummy]']]})"
+    )
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, (view, [(v["id"], v["impact"], [n["html"] for n in v["nodes"]][:3]) for v in bad])
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{view}.png"), full_page=True)
+
+
+def keep_for_the_docs(view: str) -> None:
+    DOCS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ARTIFACTS / f"{view}.png", DOCS / f"{view}.png")
+
+
+def test_a_partner_works_leads_in_the_browser(
+    browser: Browser, local_stack: RunningStack, leads: dict[str, str]
+) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.goto(f"{local_stack.api_url}/app/")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    accessible(page, "signin")
+    keep_for_the_docs("signin")
+    page.close()
+
+    page = sign_in(browser, local_stack, PARTNER, "referrals_admin")
+    table = page.get_by_role("table", name="Leads")
+    for company in COMPANIES:
+        expect(table.get_by_role("link", name=company)).to_be_visible()
+    expect(page.get_by_role("tab", name="Marketplace leads")).to_contain_text("3")
+    accessible(page, "list")
+    keep_for_the_docs("list")
+
+    # A filter lives in the address: the customer name filter keeps one lead.
+    page.get_by_label("Customer name").fill("litware")
+    page.get_by_label("Customer name").press("Tab")
+    expect(page).to_have_url(re.compile(r"customer_name=litware"))
+    expect(table.get_by_role("row")).to_have_count(2)  # the header and Litware
+    page.get_by_role("button", name="Clear filters").click()
+    expect(table.get_by_role("link", name="Northwind Web")).to_be_visible()
+
+    # Open a lead; the form checks required fields before sending, then the lead is accepted.
+    table.get_by_role("link", name="Northwind Web").click()
+    expect(page.get_by_role("heading", name="Northwind Web")).to_be_visible()
+    accessible(page, "lead")
+    keep_for_the_docs("lead")
+    page.get_by_role("button", name="Accept").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Accept").click()
+    expect(dialog.get_by_text("Deal name is required")).to_be_visible()
+    accessible(page, "accept-form")
+    keep_for_the_docs("accept-form")
+    dialog.get_by_label("Deal name").fill("Northwind rollout")
+    dialog.get_by_label("Estimated value").fill("25000")
+    dialog.get_by_label("Estimated close date").fill("2027-03-31")
+    dialog.get_by_role("button", name="Accept").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_text("Accepted", exact=True).first).to_be_visible()
+    expect(page.get_by_role("button", name="Qualify")).to_be_visible()  # the accepted lead's actions
+
+    # Back in the list: decline another lead with a reason.
+    page.get_by_role("link", name="Back to the list").click()
+    page.get_by_role("table", name="Leads").get_by_role("link", name="Litware Web").click()
+    page.get_by_role("button", name="Decline").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Reason").click()
+    page.get_by_role("option", name="Customer chose another vendor").click()
+    dialog.get_by_role("button", name="Decline").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_text("Declined", exact=True)).to_be_visible()
+
+    # The heart: the lead joins the favorites tab.
+    page.get_by_role("link", name="Back to the list").click()
+    page.get_by_role("button", name="Mark Proseware Web as favorite").click()
+    expect(page.get_by_role("button", name="Remove Proseware Web from favorites")).to_be_visible()
+    page.get_by_role("tab", name="Favorites").click()
+    expect(page.get_by_role("table", name="Leads").get_by_role("link", name="Proseware Web")).to_be_visible()
+    page.close()
+
+
+def test_a_viewer_sees_no_action_and_another_partner_sees_none_of_the_leads(
+    browser: Browser, local_stack: RunningStack, leads: dict[str, str]
+) -> None:
+    viewer = sign_in(browser, local_stack, PARTNER, "viewer")
+    viewer.get_by_role("table", name="Leads").get_by_role("link", name="Proseware Web").click()
+    expect(viewer.get_by_role("heading", name="Proseware Web")).to_be_visible()
+    expect(viewer.get_by_role("group", name="Actions")).to_have_count(0)
+    for action in ("Accept", "Decline", "Close as error"):
+        expect(viewer.get_by_role("button", name=action)).to_have_count(0)
+    viewer.close()
+
+    other = sign_in(browser, local_stack, "p-web-other", "referrals_admin")
+    expect(other.get_by_text("No leads match")).to_be_visible()
+    other.goto(f"{local_stack.api_url}/app/leads/{leads['Proseware Web']}")
+    expect(other.get_by_role("alert")).to_contain_text("no lead")
+    other.close()
+
+
+def test_an_action_on_a_lead_that_changed_shows_its_current_state(
+    browser: Browser, local_stack: RunningStack, leads: dict[str, str]
+) -> None:
+    lead_id = leads["Proseware Web"]
+    page = sign_in(browser, local_stack, PARTNER, "referrals_admin")
+    page.goto(f"{local_stack.api_url}/app/leads/{lead_id}")
+    expect(page.get_by_role("button", name="Accept")).to_be_visible()
+    # Meanwhile a colleague closes it as an error.
+    bearer = token(local_stack, PARTNER)
+    answer = httpx.post(
+        f"{local_stack.api_url}/leads/{lead_id}/close-as-error",
+        headers={"Authorization": f"Bearer {bearer}"},
+        json={"reason": "duplicate"},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    page.get_by_role("button", name="Accept").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Deal name").fill("Too late")
+    dialog.get_by_label("Estimated value").fill("1")
+    dialog.get_by_label("Estimated close date").fill("2027-01-31")
+    dialog.get_by_role("button", name="Accept").click()
+    expect(dialog.get_by_text("The lead changed")).to_be_visible()
+    expect(dialog).to_contain_text("Archived")
+    accessible(page, "conflict")
+    dialog.get_by_role("button", name="Reload the lead").click()
+    expect(page.get_by_text("Closed as error", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Accept")).to_have_count(0)
+    page.close()
+
+
+def test_an_expired_session_returns_to_sign_in(
+    browser: Browser, local_stack: RunningStack, leads: dict[str, str]
+) -> None:
+    page = sign_in(browser, local_stack, PARTNER, "viewer")
+    # The token goes bad (as it does when it expires): the next request answers 401.
+    page.evaluate(
+        "() => sessionStorage.setItem('leaddesk.session', sessionStorage.getItem('leaddesk.session') + 'x')"
+    )
+    page.get_by_role("tab", name="Qualified leads").click()
+    expect(page.get_by_text("Your session has expired")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    page.close()
