@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -100,10 +101,13 @@ def test_counters_equal_a_full_count_after_racing_writers(moto_server: Deploymen
                 except NotAllowed:
                     pass
 
+    sweeps = [0]  # whole sweeps done
+
     def sweep() -> None:
         sweeper = sweep_service(moto_server)
         while not stop.is_set():
             sweeper.sweep(datetime.now(UTC))
+            sweeps[0] += 1
 
     def guarded(target: Callable[..., None], *args: object) -> threading.Thread:
         def run() -> None:
@@ -120,6 +124,11 @@ def test_counters_equal_a_full_count_after_racing_writers(moto_server: Deploymen
         thread.start()
     for thread in producers:
         thread.join(timeout=300)
+    # Two whole sweeps after the last lead arrived: on a loaded machine the producers can finish
+    # before the sweep has moved anything, and the race must really have moved leads.
+    wanted, deadline = sweeps[0] + 2, time.monotonic() + 120
+    while sweeps[0] < wanted and time.monotonic() < deadline:
+        time.sleep(0.1)
     stop.set()
     for thread in others:
         thread.join(timeout=120)
