@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -30,9 +31,12 @@ class LambdaContext:
     invoked_function_arn: str = ""
     log_group_name: str = ""
     log_stream_name: str = "local"
+    timeout_seconds: int = 30
+    started: float = field(default_factory=time.monotonic)
 
     def get_remaining_time_in_millis(self) -> int:
-        return 30_000
+        """What is left of the function's timeout, as Lambda counts it from the invocation's start."""
+        return max(0, int((self.started + self.timeout_seconds - time.monotonic()) * 1000))
 
 
 def lambda_context(spec: FunctionSpec) -> LambdaContext:
@@ -41,6 +45,8 @@ def lambda_context(spec: FunctionSpec) -> LambdaContext:
         aws_request_id=str(uuid.uuid4()),
         invoked_function_arn=f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{spec.logical_id}",
         log_group_name=f"/aws/lambda/{spec.logical_id}",
+        timeout_seconds=spec.timeout,
+        memory_limit_in_mb=spec.memory_size,
     )
 
 

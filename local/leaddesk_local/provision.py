@@ -1,8 +1,9 @@
 """Creates every stateful resource of template.yaml in a moto server, as CloudFormation would.
 
-DynamoDB tables, SQS queues (with their redrive policies), event buses and rules with their
-targets. Functions, the HTTP API, Cognito, IAM and log groups have no moto counterpart that
-the local stack needs: the runtime plays them from the same template.
+DynamoDB tables, SQS queues (with their redrive policies), S3 buckets (with their lifecycle
+rules), event buses and rules with their targets. Functions, the HTTP API, Cognito, IAM and
+log groups have no moto counterpart that the local stack needs: the runtime plays them from
+the same template.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def provision(
 
     _create_queues(template, deployment, properties_of, progress)
     _create_tables(template, deployment, properties_of, progress)
+    _create_buckets(template, deployment, properties_of, progress)
     _create_buses_and_rules(template, deployment, properties_of, progress)
     deployment.outputs = {
         name: str(resolve(spec["Value"], deployment.lookup, parameters))
@@ -135,6 +137,39 @@ def _create_tables(
         deployment.refs[logical_id] = name
         deployment.attributes[(logical_id, "Arn")] = table["TableArn"]
         progress(f"table {name}")
+
+
+def _create_buckets(
+    template: Template, deployment: Deployment, properties_of: Properties, progress: Callable[[str], None]
+) -> None:
+    s3 = client("s3", deployment.endpoint_url)
+    for logical_id, resource in template.of_type("AWS::S3::Bucket").items():
+        properties = properties_of(resource)
+        # Bucket names are lower case; CloudFormation's generated names are too.
+        name = properties.get("BucketName") or f"{deployment.stack_name}-{logical_id}".lower()
+        s3.create_bucket(Bucket=name)
+        rules = (properties.get("LifecycleConfiguration") or {}).get("Rules")
+        if rules:
+            s3.put_bucket_lifecycle_configuration(
+                Bucket=name, LifecycleConfiguration={"Rules": [_lifecycle_rule(rule) for rule in rules]}
+            )
+        deployment.refs[logical_id] = name
+        deployment.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
+        deployment.attributes[(logical_id, "DomainName")] = f"{name}.s3.amazonaws.com"
+        deployment.attributes[(logical_id, "RegionalDomainName")] = f"{name}.s3.{REGION}.amazonaws.com"
+        progress(f"bucket {name}")
+
+
+def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A lifecycle rule as CloudFormation writes it → as the S3 API takes it."""
+    api: dict[str, Any] = {"ID": rule.get("Id", "rule"), "Status": rule["Status"]}
+    api["Filter"] = {"Prefix": rule.get("Prefix", "")}
+    if "ExpirationInDays" in rule:
+        api["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
+    if "AbortIncompleteMultipartUpload" in rule:
+        days = int(rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
+        api["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": days}
+    return api
 
 
 def _create_buses_and_rules(

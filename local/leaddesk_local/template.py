@@ -64,6 +64,7 @@ class FunctionSpec:
     environment: dict[str, Any]
     events: dict[str, dict[str, Any]]
     timeout: int
+    memory_size: int
     properties: dict[str, Any] = field(repr=False)
 
     def events_of(self, kind: str) -> dict[str, dict[str, Any]]:
@@ -99,6 +100,7 @@ class Template:
                     environment=dict(props.get("Environment", {}).get("Variables", {})),
                     events=dict(props.get("Events", {})),
                     timeout=int(props.get("Timeout", 3)),
+                    memory_size=int(props.get("MemorySize", 128)),
                     properties=props,
                 )
             )

@@ -11,9 +11,11 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from leaddesk.adapters.dead_letters import DeadLetterQueue
     from leaddesk.adapters.store import LeadStore
     from leaddesk.config import LifecycleSettings
     from leaddesk.services.changes import ChangePublisher
+    from leaddesk.services.exports import ExportsService, ExportWorker
     from leaddesk.services.ingest import IngestService
     from leaddesk.services.leads import LeadsService
     from leaddesk.services.republish import RepublishService
@@ -82,6 +84,58 @@ def republish_service() -> RepublishService:
     return RepublishService(EventPublisher(aws.events(), config.event_bus_name))
 
 
+@cache
+def exports_service() -> ExportsService:
+    from leaddesk.adapters import aws
+    from leaddesk.adapters.clock import utc_now
+    from leaddesk.adapters.dynamo.items import ItemPolicy
+    from leaddesk.adapters.exports_store import ExportsStore
+    from leaddesk.adapters.store import LeadStore
+    from leaddesk.config import ExportApiSettings, load_settings
+    from leaddesk.services.exports import ExportQueue, ExportsService
+
+    config = load_settings(ExportApiSettings)
+    return ExportsService(
+        ExportsStore(aws.dynamodb(), config.table_name),
+        LeadStore(aws.dynamodb(), config.table_name, ItemPolicy()),
+        ExportQueue(aws.sqs(), config.export_queue_url),
+        aws.s3(),
+        config.export_bucket,
+        utc_now,
+        config.download_link_seconds,
+    )
+
+
+@cache
+def export_worker() -> ExportWorker:
+    from leaddesk.adapters import aws
+    from leaddesk.adapters.clock import utc_now
+    from leaddesk.adapters.exports_store import ExportsStore
+    from leaddesk.config import ExportWorkerSettings, load_settings
+    from leaddesk.services.exports import ExportQueue, ExportWorker
+
+    config = load_settings(ExportWorkerSettings)
+    return ExportWorker(
+        ExportsStore(aws.dynamodb(), config.table_name),
+        _lead_store(config),
+        ExportQueue(aws.sqs(), config.export_queue_url),
+        aws.s3(),
+        config.export_bucket,
+        _change_publisher(config),
+        utc_now,
+        config.export_max_receives,
+    )
+
+
+@cache
+def export_dead_letters() -> DeadLetterQueue:
+    from leaddesk.adapters import aws
+    from leaddesk.adapters.dead_letters import DeadLetterQueue
+    from leaddesk.config import ExportWorkerSettings, load_settings
+
+    return DeadLetterQueue(aws.sqs(), load_settings(ExportWorkerSettings).export_dlq_url)
+
+
 def _lead_store(config: LifecycleSettings) -> LeadStore:
     from leaddesk.adapters import aws
     from leaddesk.adapters.store import LeadStore
@@ -103,7 +157,15 @@ def _change_publisher(config: LifecycleSettings) -> ChangePublisher:
     )
 
 
-BUILDERS = (ingest_service, leads_service, sweep_service, republish_service)
+BUILDERS = (
+    ingest_service,
+    leads_service,
+    sweep_service,
+    republish_service,
+    exports_service,
+    export_worker,
+    export_dead_letters,
+)
 
 
 def reset() -> None:

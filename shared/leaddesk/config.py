@@ -78,11 +78,30 @@ class RepublishSettings(FunctionSettings):
     pass
 
 
+class ExportApiSettings(FunctionSettings):
+    export_queue_url: str = Field(description="Where export jobs are queued (EXPORT_QUEUE_URL)")
+    export_bucket: str = Field(description="The private bucket of export files (EXPORT_BUCKET)")
+    download_link_seconds: int = Field(
+        default=900, ge=60, le=900, description="How long a download link works (at most 15 minutes)"
+    )
+
+
+class ExportWorkerSettings(LifecycleSettings):
+    export_queue_url: str = Field(description="Where the worker hands on what it could not finish")
+    export_dlq_url: str = Field(description="Where malformed export messages go, with their reason")
+    export_bucket: str = Field(description="The private bucket of export files (EXPORT_BUCKET)")
+    export_max_receives: int = Field(
+        default=3, ge=1, description="The export queue's maxReceiveCount: the last delivery ends a job"
+    )
+
+
 FUNCTION_SETTINGS: dict[str, type[FunctionSettings]] = {
     "IngestFunction": IngestSettings,
     "LifecycleApiFunction": LeadsApiSettings,
     "LifecycleSweepFunction": SweepSettings,
     "EventRepublishFunction": RepublishSettings,
+    "ExportApiFunction": ExportApiSettings,
+    "ExportWorkerFunction": ExportWorkerSettings,
 }
 
 

@@ -11,11 +11,18 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 
+class SqsAttributes(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    receive_count: int = Field(default=1, alias="ApproximateReceiveCount")
+
+
 class SqsMessage(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     message_id: str = Field(alias="messageId")
     body: str
+    attributes: SqsAttributes = Field(default_factory=SqsAttributes)
 
 
 class SqsBatch(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from typing import Any
 
@@ -29,10 +30,10 @@ def call_api(
     body: Any = None,
     headers: dict[str, str] | None = None,
     path_parameters: dict[str, str] | None = None,
+    function: str = "lifecycle.app",
 ) -> tuple[int, Any, dict[str, str]]:
-    """Invoke the leads API function as API Gateway would; (status, json, headers)."""
-    from lifecycle.app import handler
-
+    """Invoke an API function (by default the leads API) as API Gateway would; (status, json, headers)."""
+    handler = importlib.import_module(function).handler
     event = api_event(
         method=method,
         path=path,
@@ -43,7 +44,7 @@ def call_api(
         headers={"content-type": "application/json", **(headers or {})},
         body=json.dumps(body) if body is not None else None,
     )
-    context: Any = LambdaContext(function_name="LifecycleApiFunction")
+    context: Any = LambdaContext(function_name=function)
     answer = handler(event, context)
     payload = json.loads(answer["body"]) if answer.get("body") else None
     return answer["statusCode"], payload, answer.get("headers") or {}

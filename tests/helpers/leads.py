@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -21,6 +22,7 @@ from leaddesk.domain.models import (
     LeadSourceKind,
     LeadStatus,
     LeadType,
+    Outcome,
     PhoneValidity,
 )
 from leaddesk_local.provision import client
@@ -93,3 +95,37 @@ ACCEPT_BODY = {
     "team": [{"name": "Bo", "email": "bo@partner.example"}],
 }
 VALUE = Decimal("12000")
+
+
+COUNTRIES = ["US", "DE", "HU", "FR", None]
+COMPANIES = ["Contoso", "Fabrikam Ltd", "Northwind Traders", "contoso east", "Tailspin", None]
+
+
+def random_leads(count: int, seed: int = 7, partner: str = "p-contoso") -> list[Lead]:
+    rng = random.Random(seed)
+    leads = []
+    for i in range(count):
+        lead_type = rng.choice(list(LeadType))
+        status = rng.choice(list(LeadStatus))
+        leads.append(
+            make_lead(
+                partner=partner,
+                created_at=T0 + timedelta(minutes=7 * i, milliseconds=rng.randint(0, 999)),
+                lead_type=lead_type,
+                status=status,
+                outcome=Outcome.EXPIRED if status is LeadStatus.ARCHIVED and rng.random() < 0.3 else None,
+                company=rng.choice(COMPANIES),
+                country=rng.choice(COUNTRIES),
+                lead_source=rng.choice([*LeadSourceKind, None])
+                if lead_type in ("offer", "profile")
+                else None,
+                call_to_action=rng.choice(list(CallToAction)) if lead_type == "offer" else None,
+                email_validity=rng.choice(list(EmailValidity)),
+                phone_validity=rng.choice(list(PhoneValidity)),
+                lead_quality=rng.choice(list(LeadQuality)),
+                estimated_value=rng.choice([None, Decimal(rng.randint(0, 50000)), Decimal("99.5")]),
+                is_test=rng.random() < 0.1,
+                favorite=rng.random() < 0.25,
+            )
+        )
+    return leads

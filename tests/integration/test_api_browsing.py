@@ -6,9 +6,7 @@ DynamoDB queries the store builds must return exactly that, page after page.
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,53 +18,13 @@ from leaddesk.adapters.store import LeadStore
 from leaddesk.domain.filters import ENUM_FILTERS, LeadQuery, Order, Sort, matches, sort_key
 from leaddesk.domain.listing import LeadFilter
 from leaddesk.domain.models import (
-    CallToAction,
-    EmailValidity,
     Lead,
-    LeadQuality,
-    LeadSourceKind,
-    LeadStatus,
-    LeadType,
     Outcome,
-    PhoneValidity,
     Tab,
 )
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.api import call_api
-from tests.helpers.leads import T0, make_lead, put_leads
-
-COUNTRIES = ["US", "DE", "HU", "FR", None]
-COMPANIES = ["Contoso", "Fabrikam Ltd", "Northwind Traders", "contoso east", "Tailspin", None]
-
-
-def random_leads(count: int, seed: int = 7, partner: str = "p-contoso") -> list[Lead]:
-    rng = random.Random(seed)
-    leads = []
-    for i in range(count):
-        lead_type = rng.choice(list(LeadType))
-        status = rng.choice(list(LeadStatus))
-        leads.append(
-            make_lead(
-                partner=partner,
-                created_at=T0 + timedelta(minutes=7 * i, milliseconds=rng.randint(0, 999)),
-                lead_type=lead_type,
-                status=status,
-                outcome=Outcome.EXPIRED if status is LeadStatus.ARCHIVED and rng.random() < 0.3 else None,
-                company=rng.choice(COMPANIES),
-                country=rng.choice(COUNTRIES),
-                lead_source=rng.choice([*LeadSourceKind, None])
-                if lead_type in ("offer", "profile")
-                else None,
-                call_to_action=rng.choice(list(CallToAction)) if lead_type == "offer" else None,
-                email_validity=rng.choice(list(EmailValidity)),
-                phone_validity=rng.choice(list(PhoneValidity)),
-                lead_quality=rng.choice(list(LeadQuality)),
-                estimated_value=rng.choice([None, Decimal(rng.randint(0, 50000)), Decimal("99.5")]),
-                is_test=rng.random() < 0.1,
-                favorite=rng.random() < 0.25,
-            )
-        )
-    return leads
+from tests.helpers.leads import COUNTRIES, T0, make_lead, put_leads, random_leads
 
 
 def list_leads(partner: str = "p-contoso", **query: str) -> tuple[int, Any, dict[str, str]]:

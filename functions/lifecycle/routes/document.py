@@ -26,7 +26,7 @@ API_DESCRIPTION = (
     "legitimacy, and nothing here presents a lead as endorsed."
 )
 # The modules whose `app` serves a part of the HTTP API (one per function with HttpApi routes).
-API_APPS = ("lifecycle.app",)
+API_APPS = ("lifecycle.app", "export.app")
 # Typed query models of routes (each field a query parameter).
 QUERY_MODELS = (LeadListQuery,)
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from botocore.session import Session
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
 
 
@@ -37,6 +38,9 @@ def _real_client(service: str) -> Any:
         connect_timeout=2,
         read_timeout=float(os.environ.get("AWS_READ_TIMEOUT", "5")),
         max_pool_connections=20,
+        # A local endpoint (the local stack's moto) has no per-bucket host names.
+        s3={"addressing_style": "path" if os.environ.get("AWS_ENDPOINT_URL") else "auto"},
+        signature_version="s3v4" if service == "s3" else None,
     )
     return _session().create_client(service, config=config)
 
@@ -66,6 +70,10 @@ def events() -> EventBridgeClient:
 
 def sqs() -> SQSClient:
     return cast("SQSClient", _client("sqs"))
+
+
+def s3() -> S3Client:
+    return cast("S3Client", _client("s3"))
 
 
 def reset_clients() -> None:

@@ -1,4 +1,4 @@
-"""What a request for a partner's lead can run into besides the lifecycle's own refusals."""
+"""What a request for a partner's lead or export can run into besides the lifecycle's refusals."""
 
 from __future__ import annotations
 
@@ -18,3 +18,10 @@ class PreconditionFailed(Exception):
     def __init__(self, lead: Lead) -> None:
         super().__init__(f"the lead changed: its current etag is {lead.etag}")
         self.lead = lead
+
+
+class ExportNotFound(Exception):
+    """No such export for this partner (another partner's id looks the same: 404)."""
+
+    def __init__(self, export_id: str) -> None:
+        super().__init__(f"no export {export_id}")

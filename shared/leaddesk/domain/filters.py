@@ -70,6 +70,15 @@ class LeadQuery:
     def statuses(self) -> frozenset[str]:
         return self.equals.get("status", frozenset())
 
+    def counted_statuses(self) -> frozenset[LeadStatus] | None:
+        """The statuses whose per-tab counters add up to exactly this query's leads, when they do:
+        a tab, optionally some statuses, nothing else (the counters never count test leads)."""
+        if self.include_test or self.customer_name or self.created_from or self.created_to:
+            return None
+        if set(self.equals) - {"status"}:
+            return None
+        return frozenset(LeadStatus(s) for s in self.statuses) or frozenset(LeadStatus)
+
 
 def filter_values(lead: Lead) -> dict[str, str | None]:
     """The lead's value of each equality filter (None: the lead lacks it, so never matches)."""

@@ -4,6 +4,41 @@
  */
 
 export interface paths {
+    "/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner's recent exports, newest first */
+        get: operations["list_exports_exports_get"];
+        put?: never;
+        /** Export a tab's list (its filters and sort) to CSV; runs in the background */
+        post: operations["start_export_exports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An export's status and progress; once done, a download link valid a few minutes */
+        get: operations["get_export_exports__export_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/leads": {
         parameters: {
             query?: never;
@@ -459,6 +494,142 @@ export interface components {
              */
             recorded_at: string;
             timeline?: components["schemas"]["Timeline"] | null;
+        };
+        /** ExportList */
+        ExportList: {
+            /** Items */
+            items: components["schemas"]["ExportView"][];
+        };
+        /**
+         * ExportRequest
+         * @description `POST /exports`: the list's tab, filters and sort (the same model, the same rules).
+         */
+        ExportRequest: {
+            /**
+             * Bom
+             * @description Start the file with a UTF-8 byte order mark (for spreadsheets)
+             * @default false
+             */
+            bom: boolean;
+            /**
+             * Call To Action
+             * @description Any of (repeat the parameter or separate with commas): contact_me, get_it_now, free_trial, test_drive, create
+             */
+            call_to_action?: components["schemas"]["CallToAction"][] | null;
+            /**
+             * Country
+             * @description ISO 3166-1 alpha-2 codes (repeat or separate with commas)
+             */
+            country?: string[] | null;
+            /**
+             * Created From
+             * @description ISO 8601, inclusive (a time without offset is UTC)
+             */
+            created_from?: string | null;
+            /**
+             * Created To
+             * @description ISO 8601, inclusive (a time without offset is UTC)
+             */
+            created_to?: string | null;
+            /**
+             * Customer Name
+             * @description Case-insensitive substrings of the company name (OR)
+             */
+            customer_name?: string[] | null;
+            /**
+             * Email Validity
+             * @description Any of (repeat the parameter or separate with commas): valid, invalid, spam, unknown
+             */
+            email_validity?: components["schemas"]["EmailValidity"][] | null;
+            /**
+             * Include Test
+             * @description Also list test leads
+             * @default false
+             */
+            include_test: boolean;
+            /**
+             * Lead Quality
+             * @description Any of (repeat the parameter or separate with commas): high, medium, low
+             */
+            lead_quality?: components["schemas"]["LeadQuality"][] | null;
+            /**
+             * Lead Source
+             * @description Any of (repeat the parameter or separate with commas): appsource, azure_marketplace, azure_portal, power_bi
+             */
+            lead_source?: components["schemas"]["LeadSourceKind"][] | null;
+            /**
+             * Lead Type
+             * @description Any of (repeat the parameter or separate with commas): offer, profile, marketing_qualified, sales_qualified, joint_planning, shared_marketing
+             */
+            lead_type?: components["schemas"]["LeadType"][] | null;
+            /** @description asc or desc (default depends on the sort) */
+            order?: components["schemas"]["Order"] | null;
+            /**
+             * Phone Validity
+             * @description Any of (repeat the parameter or separate with commas): valid, invalid, unknown
+             */
+            phone_validity?: components["schemas"]["PhoneValidity"][] | null;
+            /**
+             * @description created_at (default, newest first), customer_name, estimated_value
+             * @default created_at
+             */
+            sort: components["schemas"]["Sort"];
+            /**
+             * Status
+             * @description Any of (repeat the parameter or separate with commas): received, accepted, archived, informational
+             */
+            status?: components["schemas"]["LeadStatus"][] | null;
+            /**
+             * @description marketplace, qualified or favorites
+             * @default marketplace
+             */
+            tab: components["schemas"]["Tab"];
+        };
+        /**
+         * ExportStatus
+         * @enum {string}
+         */
+        ExportStatus: "queued" | "running" | "succeeded" | "failed";
+        /**
+         * ExportView
+         * @description An export as the API shows it; `download_url` (valid a few minutes) once it succeeded.
+         */
+        ExportView: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Download Expires At */
+            download_expires_at?: string | null;
+            /** Download Url */
+            download_url?: string | null;
+            /**
+             * Expected Rows
+             * @description How many rows the file will have, when known at the start (a tab, optionally by status)
+             */
+            expected_rows?: number | null;
+            /** Export Id */
+            export_id: string;
+            /** Finished At */
+            finished_at?: string | null;
+            /**
+             * Progress
+             * @description Share of the rows written (1 once it succeeded), when known
+             */
+            progress?: number | null;
+            /**
+             * Reason
+             * @description Why it failed
+             */
+            reason?: string | null;
+            request: components["schemas"]["ExportRequest"];
+            /**
+             * Rows
+             * @description Rows written so far (all of them once it succeeded)
+             */
+            rows: number;
+            status: components["schemas"]["ExportStatus"];
         };
         /** FieldChange */
         FieldChange: {
@@ -918,6 +1089,190 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_exports_exports_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The exports */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportList"];
+                };
+            };
+            /** @description No or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    start_export_exports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description Started: follow it at Location */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportView"];
+                };
+            };
+            /** @description Bad parameter (the body names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid body (the body names the field) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_export_exports__export_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The export's id */
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The export */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportView"];
+                };
+            };
+            /** @description Bad parameter (the body names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id, or another partner's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     list_leads_leads_get: {
         parameters: {
             query?: {

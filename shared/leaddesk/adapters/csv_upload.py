@@ -1,0 +1,106 @@
+"""A CSV file written to S3 as it is produced: rows are buffered and sent as multipart upload
+parts of at least 5 MiB (S3's minimum but for the last), so the file is never held whole.
+
+An upload can stop between parts and carry on in another process: `state` (upload id, the
+parts' ETags) is what a continuation needs; what is buffered but too small to be a part waits in
+a side object beside the file (`<key>.pending`), read back when the upload resumes (and kept
+until the upload ends, so that a resumption that fails can be tried again).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+PART_SIZE = 5 * 1024 * 1024  # S3 multipart's smallest part (but for the last)
+
+
+class UploadState(BaseModel):
+    upload_id: str
+    parts: list[str] = Field(default_factory=list, description="ETags of the parts sent, in order")
+    pending: bool = Field(default=False, description="Whether text waits in the side object")
+
+
+class MultipartCsv:
+    def __init__(self, client: S3Client, bucket: str, key: str, state: UploadState) -> None:
+        self._s3 = client
+        self._bucket = bucket
+        self._key = key
+        self.state = state
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")  # RFC 4180
+
+    @classmethod
+    def resume(cls, client: S3Client, bucket: str, key: str, state: UploadState) -> MultipartCsv:
+        carried_on = state.model_copy(update={"pending": False, "parts": list(state.parts)})
+        writer = cls(client, bucket, key, carried_on)
+        if state.pending:
+            side = client.get_object(Bucket=bucket, Key=f"{key}.pending")
+            writer._buffer.write(side["Body"].read().decode("utf-8"))
+        return writer
+
+    @classmethod
+    def start(cls, client: S3Client, bucket: str, key: str, header: list[str], bom: bool) -> MultipartCsv:
+        upload = client.create_multipart_upload(
+            Bucket=bucket, Key=key, ContentType="text/csv; charset=utf-8", ServerSideEncryption="AES256"
+        )
+        writer = cls(client, bucket, key, UploadState(upload_id=upload["UploadId"]))
+        if bom:
+            writer._buffer.write(codecs.BOM_UTF8.decode())
+        writer.write([header])
+        return writer
+
+    def write(self, rows: Iterable[list[str]]) -> None:
+        self._writer.writerows(rows)
+        if self._buffer.tell() >= PART_SIZE:  # characters; a part's bytes are at least as many
+            self._send(self._buffer.getvalue())
+            self._buffer = io.StringIO()
+            self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+
+    def pause(self) -> UploadState:
+        """What another process needs to carry on; the buffered text waits in the side object."""
+        pending = self._buffer.getvalue()
+        if pending:
+            self._s3.put_object(
+                Bucket=self._bucket,
+                Key=f"{self._key}.pending",
+                Body=pending.encode("utf-8"),
+                ServerSideEncryption="AES256",
+            )
+        return self.state.model_copy(update={"pending": bool(pending)})
+
+    def finish(self) -> None:
+        last = self._buffer.getvalue()
+        if last or not self.state.parts:
+            self._send(last)
+        self._s3.complete_multipart_upload(
+            Bucket=self._bucket,
+            Key=self._key,
+            UploadId=self.state.upload_id,
+            MultipartUpload={
+                "Parts": [{"PartNumber": n, "ETag": etag} for n, etag in enumerate(self.state.parts, start=1)]
+            },
+        )
+        self._s3.delete_object(Bucket=self._bucket, Key=f"{self._key}.pending")
+
+    def abort(self) -> None:
+        self._s3.abort_multipart_upload(Bucket=self._bucket, Key=self._key, UploadId=self.state.upload_id)
+        self._s3.delete_object(Bucket=self._bucket, Key=f"{self._key}.pending")
+
+    def _send(self, text: str) -> None:
+        part = self._s3.upload_part(
+            Bucket=self._bucket,
+            Key=self._key,
+            UploadId=self.state.upload_id,
+            PartNumber=len(self.state.parts) + 1,
+            Body=text.encode("utf-8"),
+        )
+        self.state.parts.append(part["ETag"])

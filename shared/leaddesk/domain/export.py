@@ -1,0 +1,138 @@
+"""The export file and the export job (docs/product.md#export). Pure: the rows, not the upload.
+
+One row per lead, in the list's order, with a header; an expired lead's contact columns are
+empty (the same rule as the API, `views.visible_customer`); every cell a spreadsheet would run
+as a formula is neutralised (a leading `'`), following OWASP's guidance on CSV injection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+from leaddesk.domain.listing import LeadFilter
+from leaddesk.domain.models import Lead
+from leaddesk.domain.views import visible_customer
+
+# A cell starting with one of these is read as a formula (or a DDE command) by spreadsheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """The cell as text a spreadsheet shows, never runs."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    return str(value.value if isinstance(value, StrEnum) else value)
+
+
+Column = tuple[str, Callable[[Lead], object]]
+COLUMNS: tuple[Column, ...] = (
+    ("LeadId", lambda lead: lead.lead_id),
+    ("LeadCreationDateTime", lambda lead: lead.created_at),
+    ("LeadType", lambda lead: lead.lead_type),
+    ("LeadSource", lambda lead: lead.lead_source),
+    ("CallToAction", lambda lead: lead.call_to_action),
+    ("Offer", lambda lead: lead.offer.key if lead.offer else None),
+    ("CustomerCompany", lambda lead: visible_customer(lead).company),
+    ("FirstName", lambda lead: visible_customer(lead).first_name),
+    ("LastName", lambda lead: visible_customer(lead).last_name),
+    ("Title", lambda lead: visible_customer(lead).title),
+    ("Email", lambda lead: visible_customer(lead).email),
+    ("EmailValidity", lambda lead: lead.email_validity),
+    ("Phone", lambda lead: visible_customer(lead).phone),
+    ("PhoneValidity", lambda lead: lead.phone_validity),
+    ("Country", lambda lead: visible_customer(lead).country),
+    ("LeadQuality", lambda lead: lead.lead_quality),
+    ("Status", lambda lead: lead.status),
+    ("Outcome", lambda lead: lead.outcome),
+    ("DealName", lambda lead: lead.deal_name),
+    ("EstimatedValue", lambda lead: lead.estimated_value),
+    ("Currency", lambda lead: lead.currency),
+    ("EstimatedCloseDate", lambda lead: lead.estimated_close_date),
+    ("CrmId", lambda lead: lead.crm_id),
+    ("CampaignId", lambda lead: lead.campaign_id),
+    ("Favorite", lambda lead: lead.favorite),
+    ("DoNotContact", lambda lead: lead.do_not_contact),
+)
+HEADER = [name for name, _ in COLUMNS]
+
+
+def row(lead: Lead) -> list[str]:
+    return [neutralise(_text(value(lead))) for _, value in COLUMNS]
+
+
+# --- the job ----------------------------------------------------------------------------------------
+class ExportStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class ExportRequest(LeadFilter):
+    """`POST /exports`: the list's tab, filters and sort (the same model, the same rules)."""
+
+    bom: bool = Field(
+        default=False, description="Start the file with a UTF-8 byte order mark (for spreadsheets)"
+    )
+
+
+class ExportJob(BaseModel):
+    """An export as it is stored: what was asked, how far it got, and where its file is."""
+
+    export_id: str
+    partner_id: str
+    requested_by: str
+    requester_email: str | None = None
+    request: ExportRequest
+    status: ExportStatus = ExportStatus.QUEUED
+    rows: int = 0
+    expected_rows: int | None = None
+    reason: str | None = None
+    attempt: int = Field(default=0, description="Which run writes the file (a redelivered start begins anew)")
+    object_key: str | None = Field(default=None, description="The file of the current attempt")
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None = None
+
+
+class ExportView(BaseModel):
+    """An export as the API shows it; `download_url` (valid a few minutes) once it succeeded."""
+
+    export_id: str
+    status: ExportStatus
+    rows: int = Field(description="Rows written so far (all of them once it succeeded)")
+    expected_rows: int | None = Field(
+        default=None,
+        description="How many rows the file will have, when known at the start (a tab, optionally by status)",
+    )
+    progress: float | None = Field(
+        default=None, ge=0, le=1, description="Share of the rows written (1 once it succeeded), when known"
+    )
+    reason: str | None = Field(default=None, description="Why it failed")
+    request: ExportRequest
+    created_at: datetime
+    finished_at: datetime | None = None
+    download_url: str | None = None
+    download_expires_at: datetime | None = None
+
+
+class ExportList(BaseModel):
+    items: list[ExportView]
+
+
+def object_key(partner_id: str, export_id: str, attempt: int) -> str:
+    """Every partner's files under its own prefix (what the worker's role may write); one file per
+    attempt, so a stale attempt can never overwrite the file of the one that won."""
+    return f"exports/{partner_id}/{export_id}/{attempt}.csv"

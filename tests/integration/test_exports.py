@@ -1,0 +1,242 @@
+"""Exports on moto: the API (start, follow, list, roles, tenants), the worker streaming the list
+into an S3 multipart upload, continuations, redeliveries, and failures that end `failed`."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pandas
+import pytest
+from botocore.exceptions import ClientError
+
+from leaddesk import composition
+from leaddesk.domain.export import HEADER
+from leaddesk.domain.models import Lead, LeadStatus, Outcome
+from leaddesk_local.lambda_events import LambdaContext
+from leaddesk_local.provision import Deployment, client
+from tests.helpers.bus import capture_bus_events, drain
+from tests.helpers.exports import csv_rows, exported_file, get_export, run_worker, start_export
+from tests.helpers.leads import make_lead, put_leads, random_leads, spaced
+from tests.integration.test_api_browsing import walk
+
+
+@pytest.fixture
+def seeded(deployment: Deployment) -> list[Lead]:
+    leads = random_leads(90)
+    put_leads(leads, deployment.refs["LeadsTable"])
+    put_leads(random_leads(20, seed=8, partner="p-other"), deployment.refs["LeadsTable"])
+    return leads
+
+
+def export(deployment: Deployment, body: dict[str, Any]) -> tuple[str, bytes]:
+    status, job, headers = start_export(body)
+    assert status == 202, job
+    assert headers["Location"] == f"/exports/{job['export_id']}"
+    assert job["status"] == "queued"
+    run_worker(deployment)
+    return job["export_id"], exported_file(deployment, job["export_id"])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"tab": "qualified"},
+        {"tab": "favorites", "sort": "customer_name"},
+        {"status": "received,accepted"},
+        {"country": "US,DE", "lead_quality": "high", "sort": "estimated_value"},
+        {"customer_name": "contoso", "include_test": "true", "order": "asc"},
+        {"email_validity": "valid,spam", "created_from": "2026-11-01T10:00:00Z"},
+    ],
+)
+def test_the_file_holds_exactly_the_list_in_its_order(
+    seeded: list[Lead], deployment: Deployment, params: dict[str, str]
+) -> None:
+    body = {name: value.split(",") if "," in value else value for name, value in params.items()}
+    export_id, data = export(deployment, body)
+    listed = walk(params, 100)
+    rows = csv_rows(data)
+    assert [r["LeadId"] for r in rows] == listed
+    # The same file through a second, independent reader (pandas' C parser).
+    frame = pandas.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
+    assert list(frame.columns) == HEADER
+    assert list(frame["LeadId"]) == listed
+    assert frame.to_dict("records") == rows
+    _status, job, _ = get_export(export_id)
+    assert job["rows"] == len(listed) and job["progress"] == 1.0
+
+
+def test_contact_details_of_expired_leads_are_empty_and_formulas_neutralised(deployment: Deployment) -> None:
+    expired = make_lead(status=LeadStatus.ARCHIVED, outcome=Outcome.EXPIRED)
+    formula = make_lead(created_at=spaced(2)[1], company='=HYPERLINK("http://x.example","hi")')
+    put_leads([expired, formula], deployment.refs["LeadsTable"])
+    _, data = export(deployment, {"bom": True})
+    assert data.startswith(b"\xef\xbb\xbf")  # spreadsheets then read it as UTF-8
+    assert b"\r\n" in data  # RFC 4180 line ends
+    rows = {r["LeadId"]: r for r in csv_rows(data)}
+    assert rows[expired.lead_id]["Email"] == "" and rows[expired.lead_id]["FirstName"] == ""
+    assert rows[formula.lead_id]["Email"] == "ada@contoso.com"
+    assert rows[formula.lead_id]["CustomerCompany"] == '\'=HYPERLINK("http://x.example","hi")'
+
+
+def test_roles_tenants_listing_and_the_download_link(seeded: list[Lead], deployment: Deployment) -> None:
+    status, body, _ = start_export({}, roles=("viewer",))
+    assert status == 403
+    status, body, _ = start_export({}, roles=("profile_admin",))
+    assert status == 403
+    status, body, _ = start_export({"status": "bogus"})
+    assert status == 422 and "status" in json.dumps(body)
+    status, body, _ = start_export({"no_such_filter": "x"})
+    assert status == 422 and "no_such_filter" in json.dumps(body)
+
+    first, _ = export(deployment, {"tab": "qualified"})
+    second, _ = export(deployment, {"status": ["received"]})
+    assert get_export(first, partner="p-other")[0] == 404  # another partner's id: as if none
+    assert get_export("01JUNKNOWN0000000000000000")[0] == 404
+
+    status, job, _ = get_export(second)
+    assert status == 200 and job["status"] == "succeeded"
+    url = urlparse(job["download_url"])
+    query = parse_qs(url.query)
+    assert int(query["X-Amz-Expires"][0]) <= 900  # at most 15 minutes
+    assert "attachment" in query["response-content-disposition"][0]
+    again = get_export(second)[1]
+    assert again["download_url"] != job["download_url"] or again["download_expires_at"]
+
+    from tests.helpers.api import call_api
+
+    status, listed, _ = call_api("GET", "/exports", "/exports", roles=("viewer",), function="export.app")
+    assert status == 200
+    assert [item["export_id"] for item in listed["items"]][:2] == [second, first]
+    assert all(item["download_url"] is None for item in listed["items"])
+    other = call_api("GET", "/exports", "/exports", partner="p-other", function="export.app")[1]
+    assert other["items"] == []
+
+
+def test_the_expected_rows_come_from_the_summary_counters_when_they_answer_the_query(
+    deployment: Deployment,
+) -> None:
+    from tests.helpers.ingest import invoke, marketplace_lead, sqs_event
+
+    invoke(sqs_event(*[marketplace_lead(f"ev-{n}", email=f"c{n}@contoso.com") for n in range(4)]))
+    _status, job, _ = start_export({"status": "received"})
+    assert job["expected_rows"] == 4 and job["progress"] == 0
+    assert start_export({"country": "US"})[1]["expected_rows"] is None  # only a full count would tell
+    run_worker(deployment)
+    done = get_export(job["export_id"])[1]
+    assert done["rows"] == 4 and done["progress"] == 1.0
+
+
+def test_a_large_list_streams_in_parts_and_hands_on_when_short_of_time(
+    deployment: Deployment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import moto.s3.models
+
+    from leaddesk.adapters import csv_upload
+    from leaddesk.services import exports
+
+    monkeypatch.setattr(csv_upload, "PART_SIZE", 8 * 1024)
+    monkeypatch.setattr(moto.s3.models, "S3_UPLOAD_PART_MIN_SIZE", 8 * 1024)
+    monkeypatch.setattr(exports, "PAGE", 40)
+    leads = [make_lead(created_at=t, company=f"Company {i}") for i, t in enumerate(spaced(400))]
+    put_leads(leads, deployment.refs["LeadsTable"])
+    status, job, _ = start_export({})
+    assert status == 202
+    # Every invocation starts with 30 s left: under the safety margin after its first page.
+    short = LambdaContext(function_name="ExportWorkerFunction", timeout_seconds=30)
+    invocations = run_worker(deployment, short)
+    assert invocations >= 400 // 40  # one page per invocation, each handing the rest on
+    data = exported_file(deployment, job["export_id"])
+    assert [r["LeadId"] for r in csv_rows(data)] == [lead.lead_id for lead in reversed(leads)]
+    s3 = client("s3", None)
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=deployment.refs["ExportBucket"])["Contents"]]
+    assert not [k for k in keys if k.endswith(".pending")]  # the side object is gone once done
+    assert s3.list_multipart_uploads(Bucket=deployment.refs["ExportBucket"]).get("Uploads", []) == []
+
+
+def test_a_start_delivered_again_begins_a_new_attempt_and_the_old_one_stops(
+    deployment: Deployment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leaddesk.services import exports
+    from leaddesk.services.exports import ExportMessage, parse_message
+
+    monkeypatch.setattr(exports, "PAGE", 10)
+    put_leads([make_lead(created_at=t) for t in spaced(30)], deployment.refs["LeadsTable"])
+    _status, job, _ = start_export({})
+    sqs = client("sqs", None)
+    url = deployment.refs["ExportQueue"]
+    (start,) = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1)["Messages"]
+    message = parse_message(start["Body"])
+    worker = composition.export_worker()
+    # A first delivery that stopped after its first page (its continuation still queued) ...
+    first = worker.run(message, lambda: 0, 1)
+    assert first.value == "running"
+    # ... then the start delivered again: a new attempt writes the whole file.
+    assert worker.run(message, lambda: 10**6, 2).value == "succeeded"
+    # The first attempt's continuation arrives late and changes nothing.
+    (late,) = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1)["Messages"]
+    assert ExportMessage.model_validate_json(late["Body"]).attempt == 1
+    assert worker.run(parse_message(late["Body"]), lambda: 10**6, 1).value == "succeeded"
+    data = exported_file(deployment, job["export_id"])
+    assert len(csv_rows(data)) == 30
+
+
+def test_an_s3_failure_ends_the_export_failed_with_its_reason(deployment: Deployment) -> None:
+    from leaddesk.adapters import aws
+
+    put_leads([make_lead(created_at=t) for t in spaced(5)], deployment.refs["LeadsTable"])
+    bus = capture_bus_events(deployment, {"source": ["leaddesk"], "detail-type": [{"prefix": "export."}]})
+
+    def refuse(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "InternalError", "Message": "S3 is down"}}, "UploadPart")
+
+    s3: Any = aws.s3()
+    s3.meta.events.register("before-call.s3.UploadPart", refuse)
+    try:
+        _status, job, _ = start_export({})
+        invocations = run_worker(deployment)
+    finally:
+        s3.meta.events.unregister("before-call.s3.UploadPart", refuse)
+    assert invocations == 3  # the queue's maxReceiveCount: retried, then ended on the last delivery
+    _status, failed, _ = get_export(job["export_id"])
+    assert failed["status"] == "failed"
+    assert "S3 is down" in failed["reason"]
+    assert failed["download_url"] is None
+    events = [e for e in drain(bus) if e.get("source") == "leaddesk"]
+    assert [e["detail-type"] for e in events] == ["export.failed"]
+    assert events[0]["detail"]["export_id"] == job["export_id"]
+    uploads = client("s3", None).list_multipart_uploads(Bucket=deployment.refs["ExportBucket"])
+    assert uploads.get("Uploads", []) == []  # aborted, not left behind
+
+
+def test_a_finished_export_announces_itself_on_the_bus(deployment: Deployment) -> None:
+    put_leads([make_lead(created_at=t) for t in spaced(3)], deployment.refs["LeadsTable"])
+    bus = capture_bus_events(deployment, {"source": ["leaddesk"], "detail-type": ["export.completed"]})
+    export_id, _ = export(deployment, {})
+    (event,) = drain(bus)
+    assert event["detail"]["export_id"] == export_id
+    assert event["detail"]["partner_id"] == "p-contoso"
+    assert event["detail"]["row_count"] == 3
+    assert "Ada" not in json.dumps(event)  # no customer data on the bus
+
+
+def test_a_message_that_is_no_export_goes_to_the_dead_letter_queue_with_its_reason(
+    deployment: Deployment,
+) -> None:
+    sqs = client("sqs", None)
+    sqs.send_message(QueueUrl=deployment.refs["ExportQueue"], MessageBody='{"partner_id": "p-contoso"}')
+    sqs.send_message(
+        QueueUrl=deployment.refs["ExportQueue"],
+        MessageBody='{"partner_id": "p-contoso", "export_id": "01NOSUCHEXPORT000000000000"}',
+    )
+    assert run_worker(deployment) == 2
+    letters = drain(deployment.refs["ExportDeadLetterQueue"])
+    reasons = sorted(
+        (letter["_attributes"]["leaddesk-field"], letter["_attributes"]["leaddesk-reason"])
+        for letter in letters
+    )
+    assert reasons[0][0] == "export_id" and "Field required" in reasons[0][1]
+    assert reasons[1][0] == "export_id" and "no export" in reasons[1][1]
