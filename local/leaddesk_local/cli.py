@@ -7,6 +7,8 @@
     leaddesk dlq list [--json]                         dead letters of ingest, with their reasons
     leaddesk dlq redrive (--id ID... | --all) [--body FILE] [--dry-run]
                                                        replay dead letters onto the ingest queue
+    leaddesk export --partner P [--tab T] [--filter NAME=VALUES]... [--sort S] [--out FILE]
+                                                       export a tab's list to CSV and download it
     leaddesk openapi                                   print the API's OpenAPI document
 
 Against AWS (`--aws`), the usual AWS settings apply and the stack's outputs are read from
@@ -224,6 +226,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from leaddesk_local import export_command
+
+    target = Target(args)
+    try:
+        if target.aws:
+            return export_command.cmd_export(args, target.output("ApiUrl"), export_command.aws_token(args))
+        return export_command.cmd_export(args, target.state()["api_url"], None)
+    except export_command.ExportFailed as error:
+        raise CliError(str(error)) from error
+
+
 def cmd_openapi(args: argparse.Namespace) -> int:
     sys.path[:0] = [str(PROJECT_ROOT / "functions"), str(PROJECT_ROOT / "shared")]
     from lifecycle.routes.document import openapi_document
@@ -370,10 +384,15 @@ def parser() -> argparse.ArgumentParser:
     sweep.add_argument("--at", help="ISO 8601 time the schedule fires at (default: now)")
     sweep.set_defaults(run=cmd_sweep)
 
+    from leaddesk_local import export_command
+
+    export = export_command.add_parser(sub)
+    export.set_defaults(run=cmd_export)
+
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     openapi.set_defaults(run=cmd_openapi)
 
-    for command in (send, sweep, *_add_dlq_parsers(sub)):
+    for command in (send, sweep, export, *_add_dlq_parsers(sub)):
         command.add_argument("--aws", action="store_true", help="use the deployed stack on AWS")
         command.add_argument("--stack-name", default="leaddesk")
     return top
