@@ -49,7 +49,7 @@ def _weighted(rng: random.Random, table: Mapping[Any, float]) -> Any:
     return rng.choices(list(table), weights=list(table.values()))[0]
 
 
-def make_leads(count: int, seed: int = 11) -> list[Lead]:
+def make_leads(count: int, seed: int = 11, partner: str = PARTNER) -> list[Lead]:
     """A realistic mix: 60 % marketplace, statuses skewed to archived, ~2 % favorites, 1 % test leads."""
     rng = random.Random(seed)
     countries = {"US": 40, "DE": 15, "GB": 10, "FR": 10, "IN": 10, "HU": 5, "BR": 5, None: 5}
@@ -109,7 +109,7 @@ def make_leads(count: int, seed: int = 11) -> list[Lead]:
             Lead.model_validate(
                 {
                     "lead_id": str(ULID.from_datetime(created)),
-                    "partner_id": PARTNER,
+                    "partner_id": partner,
                     "event_id": f"bench-{i}",
                     "lead_type": lead_type,
                     "status": status,

@@ -13,7 +13,10 @@ Measured on moto 5.2.5 with 1,000 leads through the local stack: 3 leads/s end t
 - builds a new jsonpath parser (a yacc grammar, ~18 ms) for every path of every event an
   EventBridge rule delivers;
 - lists its own package directory (a stat of every service folder) on every request it
-  serves, to tell which service a request is for.
+  serves, to tell which service a request is for;
+- turns every DynamoDB read answer into JSON by walking the service's shape model attribute
+  by attribute (about 5 ms per item: a page of 500 leads took 2.5 s to answer), although
+  the items it holds are already in DynamoDB's JSON form.
 
 Each patch below replaces one of those with bookkeeping that gives the same answers —
 conditions, cancellation reasons, index order, paging, visibility, redrive — which
@@ -61,6 +64,7 @@ def apply() -> None:
         _queue_bookkeeping()
         _parse_event_paths_once()
         _list_services_once()
+        _answer_reads_as_json()
         _state["applied"] = True
 
 
@@ -571,3 +575,32 @@ def _list_services_once() -> None:
 
     services = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: services  # the folders moto ships do not change
+
+
+# --- 8. DynamoDB reads: items answered as the JSON they already are --------------------------------
+# Answers of these operations hold only items (DynamoDB JSON), counts, keys and capacities: the
+# shape-driven serializer gives exactly `json.dumps` of them, binary values in base64.
+_ITEM_READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan"})
+SHAPE_DRIVEN: dict[str, Any] = {}  # moto's own serialization, kept for the patch's test
+
+
+def _answer_reads_as_json() -> None:
+    import base64
+    import json
+
+    from moto.dynamodb.responses import DynamoResult
+
+    shape_driven = SHAPE_DRIVEN["execute_result"] = DynamoResult.execute_result
+
+    def binary(value: Any) -> str:
+        if isinstance(value, bytes):
+            return base64.b64encode(value).decode()
+        raise TypeError(f"{type(value).__name__} in a DynamoDB read answer")
+
+    def execute_result(self: Any, context: Any) -> Any:
+        if context.operation_model.name not in _ITEM_READS:
+            return shape_driven(self, context)
+        content_type = f"application/x-amz-json-{context.service_model.metadata['jsonVersion']}"
+        return 200, {"Content-Type": content_type}, json.dumps(self.result, default=binary)
+
+    DynamoResult.execute_result = execute_result

@@ -362,3 +362,43 @@ def test_every_service_moto_ships_is_still_listed() -> None:
     }
     assert set(backends.list_of_moto_modules()) == shipped
     assert {"dynamodb", "sqs", "events", "s3", "ses"} <= shipped
+
+
+def test_read_answers_are_the_json_moto_s_serializer_would_write(
+    db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moto.dynamodb.responses import DynamoResult
+
+    item = {
+        "PK": {"S": "p"},
+        "SK": {"S": "é\u2028 \x00"},
+        "n": {"N": "1.50"},
+        "b": {"B": b"\x00\x01xyz"},
+        "bs": {"BS": [b"a", b"b"]},
+        "ss": {"SS": ["x", "y"]},
+        "ns": {"NS": ["1", "2"]},
+        "m": {"M": {"l": {"L": [{"S": "q"}, {"NULL": True}, {"BOOL": False}, {"M": {}}]}}},
+    }
+    db.put_item(TableName=TABLE, Item=item)
+    key = {"PK": {"S": "p"}, "SK": item["SK"]}
+    query = {"KeyConditionExpression": "PK = :p", "ExpressionAttributeValues": {":p": {"S": "p"}}}
+
+    def read_all() -> list[tuple[str, Any]]:
+        answers: list[tuple[str, Any]] = []
+
+        def keep(http_response: Any, model: Any, **_: Any) -> None:
+            answers.append((model.name, json.loads(http_response.content)))
+
+        db.meta.events.register("after-call.dynamodb.*", keep)
+        assert db.get_item(TableName=TABLE, Key=key)["Item"] == item
+        assert "Item" not in db.get_item(TableName=TABLE, Key={"PK": {"S": "none"}, "SK": {"S": "x"}})
+        assert db.query(TableName=TABLE, Limit=1, **query)["Items"] == [item]
+        assert db.query(TableName=TABLE, Select="COUNT", **query)["Count"] == 1
+        assert db.batch_get_item(RequestItems={TABLE: {"Keys": [key]}})["Responses"][TABLE] == [item]
+        assert db.scan(TableName=TABLE)["Items"] == [item]
+        db.meta.events.unregister("after-call.dynamodb.*", keep)
+        return answers
+
+    patched = read_all()
+    monkeypatch.setattr(DynamoResult, "execute_result", moto_patches.SHAPE_DRIVEN["execute_result"])
+    assert patched == read_all()  # the very same answers as moto's own serializer writes

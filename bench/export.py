@@ -1,0 +1,250 @@
+"""Export benchmark: the worker writing 10,000 and 100,000 leads of one partner to S3.
+
+The export worker (as the composition root builds it for ExportWorkerFunction) runs in this
+process against the local stack's moto server in its own process (patched as `make run`
+starts it), so the memory measured is the worker's alone. For each size it reports:
+
+- peak memory: the worker process's resident set while it runs, above what it held before
+  (sampled every 5 ms), and Python's own peak allocation during a second run (tracemalloc);
+  flat means the 100k ÷ 10k ratio stays ≤ 1.2;
+- rows/s, and the ratio to a bare `csv.writer` writing the same rows to a local file in the
+  same run, with where the worker's time goes (reading pages from DynamoDB, building the rows,
+  CSV text, S3 uploads, job records);
+- DynamoDB items read ÷ rows written, for the tab + status filter (`ScannedCount` of each
+  Query, as DynamoDB bills it).
+
+    python -m bench export [--sizes 10000,100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import tempfile
+import threading
+import time
+import tracemalloc
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from bench.api import load, make_leads
+from leaddesk_local.motoserver import MotoProcess
+from leaddesk_local.process import free_port
+from leaddesk_local.provision import provision
+from leaddesk_local.stack import merged_environment
+from leaddesk_local.template import Template
+
+FILTER = {"tab": "marketplace", "status": "archived"}
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@contextmanager
+def peak_rss() -> Iterator[list[int]]:
+    """The resident set's peak above its level at the start, sampled while the block runs."""
+    start, peak, done = _rss(), [0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.005):
+            peak[0] = max(peak[0], _rss() - start)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        thread.join()
+        peak[0] = max(peak[0], _rss() - start)
+
+
+class Timers:
+    """Seconds spent in each wrapped callable (the worker's collaborators), for the breakdown."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self._originals: list[tuple[Any, str, Any]] = []
+
+    def restore(self) -> None:
+        for owner, name, original in reversed(self._originals):
+            setattr(owner, name, original)
+
+    def wrap(self, owner: Any, name: str, label: str) -> None:
+        original: Callable[..., Any] = getattr(owner, name)
+        self._originals.append((owner, name, original))
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[label] += time.perf_counter() - started
+
+        setattr(owner, name, timed)
+
+
+class ItemsRead:
+    def __init__(self, client: Any) -> None:
+        self.items = 0
+        client.meta.events.register("after-call.dynamodb.Query", self._after)
+
+    def _after(self, parsed: dict[str, Any], **_: Any) -> None:
+        self.items += int(parsed.get("ScannedCount", 0))
+
+
+def export_once(partner: str, measure_memory: str) -> dict[str, Any]:
+    """One export of the filter through the worker; its figures."""
+    from leaddesk import composition
+    from leaddesk.adapters import aws
+    from leaddesk.domain.export import ExportRequest
+    from leaddesk.services.exports import ExportMessage
+
+    composition.reset()
+    aws.reset_clients()
+    service, worker = composition.exports_service(), composition.export_worker()
+    reads = ItemsRead(aws.dynamodb())
+    job = service.start(partner, "bench", None, ExportRequest.model_validate(FILTER))
+    message = ExportMessage(partner_id=partner, export_id=job.export_id)
+    started = time.perf_counter()
+    if measure_memory == "tracemalloc":
+        tracemalloc.start()
+        worker.run(message, lambda: 10**9, 1)
+        _, traced = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        rss = 0
+    else:
+        with peak_rss() as peak:
+            status = worker.run(message, lambda: 10**9, 1)
+        traced, rss = 0, peak[0]
+        assert status.value == "succeeded", status
+    seconds = time.perf_counter() - started
+    done = service.get(partner, job.export_id)
+    return {"rows": done.rows, "seconds": seconds, "rss": rss, "traced": traced, "items": reads.items}
+
+
+def breakdown(partner: str) -> dict[str, float]:
+    """Where one export's time goes, by the worker's collaborators (a separate, wrapped run)."""
+    from leaddesk import composition
+    from leaddesk.adapters import aws, csv_upload
+    from leaddesk.adapters.store import LeadStore
+    from leaddesk.domain.export import ExportRequest
+    from leaddesk.services import exports
+    from leaddesk.services.exports import ExportMessage
+
+    composition.reset()
+    aws.reset_clients()
+    timers = Timers()
+    timers.wrap(LeadStore, "query_leads", "DynamoDB pages (request + items → leads)")
+    timers.wrap(exports, "row", "rows built from leads")
+    timers.wrap(csv_upload.MultipartCsv, "_send", "S3 part uploads")
+    timers.wrap(csv_upload.MultipartCsv, "finish", "S3 complete (and last part)")
+    timers.wrap(exports.ExportsStore, "save", "job records")
+    service, worker = composition.exports_service(), composition.export_worker()
+    job = service.start(partner, "bench", None, ExportRequest.model_validate(FILTER))
+    started = time.perf_counter()
+    try:
+        worker.run(ExportMessage(partner_id=partner, export_id=job.export_id), lambda: 10**9, 1)
+    finally:
+        timers.restore()
+    total = time.perf_counter() - started
+    shares = {label: seconds / total for label, seconds in timers.seconds.items()}
+    # The generator of rows runs inside the CSV writer: its time is counted as "rows built".
+    shares["CSV text and the rest"] = max(0.0, 1 - sum(shares.values()))
+    return shares
+
+
+def bare_csv_rate(partner: str, endpoint: str, table: str) -> tuple[int, float]:
+    """A bare csv.writer writing the same rows (already built) to a local file: rows/s."""
+    from leaddesk.adapters.dynamo.items import ItemPolicy
+    from leaddesk.adapters.store import LeadStore
+    from leaddesk.domain.export import HEADER, row
+    from leaddesk.domain.listing import LeadFilter
+    from leaddesk_local.provision import client
+
+    store = LeadStore(client("dynamodb", endpoint), table, ItemPolicy())
+    query = LeadFilter.model_validate(FILTER).to_query()
+    rows: list[list[str]] = []
+    cursor = None
+    while True:
+        page = store.query_leads(partner, query, 500, cursor)
+        rows.extend(row(lead) for lead in page.leads)
+        cursor = page.cursor
+        if cursor is None:
+            break
+    with tempfile.TemporaryFile("w", newline="", encoding="utf-8") as file:
+        started = time.perf_counter()
+        writer = csv.writer(file, lineterminator="\r\n")
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+        file.flush()
+        seconds = time.perf_counter() - started
+    return len(rows), len(rows) / seconds
+
+
+def main(argv: list[str] | None = None) -> None:
+    options = argparse.ArgumentParser(prog="python -m bench export")
+    options.add_argument("--sizes", default="10000,100000", help="comma-separated lead counts")
+    args = options.parse_args(argv)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    port = free_port()
+    moto = MotoProcess("127.0.0.1", port)
+    moto.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    os.environ |= {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_READ_TIMEOUT": "120",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": "ERROR",
+    }
+    try:
+        template = Template.load()
+        deployment = provision(template, endpoint)
+        os.environ |= merged_environment(template, deployment)
+        table = deployment.refs["LeadsTable"]
+        results = {}
+        for size in sizes:
+            partner = f"p-export-{size}"
+            print(f"  loading {size:,} leads of {partner}", flush=True)
+            load(make_leads(size, partner=partner), endpoint, table)
+            print(f"  exporting {partner} {FILTER}", flush=True)
+            measured = export_once(partner, "rss")
+            measured["traced"] = export_once(partner, "tracemalloc")["traced"]
+            measured["bare_rows"], measured["bare_rate"] = bare_csv_rate(partner, endpoint, table)
+            measured["breakdown"] = breakdown(partner)
+            results[size] = measured
+            report(size, measured)
+        if len(sizes) >= 2:
+            small, large = results[sizes[0]], results[sizes[-1]]
+            print(
+                f"memory {sizes[-1]:,} ÷ {sizes[0]:,}: peak RSS {large['rss'] / max(small['rss'], 1):.2f}, "
+                f"peak traced {large['traced'] / max(small['traced'], 1):.2f} (target ≤ 1.2)"
+            )
+    finally:
+        moto.stop()
+
+
+def report(size: int, m: dict[str, Any]) -> None:
+    rate = m["rows"] / m["seconds"]
+    assert m["bare_rows"] == m["rows"], (m["bare_rows"], m["rows"])
+    print(
+        f"{size:>7,} leads → {m['rows']:,} rows in {m['seconds']:.1f} s: {rate:,.0f} rows/s = "
+        f"{rate / m['bare_rate']:.3f} × bare csv.writer to a local file ({m['bare_rate']:,.0f} rows/s); "
+        f"peak RSS +{m['rss'] / 2**20:.1f} MiB, peak traced {m['traced'] / 2**20:.1f} MiB; "
+        f"items read ÷ rows {m['items'] / max(m['rows'], 1):.3f} (target ≤ 1.05)",
+        flush=True,
+    )
+    for label, share in sorted(m["breakdown"].items(), key=lambda kv: -kv[1]):
+        print(f"      {share:6.1%}  {label}")
+
+
+if __name__ == "__main__":
+    main()
