@@ -132,6 +132,7 @@ def breakdown(partner: str) -> dict[str, float]:
     """Where one export's time goes, by the worker's collaborators (a separate, wrapped run)."""
     from leaddesk import composition
     from leaddesk.adapters import aws, csv_upload
+    from leaddesk.adapters.exports_store import ExportsStore
     from leaddesk.adapters.store import LeadStore
     from leaddesk.domain.export import ExportRequest
     from leaddesk.services import exports
@@ -144,7 +145,7 @@ def breakdown(partner: str) -> dict[str, float]:
     timers.wrap(exports, "row", "rows built from leads")
     timers.wrap(csv_upload.MultipartCsv, "_send", "S3 part uploads")
     timers.wrap(csv_upload.MultipartCsv, "finish", "S3 complete (and last part)")
-    timers.wrap(exports.ExportsStore, "save", "job records")
+    timers.wrap(ExportsStore, "save", "job records")
     service, worker = composition.exports_service(), composition.export_worker()
     job = service.start(partner, "bench", None, ExportRequest.model_validate(FILTER))
     started = time.perf_counter()

@@ -603,4 +603,4 @@ def _answer_reads_as_json() -> None:
         content_type = f"application/x-amz-json-{context.service_model.metadata['jsonVersion']}"
         return 200, {"Content-Type": content_type}, json.dumps(self.result, default=binary)
 
-    DynamoResult.execute_result = execute_result
+    DynamoResult.execute_result = execute_result  # type: ignore[method-assign]
