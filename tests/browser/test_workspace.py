@@ -8,6 +8,8 @@ scanned with axe-core (no serious or critical violation) and photographed.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import shutil
@@ -187,6 +189,9 @@ def test_a_viewer_sees_no_action_and_another_partner_sees_none_of_the_leads(
     expect(viewer.get_by_role("group", name="Actions")).to_have_count(0)
     for action in ("Accept", "Decline", "Close as error"):
         expect(viewer.get_by_role("button", name=action)).to_have_count(0)
+    viewer.get_by_role("link", name="Back to the list").click()
+    expect(viewer.get_by_role("table", name="Leads")).to_be_visible()
+    expect(viewer.get_by_role("button", name="Export")).to_have_count(0)
     viewer.close()
 
     other = sign_in(browser, local_stack, "p-web-other", "referrals_admin")
@@ -194,6 +199,29 @@ def test_a_viewer_sees_no_action_and_another_partner_sees_none_of_the_leads(
     other.goto(f"{local_stack.api_url}/app/leads/{leads['Proseware Web']}")
     expect(other.get_by_role("alert")).to_contain_text("no lead")
     other.close()
+
+
+def test_a_filtered_list_is_exported_and_downloaded(
+    browser: Browser, local_stack: RunningStack, leads: dict[str, str], tmp_path: Path
+) -> None:
+    page = sign_in(browser, local_stack, PARTNER, "referrals_admin")
+    page.goto(f"{local_stack.api_url}/app/?customer_name=web&sort=customer_name")
+    expect(page.get_by_role("table", name="Leads").get_by_role("link", name="Litware Web")).to_be_visible()
+    page.get_by_role("button", name="Export").click()
+    expect(page.get_by_role("heading", name="Export")).to_be_visible()
+    download_link = page.get_by_role("link", name="Download CSV")
+    expect(download_link).to_be_visible(timeout=30_000)
+    accessible(page, "export")
+    with page.expect_download() as download:
+        download_link.click()
+    saved = tmp_path / "export.csv"
+    download.value.save_as(saved)
+    rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8"), newline="")))
+    assert [row["CustomerCompany"] for row in rows] == sorted(COMPANIES)  # the list's filter and sort
+    page.get_by_role("link", name="All exports").click()
+    expect(page.get_by_role("table", name="Exports").get_by_text("Ready").first).to_be_visible()
+    accessible(page, "exports")
+    page.close()
 
 
 def test_an_action_on_a_lead_that_changed_shows_its_current_state(

@@ -10,6 +10,8 @@ import { SignInPage } from "./pages/SignInPage";
 
 // The lead's page and its forms load when first opened: the list is what a person sees first.
 const LeadPage = lazy(() => import("./pages/LeadPage").then((module) => ({ default: module.LeadPage })));
+const ExportPage = lazy(() => import("./pages/ExportPage").then((module) => ({ default: module.ExportPage })));
+const ExportsPage = lazy(() => import("./pages/ExportPage").then((module) => ({ default: module.ExportsPage })));
 const SignInCallback = lazy(() => import("./pages/SignInCallback").then((module) => ({ default: module.SignInCallback })));
 
 export function App({ queries }: { queries: QueryClient }) {
@@ -25,6 +27,8 @@ export function App({ queries }: { queries: QueryClient }) {
               <Route element={<SignedIn />}>
                 <Route index element={<LeadsPage />} />
                 <Route path="/leads/:leadId" element={<LeadPage />} />
+                <Route path="/exports" element={<ExportsPage />} />
+                <Route path="/exports/:exportId" element={<ExportPage />} />
               </Route>
               <Route path="*" element={<Navigate to="/" replace />} />
             </Routes>
@@ -56,7 +60,10 @@ function SignedIn() {
           LeadDesk
         </Text>
         <nav aria-label="Workspace">
-          <NavLink to="/">Leads</NavLink>
+          <NavLink to="/" end>
+            Leads
+          </NavLink>
+          <NavLink to="/exports">Exports</NavLink>
         </nav>
         <Text className="who">
           {session.partnerId} · {session.roles.join(", ")}

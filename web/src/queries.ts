@@ -1,7 +1,7 @@
 // Server state through TanStack Query: cached per query key, retried on network errors (never on
 // 4xx), and invalidated after every change so counts, lists and the lead agree.
 import { QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, ApiError, unwrap, type Action, type Lead, type LeadPage, type ListQuery } from "./api/client";
+import { api, ApiError, unwrap, type Action, type Export, type Lead, type LeadPage, type ListQuery } from "./api/client";
 import { queryFromSearch } from "./listQuery";
 
 export function newQueryClient(): QueryClient {
@@ -110,5 +110,41 @@ export function useFavorite(leadId: string) {
       unwrap(answer);
     },
     onSettled: () => client.invalidateQueries(),
+  });
+}
+
+// --- exports ------------------------------------------------------------------------------------
+const ACTIVE_EXPORT = new Set(["queued", "running"]);
+
+/** Start an export of the list as it is filtered and sorted now. */
+export function useStartExport() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (query: ListQuery): Promise<Export> => {
+      const { limit: _limit, cursor: _cursor, ...filters } = query as ListQuery & { limit?: number; cursor?: string };
+      return unwrap(await api().POST("/exports", { body: filters as never }));
+    },
+    onSuccess: (started) => {
+      client.setQueryData(["export", started.export_id], started);
+      void client.invalidateQueries({ queryKey: ["exports"] });
+    },
+  });
+}
+
+/** One export, asked again every second while it runs (each answer carries a fresh link once done). */
+export function useExport(exportId: string) {
+  return useQuery({
+    queryKey: ["export", exportId],
+    queryFn: async ({ signal }) =>
+      unwrap(await api().GET("/exports/{export_id}", { params: { path: { export_id: exportId } }, signal })),
+    refetchInterval: (query) => (query.state.data && ACTIVE_EXPORT.has(query.state.data.status) ? 1000 : false),
+    staleTime: 0,
+  });
+}
+
+export function useExports() {
+  return useQuery({
+    queryKey: ["exports"],
+    queryFn: async ({ signal }) => unwrap(await api().GET("/exports", { signal })),
   });
 }

@@ -13,6 +13,7 @@ export type LeadStatus = components["schemas"]["LeadStatus"];
 export type Tab = components["schemas"]["Tab"];
 export type Action = components["schemas"]["Action"];
 export type ListQuery = NonNullable<paths["/leads"]["get"]["parameters"]["query"]>;
+export type Export = components["schemas"]["ExportView"];
 
 /** An answer other than 2xx: its status and the API's error body. */
 export class ApiError extends Error {

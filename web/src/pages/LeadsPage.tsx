@@ -12,7 +12,7 @@ import {
   TabList,
 } from "@fluentui/react-components";
 import { useEffect, useMemo } from "react";
-import { Link, useSearchParams } from "react-router-dom";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import type { Lead, ListQuery, Tab } from "../api/client";
 import { canAct, currentSession } from "../auth/session";
 import { FavoriteButton } from "../components/FavoriteButton";
@@ -31,7 +31,7 @@ import {
   when,
 } from "../labels";
 import { queryFromSearch, rememberListSearch, searchFromQuery, type MultiFilter } from "../listQuery";
-import { useLeads, useSummary } from "../queries";
+import { useLeads, useStartExport, useSummary } from "../queries";
 
 const TABS: Tab[] = ["marketplace", "qualified", "favorites"];
 const CHOICES: { name: MultiFilter; label: string; options: Record<string, string> }[] = [
@@ -54,6 +54,8 @@ export function LeadsPage() {
   const summary = useSummary();
   const leads = useLeads(query);
   const session = currentSession();
+  const startExport = useStartExport();
+  const navigate = useNavigate();
 
   function change(update: Partial<ListQuery>) {
     setSearch(searchFromQuery({ ...query, ...update }), { replace: false });
@@ -64,7 +66,19 @@ export function LeadsPage() {
     <section aria-labelledby="leads-title">
       <div className="page-head">
         <h1 id="leads-title">Leads</h1>
+        {canAct(session) && (
+          <Button
+            appearance="primary"
+            disabled={startExport.isPending}
+            onClick={() =>
+              startExport.mutate(query, { onSuccess: (started) => navigate(`/exports/${started.export_id}`) })
+            }
+          >
+            {startExport.isPending ? "Starting export…" : "Export"}
+          </Button>
+        )}
       </div>
+      {startExport.isError && <ProblemBar error={startExport.error} />}
       <TabList selectedValue={tab} onTabSelect={(_, data) => change({ tab: data.value as Tab })} aria-label="Lead tabs">
         {TABS.map((name) => (
           <TabItem key={name} value={name}>
