@@ -35,8 +35,13 @@ class MultipartCsv:
         self._bucket = bucket
         self._key = key
         self.state = state
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\r\n")  # RFC 4180
+        self._new_buffer()
+
+    def _new_buffer(self) -> None:
+        # Rows are encoded as they are written: the part is ready to send without another copy.
+        self._buffer = io.BytesIO()
+        text = io.TextIOWrapper(self._buffer, encoding="utf-8", newline="", write_through=True)
+        self._writer = csv.writer(text, lineterminator="\r\n")  # RFC 4180
 
     @classmethod
     def resume(cls, client: S3Client, bucket: str, key: str, state: UploadState) -> MultipartCsv:
@@ -44,7 +49,7 @@ class MultipartCsv:
         writer = cls(client, bucket, key, carried_on)
         if state.pending:
             side = client.get_object(Bucket=bucket, Key=f"{key}.pending")
-            writer._buffer.write(side["Body"].read().decode("utf-8"))
+            writer._buffer.write(side["Body"].read())
         return writer
 
     @classmethod
@@ -54,26 +59,22 @@ class MultipartCsv:
         )
         writer = cls(client, bucket, key, UploadState(upload_id=upload["UploadId"]))
         if bom:
-            writer._buffer.write(codecs.BOM_UTF8.decode())
+            writer._buffer.write(codecs.BOM_UTF8)
         writer.write([header])
         return writer
 
     def write(self, rows: Iterable[list[str]]) -> None:
         self._writer.writerows(rows)
-        if self._buffer.tell() >= PART_SIZE:  # characters; a part's bytes are at least as many
+        if self._buffer.tell() >= PART_SIZE:
             self._send(self._buffer.getvalue())
-            self._buffer = io.StringIO()
-            self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+            self._new_buffer()
 
     def pause(self) -> UploadState:
         """What another process needs to carry on; the buffered text waits in the side object."""
         pending = self._buffer.getvalue()
         if pending:
             self._s3.put_object(
-                Bucket=self._bucket,
-                Key=f"{self._key}.pending",
-                Body=pending.encode("utf-8"),
-                ServerSideEncryption="AES256",
+                Bucket=self._bucket, Key=f"{self._key}.pending", Body=pending, ServerSideEncryption="AES256"
             )
         return self.state.model_copy(update={"pending": bool(pending)})
 
@@ -95,12 +96,12 @@ class MultipartCsv:
         self._s3.abort_multipart_upload(Bucket=self._bucket, Key=self._key, UploadId=self.state.upload_id)
         self._s3.delete_object(Bucket=self._bucket, Key=f"{self._key}.pending")
 
-    def _send(self, text: str) -> None:
+    def _send(self, data: bytes) -> None:
         part = self._s3.upload_part(
             Bucket=self._bucket,
             Key=self._key,
             UploadId=self.state.upload_id,
             PartNumber=len(self.state.parts) + 1,
-            Body=text.encode("utf-8"),
+            Body=data,
         )
         self.state.parts.append(part["ETag"])
