@@ -1,12 +1,13 @@
 """Export benchmark: the worker writing 10,000 and 100,000 leads of one partner to S3.
 
-The export worker (as the composition root builds it for ExportWorkerFunction) runs in this
-process against the local stack's moto server in its own process (patched as `make run`
-starts it), so the memory measured is the worker's alone. For each size it reports:
+The leads are loaded into the local stack's moto server (its own process, patched as `make
+run` starts it); each export then runs in a fresh process of its own holding only the export
+worker, as the composition root builds it for ExportWorkerFunction, so the memory measured is
+the worker's alone. For each size it reports:
 
-- peak memory: the worker process's resident set while it runs, above what it held before
-  (sampled every 5 ms), and Python's own peak allocation during a second run (tracemalloc);
-  flat means the 100k ÷ 10k ratio stays ≤ 1.2;
+- peak memory: the worker process's peak resident set (what Lambda reports as "Max Memory
+  Used"), and Python's own peak allocation during the export (tracemalloc, in another fresh
+  process); flat means the 100k ÷ 10k ratio stays ≤ 1.2;
 - rows/s, and the ratio to a bare `csv.writer` writing the same rows to a local file in the
   same run, with where the worker's time goes (reading pages from DynamoDB, building the rows,
   CSV text, S3 uploads, job records);
@@ -20,14 +21,16 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
+import resource
+import subprocess
+import sys
 import tempfile
-import threading
 import time
 import tracemalloc
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from bench.api import load, make_leads
@@ -38,30 +41,6 @@ from leaddesk_local.stack import merged_environment
 from leaddesk_local.template import Template
 
 FILTER = {"tab": "marketplace", "status": "archived"}
-
-
-def _rss() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-@contextmanager
-def peak_rss() -> Iterator[list[int]]:
-    """The resident set's peak above its level at the start, sampled while the block runs."""
-    start, peak, done = _rss(), [0], threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.005):
-            peak[0] = max(peak[0], _rss() - start)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try:
-        yield peak
-    finally:
-        done.set()
-        thread.join()
-        peak[0] = max(peak[0], _rss() - start)
 
 
 class Timers:
@@ -99,7 +78,7 @@ class ItemsRead:
 
 
 def export_once(partner: str, measure_memory: str) -> dict[str, Any]:
-    """One export of the filter through the worker; its figures."""
+    """One export of the filter through the worker (in this fresh process); its figures."""
     from leaddesk import composition
     from leaddesk.adapters import aws
     from leaddesk.domain.export import ExportRequest
@@ -114,16 +93,12 @@ def export_once(partner: str, measure_memory: str) -> dict[str, Any]:
     started = time.perf_counter()
     if measure_memory == "tracemalloc":
         tracemalloc.start()
-        worker.run(message, lambda: 10**9, 1)
-        _, traced = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        rss = 0
-    else:
-        with peak_rss() as peak:
-            status = worker.run(message, lambda: 10**9, 1)
-        traced, rss = 0, peak[0]
-        assert status.value == "succeeded", status
+    status = worker.run(message, lambda: 10**9, 1)
     seconds = time.perf_counter() - started
+    traced = tracemalloc.get_traced_memory()[1] if tracemalloc.is_tracing() else 0
+    tracemalloc.stop()
+    assert status.value == "succeeded", status
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
     done = service.get(partner, job.export_id)
     return {"rows": done.rows, "seconds": seconds, "rss": rss, "traced": traced, "items": reads.items}
 
@@ -188,10 +163,29 @@ def bare_csv_rate(partner: str, endpoint: str, table: str) -> tuple[int, float]:
     return len(rows), len(rows) / seconds
 
 
+def in_fresh_process(what: str, partner: str) -> Any:
+    """Run one measurement in a new Python process (the environment points it at the server)."""
+    command = [sys.executable, "-m", "bench.export", "--measure", what, "--partner", partner]
+    answer = subprocess.run(command, capture_output=True, text=True, check=False, env=os.environ.copy())
+    if answer.returncode != 0:
+        raise RuntimeError(f"{what} for {partner} failed:\n{answer.stderr}")
+    return json.loads(answer.stdout.strip().splitlines()[-1])
+
+
 def main(argv: list[str] | None = None) -> None:
     options = argparse.ArgumentParser(prog="python -m bench export")
     options.add_argument("--sizes", default="10000,100000", help="comma-separated lead counts")
+    options.add_argument("--measure", choices=["rss", "tracemalloc", "breakdown"], help=argparse.SUPPRESS)
+    options.add_argument("--partner", help=argparse.SUPPRESS)
     args = options.parse_args(argv)
+    if args.measure:  # one measurement, in a fresh process started by the run below
+        figures = (
+            breakdown(args.partner)
+            if args.measure == "breakdown"
+            else export_once(args.partner, args.measure)
+        )
+        print(json.dumps(figures))
+        return
     sizes = [int(size) for size in args.sizes.split(",")]
     port = free_port()
     moto = MotoProcess("127.0.0.1", port)
@@ -217,17 +211,17 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  loading {size:,} leads of {partner}", flush=True)
             load(make_leads(size, partner=partner), endpoint, table)
             print(f"  exporting {partner} {FILTER}", flush=True)
-            measured = export_once(partner, "rss")
-            measured["traced"] = export_once(partner, "tracemalloc")["traced"]
+            measured = in_fresh_process("rss", partner)
+            measured["traced"] = in_fresh_process("tracemalloc", partner)["traced"]
+            measured["breakdown"] = in_fresh_process("breakdown", partner)
             measured["bare_rows"], measured["bare_rate"] = bare_csv_rate(partner, endpoint, table)
-            measured["breakdown"] = breakdown(partner)
             results[size] = measured
             report(size, measured)
         if len(sizes) >= 2:
             small, large = results[sizes[0]], results[sizes[-1]]
             print(
-                f"memory {sizes[-1]:,} ÷ {sizes[0]:,}: peak RSS {large['rss'] / max(small['rss'], 1):.2f}, "
-                f"peak traced {large['traced'] / max(small['traced'], 1):.2f} (target ≤ 1.2)"
+                f"worker memory {sizes[-1]:,} ÷ {sizes[0]:,}: peak RSS {large['rss'] / small['rss']:.2f} "
+                f"(target ≤ 1.2), Python's peak allocation {large['traced'] / small['traced']:.2f}"
             )
     finally:
         moto.stop()
@@ -239,7 +233,7 @@ def report(size: int, m: dict[str, Any]) -> None:
     print(
         f"{size:>7,} leads → {m['rows']:,} rows in {m['seconds']:.1f} s: {rate:,.0f} rows/s = "
         f"{rate / m['bare_rate']:.3f} × bare csv.writer to a local file ({m['bare_rate']:,.0f} rows/s); "
-        f"peak RSS +{m['rss'] / 2**20:.1f} MiB, peak traced {m['traced'] / 2**20:.1f} MiB; "
+        f"worker peak RSS {m['rss'] / 2**20:.1f} MiB, Python's peak allocation {m['traced'] / 2**20:.1f} MiB; "
         f"items read ÷ rows {m['items'] / max(m['rows'], 1):.3f} (target ≤ 1.05)",
         flush=True,
     )
