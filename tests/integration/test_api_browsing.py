@@ -24,7 +24,7 @@ from leaddesk.domain.models import (
 )
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.api import call_api
-from tests.helpers.leads import COUNTRIES, T0, make_lead, put_leads, random_leads
+from tests.helpers.leads import COUNTRIES, T0, make_lead, put_leads
 
 
 def list_leads(partner: str = "p-contoso", **query: str) -> tuple[int, Any, dict[str, str]]:
@@ -51,14 +51,6 @@ def expected(leads: list[Lead], params: dict[str, str]) -> list[str]:
     found = [lead for lead in leads if matches(lead, query)]
     found.sort(key=lambda lead: sort_key(lead, query.sort), reverse=query.order is Order.DESC)
     return [lead.lead_id for lead in found]
-
-
-@pytest.fixture
-def seeded(deployment: Deployment) -> list[Lead]:
-    leads = random_leads(90)
-    put_leads(leads, deployment.refs["LeadsTable"])
-    put_leads(random_leads(20, seed=8, partner="p-other"), deployment.refs["LeadsTable"])
-    return leads
 
 
 filter_values = {

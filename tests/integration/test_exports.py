@@ -19,16 +19,8 @@ from leaddesk_local.lambda_events import LambdaContext
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.bus import capture_bus_events, drain
 from tests.helpers.exports import csv_rows, exported_file, get_export, run_worker, start_export
-from tests.helpers.leads import make_lead, put_leads, random_leads, spaced
+from tests.helpers.leads import make_lead, put_leads, spaced
 from tests.integration.test_api_browsing import walk
-
-
-@pytest.fixture
-def seeded(deployment: Deployment) -> list[Lead]:
-    leads = random_leads(90)
-    put_leads(leads, deployment.refs["LeadsTable"])
-    put_leads(random_leads(20, seed=8, partner="p-other"), deployment.refs["LeadsTable"])
-    return leads
 
 
 def export(deployment: Deployment, body: dict[str, Any]) -> tuple[str, bytes]:
