@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from botocore.session import Session
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sqs import SQSClient
 
 
@@ -32,8 +33,10 @@ def _real_client(service: str) -> Any:
 
     # DynamoDB answers in milliseconds; a call still waiting after 5 s is better retried. The
     # local stack raises it (AWS_READ_TIMEOUT): its moto server is slower than the service.
+    # SES throttling is retried by the mailer itself (its own backoff and bound, then SQS retries).
+    attempts = 1 if service == "sesv2" else 3
     config = Config(
-        retries={"mode": "standard", "max_attempts": 3},
+        retries={"mode": "standard", "max_attempts": attempts},
         connect_timeout=2,
         read_timeout=float(os.environ.get("AWS_READ_TIMEOUT", "5")),
         max_pool_connections=20,
@@ -66,6 +69,10 @@ def events() -> EventBridgeClient:
 
 def sqs() -> SQSClient:
     return cast("SQSClient", _client("sqs"))
+
+
+def sesv2() -> SESV2Client:
+    return cast("SESV2Client", _client("sesv2"))
 
 
 def reset_clients() -> None:

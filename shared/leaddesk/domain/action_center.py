@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from leaddesk.domain.models import Flame, Lead, LeadType
 
@@ -43,6 +43,24 @@ class ActionItem(BaseModel):
     recipient: str | None = Field(default=None, description="send_failed / send_unconfirmed: the address")
     reason: str | None = Field(default=None, description="Why a send or an export failed")
     row_count: int | None = Field(default=None, description="export_ready: rows in the file")
+
+
+class NotificationNotFound(Exception):
+    """No such item in the partner's action center (another partner's id looks the same: 404)."""
+
+    def __init__(self, notification_id: str) -> None:
+        super().__init__(f"no notification {notification_id}")
+
+
+class NotificationQuery(BaseModel):
+    """`GET /notifications`: a page of the feed, newest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=25, ge=1, le=100, description="Items per page (1-100)")
+    cursor: str | None = Field(
+        default=None, max_length=2000, description="`next_cursor` of the previous page"
+    )
 
 
 class NotificationPage(BaseModel):

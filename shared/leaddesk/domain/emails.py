@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from pydantic import BaseModel
 
-from leaddesk.domain.models import Flame, Lead
+from leaddesk.domain.models import CallToAction, Flame, Lead, LeadQuality, LeadType
 from leaddesk.domain.notices import NoticeKind
 from leaddesk.domain.notify_settings import Language
 
@@ -40,6 +41,34 @@ class Email:
     text: str
     html: str
     urgent: bool = False
+
+
+class LeadFacts(BaseModel):
+    """What an email may show of a lead, kept with a digest entry until the digest is sent."""
+
+    lead_id: str
+    company: str | None = None
+    lead_type: LeadType
+    call_to_action: CallToAction | None = None
+    quality: LeadQuality
+    country: str | None = None
+    flame: Flame = Flame.NONE
+    offer: str | None = None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, lead: Lead) -> LeadFacts:
+        return cls(
+            lead_id=lead.lead_id,
+            company=lead.customer.company,
+            lead_type=lead.lead_type,
+            call_to_action=lead.call_to_action,
+            quality=lead.lead_quality,
+            country=lead.customer.country,
+            flame=lead.flame,
+            offer=lead.offer.title if lead.offer else None,
+            created_at=lead.created_at,
+        )
 
 
 @dataclass(frozen=True)
@@ -102,19 +131,24 @@ class EmailRenderer:
     def lead_link(self, lead_id: str) -> str:
         return f"{self._workspace}/leads/{lead_id}"
 
-    def card(self, lead: Lead, language: Language) -> LeadCard:
+    def card(self, lead: Lead | LeadFacts, language: Language) -> LeadCard:
+        facts = lead if isinstance(lead, LeadFacts) else LeadFacts.of(lead)
         return LeadCard(
-            lead_id=lead.lead_id,
-            company=lead.customer.company,
-            lead_type=lead.lead_type.value,
-            call_to_action=lead.call_to_action.value if lead.call_to_action else None,
-            quality=lead.lead_quality.value,
-            country=lead.customer.country,
-            flame=lead.flame.value,
-            offer=lead.offer.title if lead.offer else None,
-            received=format_datetime(lead.created_at, "medium", tzinfo=None, locale=language.value) + " UTC",
-            link=self.lead_link(lead.lead_id),
+            lead_id=facts.lead_id,
+            company=facts.company,
+            lead_type=facts.lead_type.value,
+            call_to_action=facts.call_to_action.value if facts.call_to_action else None,
+            quality=facts.quality.value,
+            country=facts.country,
+            flame=facts.flame.value,
+            offer=facts.offer,
+            received=self.moment(facts.created_at, language),
+            link=self.lead_link(facts.lead_id),
         )
+
+    @staticmethod
+    def moment(at: datetime, language: Language) -> str:
+        return format_datetime(at.astimezone(UTC), "medium", tzinfo=UTC, locale=language.value) + " UTC"
 
     def new_lead(self, lead: Lead, language: Language) -> Email:
         card = self.card(lead, language)
@@ -122,7 +156,7 @@ class EmailRenderer:
 
     def expiring_soon(self, lead: Lead, language: Language, expires_at: datetime) -> Email:
         card = self.card(lead, language)
-        when = format_datetime(expires_at, "medium", tzinfo=None, locale=language.value) + " UTC"
+        when = self.moment(expires_at, language)
         return self.render(NoticeKind.EXPIRING_SOON, language, card.urgent, lead=card, expires=when)
 
     def declined(self, lead: Lead, language: Language) -> Email:

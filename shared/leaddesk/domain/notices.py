@@ -170,10 +170,8 @@ def recipients(notice: Notice, lead: Lead | None, settings: NotificationSettings
     if lead is None or lead.is_test:
         return []
     found: list[Recipient] = []
-    if notice.kind is NoticeKind.NEW_LEAD and actionable(lead):
-        found = lead_recipients(lead, settings)
-    elif notice.kind is NoticeKind.EXPIRING_SOON and actionable(lead) and lead.status is LeadStatus.RECEIVED:
-        found = lead_recipients(lead, settings)
+    if notice.kind in (NoticeKind.NEW_LEAD, NoticeKind.EXPIRING_SOON):
+        found = lead_recipients(lead, settings) if has_action_item(notice, lead) else []
     elif notice.kind is NoticeKind.DECLINED and customer_reachable(lead):
         found = [Recipient(str(well_formed_email(lead.customer.email)), Why.CUSTOMER)]
     elif notice.kind is NoticeKind.EXPIRED:
