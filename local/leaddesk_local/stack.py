@@ -9,7 +9,8 @@
 - each Schedule / ScheduleV2 event of a function is fired by a local scheduler (moto never
   fires schedules) every `schedule_interval` seconds of wall time, with EventBridge's
   Scheduled Event shape whose `time` is "now"; `POST /_local/schedules/<Function>?at=TIME`
-  on the API port fires it once "at" any time (what `leaddesk sweep --at` uses);
+  on the API port fires it once "at" any time (what `leaddesk sweep --at` and `leaddesk digest
+  --at` use);
 - `GET /docs` serves Swagger UI for the API's OpenAPI document (development only);
 - `/app/` serves the built web workspace, and `POST /_local/token` signs its local form in.
 
@@ -85,7 +86,8 @@ class LocalStack:
         self.host = host
         self.stack_name = stack_name
         self.retry_delay = retry_delay
-        self.overrides = environment or {}
+        # Email links point at this stack's own web workspace.
+        self.overrides = {"WORKSPACE_URL": f"http://{host}:{api_port}/app", **(environment or {})}
         self.log = log
         self.endpoint_url = f"http://{host}:{aws_port}"
         self.api_url = f"http://{host}:{api_port}"
@@ -256,6 +258,8 @@ class LocalStack:
             except KeyError:
                 known = ", ".join(sorted(self.schedules)) or "none"
                 return json_response(404, {"message": f"no schedule for {parts[2]}; known: {known}"})
+            except Exception as error:  # the function failed: say how, as Lambda's logs would
+                return json_response(500, {"message": f"{parts[2]} raised {type(error).__name__}: {error}"})
             return json_response(200, answer)
         if request.method == "GET" and request.path == "/docs":
             return Response(swagger_page(), status=200, content_type="text/html; charset=utf-8")

@@ -179,7 +179,7 @@ def _deliverer(config: MailSettings, store: NotifyStore) -> Deliverer:
 def _renderer(config: MailSettings) -> EmailRenderer:
     from leaddesk.domain.emails import EmailRenderer
 
-    return EmailRenderer(config.workspace_url, config.lead_expiry_days)
+    return EmailRenderer(config.links_base(), config.lead_expiry_days)
 
 
 def _lead_store(config: LifecycleSettings) -> LeadStore:

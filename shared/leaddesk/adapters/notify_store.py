@@ -20,8 +20,7 @@ from botocore.exceptions import ClientError
 
 from leaddesk.adapters.batching import chunked
 from leaddesk.adapters.dynamo.items import item_to_lead
-from leaddesk.adapters.dynamo.keys import lead_key
-from leaddesk.adapters.dynamo.keys import partner_key
+from leaddesk.adapters.dynamo.keys import lead_key, partner_key
 from leaddesk.adapters.dynamo.notify_items import (
     DAY_TTL,
     DELIVERY_TTL,
