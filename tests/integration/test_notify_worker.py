@@ -254,7 +254,7 @@ def test_exports_on_the_bus_email_the_requester_with_a_workspace_link(
         {
             "Source": "leaddesk",
             "DetailType": e["detail-type"],
-            "Detail": json.dumps(e["detail"]),
+            "Detail": json.dumps(e["detail"], default=str),
             "EventBusName": bus,
         }
         for e in (done, failed, anonymous)
