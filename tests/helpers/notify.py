@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from leaddesk.adapters.dynamo.items import ItemPolicy
@@ -93,3 +95,49 @@ def put_settings(partner: str = "p-contoso", **settings: Any) -> dict[str, Any]:
 
 def message_id() -> str:
     return str(uuid.uuid4())
+
+
+@contextmanager
+def ses_refusing(refusals: dict[str, str]) -> Iterator[list[str]]:
+    """SES refuses every send to these addresses with the given error code (a rejected address,
+    throttling...); other sends really go to moto. Yields the addresses tried, in order."""
+    import base64
+    import email as mime
+
+    from botocore.awsrequest import AWSResponse
+
+    from leaddesk.adapters import aws
+
+    tried: list[str] = []
+
+    def refuse(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        raw = base64.b64decode(json.loads(params["body"])["Content"]["Raw"]["Data"])
+        to = str(mime.message_from_bytes(raw)["To"])
+        tried.append(to)
+        code = refusals.get(to)
+        if code is None:
+            return None
+        status = 429 if code == "TooManyRequestsException" else 400
+        response = AWSResponse("https://email.us-east-1.amazonaws.com/", status, {}, None)
+        return response, {"Error": {"Code": code, "Message": f"injected {code}"}}
+
+    ses = aws.sesv2()
+    ses.meta.events.register_first("before-call.sesv2.SendEmail", refuse)
+    try:
+        yield tried
+    finally:
+        ses.meta.events.unregister("before-call.sesv2.SendEmail", refuse)
+
+
+def pump(notify_queue_url: str) -> int:
+    """Deliver what the bus routed to the notify queue to NotifyFunction, in batches of ten, until
+    the queue is empty; the number of messages delivered."""
+    from tests.helpers.bus import drain
+
+    delivered = 0
+    while messages := drain(notify_queue_url):
+        bodies = [json.dumps({k: v for k, v in m.items() if k != "_attributes"}) for m in messages]
+        for start in range(0, len(bodies), 10):
+            assert notify(*bodies[start : start + 10]) == {"batchItemFailures": []}
+        delivered += len(bodies)
+    return delivered
