@@ -47,8 +47,8 @@ def _part(message: Message, subtype: str) -> str | None:
     for part in message.walk():
         if part.get_content_type() == f"text/{subtype}" and not part.is_multipart():
             payload = part.get_payload(decode=True)
-            if isinstance(payload, bytes):
-                return payload.decode(part.get_content_charset() or "utf-8")
+            if isinstance(payload, bytes):  # as a reader sees it: lines end in \n, not SMTP's \r\n
+                return payload.decode(part.get_content_charset() or "utf-8").replace("\r\n", "\n")
     return None
 
 
