@@ -43,6 +43,7 @@ from werkzeug.wrappers import Request, Response
 from leaddesk.adapters.batching import chunked
 from leaddesk_local.gateway import Handler, HttpGateway, Route, swagger_page
 from leaddesk_local.lambda_events import bus_entry, json_response, lambda_context, parse_time, scheduled_event
+from leaddesk_local.metering import RequestCounter
 from leaddesk_local.motoserver import MotoProcess
 from leaddesk_local.provision import ACCOUNT_ID, REGION, Deployment, client, provision
 from leaddesk_local.sqs_source import SqsEventSource
@@ -101,6 +102,7 @@ class LocalStack:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._moto: MotoProcess | None = None
+        self.requests = RequestCounter()
 
     # --- start / stop ------------------------------------------------------------------
     def start(self) -> None:
@@ -129,7 +131,14 @@ class LocalStack:
         self._configure_process(specs)
         for spec in specs:
             self._wire(spec, self._import(spec))
+        self._count_requests()
         self.gateway.serve(self.host, self.api_port)
+
+    def _count_requests(self) -> None:
+        """Count the AWS requests the handlers make (their own clients), for `GET /_local/requests`."""
+        from leaddesk.adapters import aws
+
+        self.requests = RequestCounter().watch(aws.dynamodb(), aws.sesv2(), aws.sqs(), aws.events())
 
     def stop(self) -> None:
         self._stop.set()
@@ -261,6 +270,8 @@ class LocalStack:
             except Exception as error:  # the function failed: say how, as Lambda's logs would
                 return json_response(500, {"message": f"{parts[2]} raised {type(error).__name__}: {error}"})
             return json_response(200, answer)
+        if request.method == "GET" and request.path == "/_local/requests":
+            return json_response(200, dict(self.requests.counts))
         if request.method == "GET" and request.path == "/docs":
             return Response(swagger_page(), status=200, content_type="text/html; charset=utf-8")
         return json_response(404, {"message": "Not Found"})
