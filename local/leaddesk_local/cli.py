@@ -4,6 +4,8 @@
     leaddesk token --partner P --role R                a bearer token for the local API
     leaddesk send FILE...                              put events on the bus
     leaddesk sweep [--at TIME]                         run the timed rules as the schedule would at TIME
+    leaddesk digest [--at TIME]                        send the digests due at TIME (the day before's)
+    leaddesk mail list [--to ADDRESS] [--json]         the emails the local stack has sent
     leaddesk dlq list [--json]                         dead letters of ingest, with their reasons
     leaddesk dlq redrive (--id ID... | --all) [--body FILE] [--dry-run]
                                                        replay dead letters onto the ingest queue
@@ -167,19 +169,31 @@ def cmd_send(args: argparse.Namespace) -> int:
 
 
 SWEEP_HANDLER = "lifecycle.sweep.handler"
+DIGEST_HANDLER = "notify.digest.handler"
 
 
-def _sweep_function() -> str:
+def _function_with(handler: str) -> str:
     from leaddesk_local.template import Template
 
     for spec in Template.load().functions():
-        if spec.handler == SWEEP_HANDLER:
+        if spec.handler == handler:
             return spec.logical_id
-    raise CliError(f"template.yaml has no function with Handler {SWEEP_HANDLER}")
+    raise CliError(f"template.yaml has no function with Handler {handler}")
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    """The timed rules "at" a time: the schedule's own invocation, with that time as the event's `time`.
+    """The timed rules "at" a time: the schedule's own invocation, with that time as the event's `time`."""
+    return _fire_schedule(args, SWEEP_HANDLER, "sweep")
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """The digests due "at" a time: those of every earlier day that still owes one (normally the
+    day before); a second run for the same day sends nothing."""
+    return _fire_schedule(args, DIGEST_HANDLER, "digest")
+
+
+def _fire_schedule(args: argparse.Namespace, handler: str, what: str) -> int:
+    """Fire a function's schedule "at" a time.
 
     Local stack: the stack's control endpoint fires the function's schedule in the stack's
     process (`POST /_local/schedules/<Function>?at=TIME`). AWS: the deployed function is invoked
@@ -193,7 +207,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         at = parse_time(args.at) if args.at else None
     except ValueError as error:
         raise CliError(f"--at {args.at!r} is not an ISO 8601 time (e.g. 2026-12-01T09:00:00Z)") from error
-    logical_id = _sweep_function()
+    logical_id = _function_with(handler)
     target = Target(args)
     if target.aws:
         from datetime import UTC, datetime
@@ -217,7 +231,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             with urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=300) as response:
                 result = json.loads(response.read())
         except urllib.error.HTTPError as error:
-            raise CliError(f"the local stack refused the sweep: {error.read().decode()}") from error
+            raise CliError(f"the local stack refused the {what}: {error.read().decode()}") from error
         except urllib.error.URLError as error:
             raise CliError(
                 f"no local stack answers at {url} ({error.reason}); start one with `make run`"
@@ -236,6 +250,37 @@ def cmd_export(args: argparse.Namespace) -> int:
         return export_command.cmd_export(args, target.state()["api_url"], None)
     except export_command.ExportFailed as error:
         raise CliError(str(error)) from error
+
+
+def cmd_mail_list(args: argparse.Namespace) -> int:
+    """The emails the local stack has sent (its SES is the local stand-in for an inbox)."""
+    import urllib.error
+
+    from leaddesk_local.inbox import fetch
+
+    endpoint = Target(args).state()["endpoint_url"]
+    try:
+        mails = fetch(endpoint)
+    except urllib.error.URLError as error:
+        raise CliError(
+            f"no local stack answers at {endpoint} ({error}); start one with `make run`"
+        ) from error
+    if args.to:
+        wanted = args.to.strip().lower()
+        mails = [mail for mail in mails if any(wanted in address.lower() for address in mail.to)]
+    if args.json:
+        print(json.dumps([mail.as_json() for mail in mails], indent=2, ensure_ascii=False))
+        return 0
+    if not mails:
+        print("No emails sent" + (f" to {args.to}." if args.to else " yet."))
+        return 0
+    for mail in mails:
+        print(f"--- {mail.time or '-'}  to {', '.join(mail.to)}")
+        print(f"Subject: {mail.subject}")
+        print(mail.text.rstrip())
+        print()
+    print(f"{len(mails)} email(s). `--json` prints them as JSON; `--to ADDRESS` keeps one recipient's.")
+    return 0
 
 
 def cmd_openapi(args: argparse.Namespace) -> int:
@@ -388,11 +433,25 @@ def parser() -> argparse.ArgumentParser:
 
     export = export_command.add_parser(sub)
     export.set_defaults(run=cmd_export)
+    digest = sub.add_parser("digest", help="send the digests due at a time (those of the days before)")
+    digest.add_argument("--at", help="ISO 8601 time the daily schedule fires at (default: now)")
+    digest.set_defaults(run=cmd_digest)
+
+    mail = sub.add_parser("mail", help="the emails the local stack has sent")
+    mail_sub = mail.add_subparsers(dest="mail_command", required=True)
+    mail_list = mail_sub.add_parser("list", help="recipient, subject, text and time of each sent email")
+    mail_list.add_argument(
+        "--to", help="only emails to this address (case-insensitive, part of it is enough)"
+    )
+    mail_list.add_argument(
+        "--json", action="store_true", help="one JSON array of {to, subject, text, time, …}"
+    )
+    mail_list.set_defaults(run=cmd_mail_list)
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     openapi.set_defaults(run=cmd_openapi)
 
-    for command in (send, sweep, export, *_add_dlq_parsers(sub)):
+    for command in (send, sweep, digest, export, *_add_dlq_parsers(sub)):
         command.add_argument("--aws", action="store_true", help="use the deployed stack on AWS")
         command.add_argument("--stack-name", default="leaddesk")
     return top

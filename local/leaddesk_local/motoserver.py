@@ -100,7 +100,9 @@ class AtomicMotoServer(ThreadedMotoServer):
         super().__init__(*args, **kwargs)
 
     def _server_entry(self) -> None:
-        app = AtomicWrites(DomainDispatcherApplication(create_backend_app))
+        from leaddesk_local.inbox import InboxEndpoint
+
+        app = InboxEndpoint(AtomicWrites(DomainDispatcherApplication(create_backend_app)))
         self._server = make_server(
             self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
         )
@@ -164,9 +166,11 @@ def serve(host: str, port: int) -> None:
     from waitress.server import create_server
 
     from leaddesk_local import moto_patches
+    from leaddesk_local.inbox import InboxEndpoint
 
     moto_patches.apply()
-    app = AtomicWrites(DomainDispatcherApplication(create_backend_app))
+    # The local inbox (`leaddesk mail list`) reads SES's sent messages here, in moto's process.
+    app = InboxEndpoint(AtomicWrites(DomainDispatcherApplication(create_backend_app)))
     # Long polls (ReceiveMessage waits up to 20 s) each hold a thread: keep plenty.
     server = create_server(app, host=host, port=port, threads=32, channel_timeout=60, ident="moto")
     for signum in (signal.SIGTERM, signal.SIGINT):

@@ -1,9 +1,9 @@
 """Creates every stateful resource of template.yaml in a moto server, as CloudFormation would.
 
 DynamoDB tables, SQS queues (with their redrive policies), S3 buckets (with their lifecycle
-rules), event buses and rules with their targets. Functions, the HTTP API, Cognito, IAM and
-log groups have no moto counterpart that the local stack needs: the runtime plays them from
-the same template.
+rules), event buses and rules with their targets, and SES email identities (verified at once,
+as moto allows). Functions, the HTTP API, Cognito, IAM and log groups have no moto counterpart
+that the local stack needs: the runtime plays them from the same template.
 """
 
 from __future__ import annotations
@@ -70,6 +70,7 @@ def provision(
     _create_tables(template, deployment, properties_of, progress)
     _create_buckets(template, deployment, properties_of, progress)
     _create_buses_and_rules(template, deployment, properties_of, progress)
+    _verify_email_identities(template, deployment, properties_of, progress)
     deployment.outputs = {
         name: str(resolve(spec["Value"], deployment.lookup, parameters))
         for name, spec in template.document.get("Outputs", {}).items()
@@ -204,3 +205,14 @@ def _create_buses_and_rules(
         deployment.refs[logical_id] = name
         deployment.attributes[(logical_id, "Arn")] = arn
         progress(f"rule {name}")
+
+
+def _verify_email_identities(
+    template: Template, deployment: Deployment, properties_of: Properties, progress: Callable[[str], None]
+) -> None:
+    sesv2 = client("sesv2", deployment.endpoint_url)
+    for logical_id, resource in template.of_type("AWS::SES::EmailIdentity").items():
+        identity = str(properties_of(resource)["EmailIdentity"])
+        sesv2.create_email_identity(EmailIdentity=identity)
+        deployment.refs[logical_id] = identity
+        progress(f"email identity {identity} (verified)")

@@ -9,7 +9,8 @@
 - each Schedule / ScheduleV2 event of a function is fired by a local scheduler (moto never
   fires schedules) every `schedule_interval` seconds of wall time, with EventBridge's
   Scheduled Event shape whose `time` is "now"; `POST /_local/schedules/<Function>?at=TIME`
-  on the API port fires it once "at" any time (what `leaddesk sweep --at` uses);
+  on the API port fires it once "at" any time (what `leaddesk sweep --at` and `leaddesk digest
+  --at` use);
 - `GET /docs` serves Swagger UI for the API's OpenAPI document (development only);
 - `/app/` serves the built web workspace, and `POST /_local/token` signs its local form in.
 
@@ -42,6 +43,7 @@ from werkzeug.wrappers import Request, Response
 from leaddesk.adapters.batching import chunked
 from leaddesk_local.gateway import Handler, HttpGateway, Route, swagger_page
 from leaddesk_local.lambda_events import bus_entry, json_response, lambda_context, parse_time, scheduled_event
+from leaddesk_local.metering import RequestCounter
 from leaddesk_local.motoserver import MotoProcess
 from leaddesk_local.provision import ACCOUNT_ID, REGION, Deployment, client, provision
 from leaddesk_local.sqs_source import SqsEventSource
@@ -85,7 +87,8 @@ class LocalStack:
         self.host = host
         self.stack_name = stack_name
         self.retry_delay = retry_delay
-        self.overrides = environment or {}
+        # Email links point at this stack's own web workspace.
+        self.overrides = {"WORKSPACE_URL": f"http://{host}:{api_port}/app", **(environment or {})}
         self.log = log
         self.endpoint_url = f"http://{host}:{aws_port}"
         self.api_url = f"http://{host}:{api_port}"
@@ -99,6 +102,7 @@ class LocalStack:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._moto: MotoProcess | None = None
+        self.requests = RequestCounter()
 
     # --- start / stop ------------------------------------------------------------------
     def start(self) -> None:
@@ -127,7 +131,14 @@ class LocalStack:
         self._configure_process(specs)
         for spec in specs:
             self._wire(spec, self._import(spec))
+        self._count_requests()
         self.gateway.serve(self.host, self.api_port)
+
+    def _count_requests(self) -> None:
+        """Count the AWS requests the handlers make (their own clients), for `GET /_local/requests`."""
+        from leaddesk.adapters import aws
+
+        self.requests = RequestCounter().watch(aws.dynamodb(), aws.sesv2(), aws.sqs(), aws.events())
 
     def stop(self) -> None:
         self._stop.set()
@@ -256,7 +267,11 @@ class LocalStack:
             except KeyError:
                 known = ", ".join(sorted(self.schedules)) or "none"
                 return json_response(404, {"message": f"no schedule for {parts[2]}; known: {known}"})
+            except Exception as error:  # the function failed: say how, as Lambda's logs would
+                return json_response(500, {"message": f"{parts[2]} raised {type(error).__name__}: {error}"})
             return json_response(200, answer)
+        if request.method == "GET" and request.path == "/_local/requests":
+            return json_response(200, dict(self.requests.counts))
         if request.method == "GET" and request.path == "/docs":
             return Response(swagger_page(), status=200, content_type="text/html; charset=utf-8")
         return json_response(404, {"message": "Not Found"})

@@ -11,13 +11,20 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from leaddesk.adapters.action_center import ActionCenterStore
     from leaddesk.adapters.dead_letters import DeadLetterQueue
+    from leaddesk.adapters.notify_store import NotifyStore
     from leaddesk.adapters.store import LeadStore
-    from leaddesk.config import LifecycleSettings
+    from leaddesk.config import LifecycleSettings, MailSettings
+    from leaddesk.domain.emails import EmailRenderer
+    from leaddesk.services.action_center import ActionCenterService, SettingsService
     from leaddesk.services.changes import ChangePublisher
+    from leaddesk.services.deliveries import Deliverer
+    from leaddesk.services.digest import DigestService
     from leaddesk.services.exports import ExportsService, ExportWorker
     from leaddesk.services.ingest import IngestService
     from leaddesk.services.leads import LeadsService
+    from leaddesk.services.notify import NotifyService
     from leaddesk.services.republish import RepublishService
     from leaddesk.services.sweep import SweepService
 
@@ -136,6 +143,99 @@ def export_dead_letters() -> DeadLetterQueue:
     return DeadLetterQueue(aws.sqs(), load_settings(ExportWorkerSettings).export_dlq_url)
 
 
+@cache
+def notify_service() -> NotifyService:
+    from datetime import timedelta
+
+    from leaddesk.adapters import aws
+    from leaddesk.adapters.clock import utc_now
+    from leaddesk.adapters.dead_letters import DeadLetterQueue
+    from leaddesk.adapters.metrics import OperatorMetrics
+    from leaddesk.config import NotifySettings, load_settings
+    from leaddesk.services.notify import NotifyService
+
+    config = load_settings(NotifySettings)
+    store = _notify_store(config)
+    return NotifyService(
+        store=store,
+        deliverer=_deliverer(config, store),
+        renderer=_renderer(config),
+        dead_letters=DeadLetterQueue(aws.sqs(), config.notify_dlq_url),
+        clock=utc_now,
+        metrics=OperatorMetrics(),
+        lease=timedelta(seconds=config.send_lease_seconds),
+        expiry_days=config.lead_expiry_days,
+    )
+
+
+@cache
+def digest_service() -> DigestService:
+    from datetime import timedelta
+
+    from leaddesk.adapters.clock import utc_now
+    from leaddesk.adapters.metrics import OperatorMetrics
+    from leaddesk.config import DigestSettings, load_settings
+    from leaddesk.services.digest import DigestService
+
+    config = load_settings(DigestSettings)
+    store = _notify_store(config)
+    return DigestService(
+        store=store,
+        deliverer=_deliverer(config, store),
+        renderer=_renderer(config),
+        clock=utc_now,
+        metrics=OperatorMetrics(),
+        lease=timedelta(seconds=config.send_lease_seconds),
+    )
+
+
+@cache
+def action_center_service() -> ActionCenterService:
+    from leaddesk.adapters.clock import utc_now
+    from leaddesk.services.action_center import ActionCenterService
+
+    return ActionCenterService(_action_center_store(), utc_now)
+
+
+@cache
+def settings_service() -> SettingsService:
+    from leaddesk.adapters.clock import utc_now
+    from leaddesk.services.action_center import SettingsService
+
+    return SettingsService(_action_center_store(), utc_now)
+
+
+def _action_center_store() -> ActionCenterStore:
+    from leaddesk.adapters import aws
+    from leaddesk.adapters.action_center import ActionCenterStore
+    from leaddesk.config import NotificationsApiSettings, load_settings
+
+    return ActionCenterStore(aws.dynamodb(), load_settings(NotificationsApiSettings).table_name)
+
+
+def _notify_store(config: MailSettings) -> NotifyStore:
+    from leaddesk.adapters import aws
+    from leaddesk.adapters.notify_store import NotifyStore
+
+    return NotifyStore(aws.dynamodb(), config.table_name)
+
+
+def _deliverer(config: MailSettings, store: NotifyStore) -> Deliverer:
+    from leaddesk.adapters import aws
+    from leaddesk.adapters.clock import utc_now
+    from leaddesk.adapters.mailer import SesMailer
+    from leaddesk.adapters.metrics import OperatorMetrics
+    from leaddesk.services.deliveries import Deliverer
+
+    return Deliverer(store, SesMailer(aws.sesv2(), config.sender_email), utc_now, OperatorMetrics())
+
+
+def _renderer(config: MailSettings) -> EmailRenderer:
+    from leaddesk.domain.emails import EmailRenderer
+
+    return EmailRenderer(config.links_base(), config.lead_expiry_days)
+
+
 def _lead_store(config: LifecycleSettings) -> LeadStore:
     from leaddesk.adapters import aws
     from leaddesk.adapters.store import LeadStore
@@ -165,6 +265,10 @@ BUILDERS = (
     exports_service,
     export_worker,
     export_dead_letters,
+    notify_service,
+    digest_service,
+    action_center_service,
+    settings_service,
 )
 
 

@@ -95,6 +95,37 @@ class ExportWorkerSettings(LifecycleSettings):
     )
 
 
+class MailSettings(FunctionSettings):
+    """Functions that send email: the sender, the links, how long a send may stay unconfirmed."""
+
+    sender_email: str = Field(description="SENDER_EMAIL: the SES identity LeadDesk sends from")
+    workspace_url: str = Field(
+        default="", description="WORKSPACE_URL: the web workspace's URL for links (empty: WEB_APP_URL)"
+    )
+    web_app_url: str = Field(description="WEB_APP_URL: the stack's own web workspace, e.g. https://…/app")
+    lead_expiry_days: int = Field(default=DEFAULT_EXPIRY_DAYS, ge=1, description="LEAD_EXPIRY_DAYS")
+    send_lease_seconds: int = Field(
+        default=120,
+        ge=10,
+        description="A `sending` record older than this was interrupted: it is never sent again",
+    )
+
+    def links_base(self) -> str:
+        return self.workspace_url or self.web_app_url
+
+
+class NotifySettings(MailSettings):
+    notify_dlq_url: str = Field(description="Where events the notifier can never handle go (NOTIFY_DLQ_URL)")
+
+
+class DigestSettings(MailSettings):
+    pass
+
+
+class NotificationsApiSettings(FunctionSettings):
+    pass
+
+
 FUNCTION_SETTINGS: dict[str, type[FunctionSettings]] = {
     "IngestFunction": IngestSettings,
     "LifecycleApiFunction": LeadsApiSettings,
@@ -102,6 +133,9 @@ FUNCTION_SETTINGS: dict[str, type[FunctionSettings]] = {
     "EventRepublishFunction": RepublishSettings,
     "ExportApiFunction": ExportApiSettings,
     "ExportWorkerFunction": ExportWorkerSettings,
+    "NotifyFunction": NotifySettings,
+    "NotifyDigestFunction": DigestSettings,
+    "NotificationsApiFunction": NotificationsApiSettings,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -45,6 +46,19 @@ def body_for(method: str, path: str) -> Any:
 
 
 def request(method: str, route: str, lead_id: str, partner: str) -> tuple[int, Any, dict[str, str]]:
+    if not route.startswith("/leads"):  # the notifications API's routes, served by their own function
+        from tests.helpers.notify import call_notify_api
+
+        item = "20260101T000000000000Z.new_lead." + lead_id
+        status, answer = call_notify_api(
+            method,
+            route.replace("{notification_id}", item),
+            route,
+            partner,
+            body={"language": "en"} if method == "PUT" else None,
+            path_parameters={"notification_id": item} if "{notification_id}" in route else None,
+        )
+        return status, answer, {}
     path = route.replace("{lead_id}", lead_id)
     return call_api(
         method,
@@ -130,4 +144,13 @@ def test_no_route_ever_scans(deployment: Deployment, scan_forbidden: list[str]) 
     ):
         assert call_api("GET", "/leads", "/leads", query=query)[0] == 200
     sweep(scheduled_event("2030-01-01T00:00:00Z"), LambdaContext(function_name="LifecycleSweepFunction"))
+    from tests.helpers.leads import make_lead, put_leads
+    from tests.helpers.notify import digest, lead_envelope, notify, put_settings
+
+    put_settings(referral_admin_emails=["ana@partner-contoso.com"])
+    busy = [make_lead(created_at=datetime(2026, 11, 3, tzinfo=UTC) + timedelta(minutes=n)) for n in range(12)]
+    put_leads(busy, deployment.refs["LeadsTable"])
+    notify(*[lead_envelope("lead.received", lead) for lead in busy[:10]])
+    notify(*[lead_envelope("lead.received", lead) for lead in busy[10:]])
+    assert digest("2026-11-04T00:15:00Z")["sent"] == 1
     assert scan_forbidden == []

@@ -1,5 +1,6 @@
 """No index has a constant partition key: every partition key a write produces belongs to one
-partner, or is one of the Due index's shards (a single hot partition caps a whole table's writes)."""
+partner, or is one of the Due or DigestsDue index's shards (a single hot partition caps a whole
+table's writes)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from typing import Any
 from leaddesk import composition
 from leaddesk.adapters.dynamo.items import ItemPolicy
 from leaddesk.adapters.dynamo.keys import due_partition
+from leaddesk.adapters.dynamo.notify_items import DIGEST_SHARDS, digest_partition
 from leaddesk.adapters.dynamo.paging import pages
 from leaddesk_local.provision import Deployment, client
 from leaddesk_local.template import Template
 from tests.helpers.api import call_api
 from tests.helpers.ingest import invoke, marketplace_lead, sqs_event
 from tests.helpers.leads import ACCEPT_BODY, make_lead, put_leads
+from tests.helpers.notify import lead_envelope, notify, put_settings
 
 
 def index_hash_keys(template: Template) -> dict[str, str]:
@@ -66,9 +69,20 @@ def test_every_index_partition_key_is_a_partners_or_a_due_shard(
     ]
     put_leads(old, deployment.refs["LeadsTable"])
     composition.sweep_service().sweep(datetime.now(UTC))
+    # The notifier's writes: settings, feed, deliveries, day counts, digest entries and marks.
+    for n in range(12):
+        partner = f"p-digest-{n}"
+        put_settings(partner, referral_admin_emails=["ana@partner-contoso.com"])
+        busy = [
+            make_lead(partner=partner, created_at=datetime.now(UTC) - timedelta(minutes=m)) for m in range(11)
+        ]
+        put_leads(busy, deployment.refs["LeadsTable"])
+        notify(*[lead_envelope("lead.received", lead) for lead in busy[:10]])
+        notify(lead_envelope("lead.received", busy[10]))
 
     hash_keys = index_hash_keys(template)
     due_attribute = hash_keys.pop("DueByShard")
+    digest_attribute = hash_keys.pop("DigestsDue")
     seen: dict[str, set[str]] = defaultdict(set)
     for item in every_item(deployment):
         owner = item["PK"]["S"]
@@ -80,8 +94,12 @@ def test_every_index_partition_key_is_a_partners_or_a_due_shard(
                 seen[index].add(value)
         if due_attribute in item:
             seen["DueByShard"].add(item[due_attribute]["S"])
+        if digest_attribute in item:
+            seen["DigestsDue"].add(item[digest_attribute]["S"])
     shards = {due_partition(n) for n in range(ItemPolicy().due_shards)}
     assert seen["DueByShard"] <= shards
     assert len(seen["DueByShard"]) >= 4, seen["DueByShard"]  # due times really spread
+    assert seen["DigestsDue"] <= {digest_partition(n) for n in range(DIGEST_SHARDS)}
+    assert len(seen["DigestsDue"]) >= 3, seen["DigestsDue"]  # partners really spread
     for index in hash_keys:
         assert len(seen[index]) >= 3, (index, seen[index])  # one partition per partner (and tab, status)

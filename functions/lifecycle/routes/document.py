@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from leaddesk.api.resolver import new_router
+from leaddesk.domain.action_center import NotificationQuery
 from leaddesk.domain.listing import LeadListQuery
 
 router = new_router()
@@ -26,9 +27,9 @@ API_DESCRIPTION = (
     "legitimacy, and nothing here presents a lead as endorsed."
 )
 # The modules whose `app` serves a part of the HTTP API (one per function with HttpApi routes).
-API_APPS = ("lifecycle.app", "export.app")
+API_APPS = ("lifecycle.app", "export.app", "notify.app")
 # Typed query models of routes (each field a query parameter).
-QUERY_MODELS = (LeadListQuery,)
+QUERY_MODELS = (LeadListQuery, NotificationQuery)
 
 
 def api_schema(app: APIGatewayHttpResolver) -> dict[str, Any]:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sqs import SQSClient
 
 
@@ -33,8 +34,10 @@ def _real_client(service: str) -> Any:
 
     # DynamoDB answers in milliseconds; a call still waiting after 5 s is better retried. The
     # local stack raises it (AWS_READ_TIMEOUT): its moto server is slower than the service.
+    # SES throttling is retried by the mailer itself (its own backoff and bound, then SQS retries).
+    attempts = 1 if service == "sesv2" else 3
     config = Config(
-        retries={"mode": "standard", "max_attempts": 3},
+        retries={"mode": "standard", "max_attempts": attempts},
         connect_timeout=2,
         read_timeout=float(os.environ.get("AWS_READ_TIMEOUT", "5")),
         max_pool_connections=20,
@@ -74,6 +77,10 @@ def sqs() -> SQSClient:
 
 def s3() -> S3Client:
     return cast("S3Client", _client("s3"))
+
+
+def sesv2() -> SESV2Client:
+    return cast("SESV2Client", _client("sesv2"))
 
 
 def reset_clients() -> None:

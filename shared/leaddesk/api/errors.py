@@ -18,6 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from leaddesk.domain.access import Forbidden, Unauthenticated
+from leaddesk.domain.action_center import NotificationNotFound
 from leaddesk.domain.errors import ExportNotFound, LeadNotFound, PreconditionFailed
 from leaddesk.domain.filters import CursorError
 from leaddesk.domain.lifecycle import NotAllowed
@@ -155,6 +156,7 @@ ERROR_MAP: dict[type[Exception], tuple[int, Describe]] = {
     NotFound: (404, _with_field),
     LeadNotFound: (404, _with_field),
     ExportNotFound: (404, _with_field),
+    NotificationNotFound: (404, _with_field),
     InvalidParameter: (400, _with_field),
     CursorError: (400, _cursor),
     InvalidBody: (422, _with_field),

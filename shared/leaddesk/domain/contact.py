@@ -91,6 +91,15 @@ class ContactValidator:
         return ContactVerdict(address, email_validity, email_reason, number, phone_validity, phone_reason)
 
 
+def well_formed_email(raw: str | None) -> str | None:
+    """The normalised address when `raw` is a well-formed email (syntax only), else None."""
+    text = (raw or "").strip()
+    if not text:
+        return None
+    address, _, error = _email_syntax(text)
+    return address if error is None else None
+
+
 @lru_cache(maxsize=16_384)
 def _email_syntax(text: str) -> tuple[str, str, str | None]:
     """(normalised address, lower-case domain, error) by email-validator; cached per value, as

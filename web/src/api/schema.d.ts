@@ -245,6 +245,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The action center, newest first, with the unread count */
+        get: operations["list_notifications_notifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark every item read */
+        post: operations["mark_all_read_notifications_read_all_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one item read (idempotent) */
+        post: operations["mark_read_notifications__notification_id__read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -255,6 +306,24 @@ export interface paths {
         /** This API's OpenAPI 3 document (no token needed) */
         get: operations["openapi_json_openapi_json_get"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The partner's notification settings */
+        get: operations["get_settings_settings_get"];
+        /** Replace the notification settings */
+        put: operations["put_settings_settings_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -301,6 +370,65 @@ export interface components {
          * @enum {string}
          */
         Action: "accept" | "decline" | "edit" | "qualify" | "evaluate" | "won" | "lost" | "convert" | "close_as_error" | "expire" | "cool_flame" | "remind_expiry" | "age_out";
+        /**
+         * ActionItem
+         * @description One item of the feed, as the API answers it.
+         */
+        ActionItem: {
+            /**
+             * At
+             * Format: date-time
+             * @description When it happened (UTC); the feed is newest first
+             */
+            at: string;
+            /**
+             * Company
+             * @description The lead's customer company
+             */
+            company?: string | null;
+            /** Export Id */
+            export_id?: string | null;
+            flame?: components["schemas"]["Flame"] | null;
+            kind: components["schemas"]["ActionKind"];
+            /** Lead Id */
+            lead_id?: string | null;
+            lead_type?: components["schemas"]["LeadType"] | null;
+            /**
+             * Message
+             * @description What happened and what to do, in English
+             */
+            message: string;
+            /**
+             * Notification Id
+             * @description Pass to POST /notifications/{notification_id}/read
+             */
+            notification_id: string;
+            /**
+             * Read
+             * @default false
+             */
+            read: boolean;
+            /**
+             * Reason
+             * @description Why a send or an export failed
+             */
+            reason?: string | null;
+            /**
+             * Recipient
+             * @description send_failed / send_unconfirmed: the address
+             */
+            recipient?: string | null;
+            /**
+             * Row Count
+             * @description export_ready: rows in the file
+             */
+            row_count?: number | null;
+        };
+        /**
+         * ActionKind
+         * @enum {string}
+         */
+        ActionKind: "new_lead" | "expiring_soon" | "export_ready" | "export_failed" | "send_failed" | "send_unconfirmed";
         /**
          * Budget
          * @enum {string}
@@ -677,6 +805,12 @@ export interface components {
             to_status: components["schemas"]["LeadStatus"];
         };
         /**
+         * Language
+         * @description The languages LeadDesk writes its emails in (English is the fallback of every message).
+         * @enum {string}
+         */
+        Language: "en" | "fr" | "it" | "nl" | "hu" | "tr";
+        /**
          * LeadListQuery
          * @description `GET /leads`: the filter plus the page wanted.
          */
@@ -916,6 +1050,61 @@ export interface components {
          * @enum {string}
          */
         Need: "must_have" | "should_have" | "good_to_have" | "no_need";
+        /** NotificationPage */
+        NotificationPage: {
+            /** Items */
+            items: components["schemas"]["ActionItem"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page
+             */
+            next_cursor?: string | null;
+            /**
+             * Unread
+             * @description Unread items of the whole feed
+             */
+            unread: number;
+        };
+        /**
+         * NotificationQuery
+         * @description `GET /notifications`: a page of the feed, newest first.
+         */
+        NotificationQuery: {
+            /**
+             * Cursor
+             * @description `next_cursor` of the previous page
+             */
+            cursor?: string | null;
+            /**
+             * Limit
+             * @description Items per page (1-100)
+             * @default 25
+             */
+            limit: number;
+        };
+        /**
+         * NotificationSettings
+         * @description The settings as stored and answered (defaults when the partner never saved any).
+         */
+        NotificationSettings: {
+            /** @default en */
+            language: components["schemas"]["Language"];
+            /** Locations */
+            locations?: {
+                [key: string]: string;
+            };
+            /** Preferred Email */
+            preferred_email?: string | null;
+            /** Referral Admin Emails */
+            referral_admin_emails?: string[];
+            /** Updated At */
+            updated_at?: string | null;
+            /**
+             * Updated By
+             * @description The token subject who saved them last
+             */
+            updated_by?: string | null;
+        };
         /**
          * Offer
          * @description The marketplace offer a lead came from (`publisher.offer`).
@@ -992,6 +1181,14 @@ export interface components {
             /** Notes */
             notes?: string | null;
         };
+        /** ReadAll */
+        ReadAll: {
+            /**
+             * Unread
+             * @description Unread items left (0)
+             */
+            unread: number;
+        };
         /** Referrer */
         Referrer: {
             /** Email */
@@ -1008,6 +1205,34 @@ export interface components {
         ResponseValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * SettingsUpdate
+         * @description `PUT /settings`: the whole settings (what is left out is cleared).
+         */
+        SettingsUpdate: {
+            /**
+             * @description The language of the partner's emails
+             * @default en
+             */
+            language: components["schemas"]["Language"];
+            /**
+             * Locations
+             * @description Business-profile locations: country (ISO alpha-2) → the location's contact email
+             */
+            locations?: {
+                [key: string]: string;
+            };
+            /**
+             * Preferred Email
+             * @description When set, receives new-lead emails of offer, profile and joint-planning leads
+             */
+            preferred_email?: string | null;
+            /**
+             * Referral Admin Emails
+             * @description The partner's referral admins: default recipients of new-lead emails
+             */
+            referral_admin_emails?: string[];
         };
         /**
          * Sort
@@ -2437,6 +2662,182 @@ export interface operations {
             };
         };
     };
+    list_notifications_notifications_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page (1-100) */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the feed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description Bad parameter (the body names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    mark_all_read_notifications_read_all_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Everything is read */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAll"];
+                };
+            };
+            /** @description No or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    mark_read_notifications__notification_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The item's id */
+                notification_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": null;
+                };
+            };
+            /** @description Bad parameter (the body names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id, or another partner's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     openapi_json_openapi_json_get: {
         parameters: {
             query?: never;
@@ -2462,6 +2863,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_settings_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings (defaults when never saved) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description No or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    put_settings_settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The settings as saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            /** @description No or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid body (the body names the field) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
         };

@@ -1,0 +1,21 @@
+"""NotificationsApiFunction: the action center and the notification settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from leaddesk.api.resolver import build_resolver
+from notify.routes import notifications, settings
+
+logger = Logger(service="leaddesk-notifications")
+metrics = Metrics()
+app = build_resolver(notifications.router, settings.router)
+
+
+@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

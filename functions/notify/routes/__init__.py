@@ -1,0 +1,1 @@
+"""The notifications API's routers: the action center and the notification settings."""

@@ -1,0 +1,128 @@
+"""Sending an email through SES v2 as a raw MIME message, throttling retried with backoff.
+
+Raw rather than SES's simple content: one message carries the plain-text and HTML parts as
+multipart/alternative, and the headers an urgent email needs (`X-Priority`, `Importance`) and
+those that trace it (`X-LeadDesk-Notice`). Each email has one recipient, in its `To` header.
+
+Outcomes: `sent` (SES accepted it), `rejected` (SES refused it for good — a rejected address, an
+unverified sender: recorded, never retried), `deferred` (SES was throttling after every try:
+nothing was sent, so sending again later is safe). When SES does not answer at all, the email
+may or may not have gone: `SendUncertain`, and the caller's record stays `sending`.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, make_msgid
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from botocore.exceptions import ClientError, ConnectionError, ReadTimeoutError
+
+from leaddesk.domain.emails import Email
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2 import SESV2Client
+
+THROTTLED = frozenset(
+    {"TooManyRequestsException", "Throttling", "ThrottlingException", "LimitExceededException"}
+)
+# Refusals that another try cannot change.
+REJECTED = frozenset(
+    {
+        "MessageRejected",
+        "MailFromDomainNotVerifiedException",
+        "AccountSuspendedException",
+        "SendingPausedException",
+        "BadRequestException",
+        "InvalidParameterValue",
+        "NotFoundException",
+    }
+)
+
+
+class SendStatus(StrEnum):
+    SENT = "sent"
+    REJECTED = "rejected"
+    DEFERRED = "deferred"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status: SendStatus
+    message_id: str | None = None
+    reason: str | None = None
+    attempts: int = 1
+
+
+def compose(sender: str, to: str, email: Email, sent_at: datetime, headers: Mapping[str, str]) -> bytes:
+    """The MIME message: plain text first, HTML as the preferred alternative."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = f"LeadDesk <{sender}>"
+    message["To"] = to
+    message["Subject"] = email.subject
+    message["Date"] = format_datetime(sent_at)
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    if email.urgent:
+        message["X-Priority"] = "1 (Highest)"
+        message["Importance"] = "high"
+        message["Priority"] = "urgent"
+    message["X-LeadDesk-Notice"] = email.kind.value
+    for name, value in headers.items():
+        message[name] = value
+    message.set_content(email.text, subtype="plain", charset="utf-8")
+    message.add_alternative(email.html, subtype="html", charset="utf-8")
+    return message.as_bytes()
+
+
+class SesMailer:
+    def __init__(
+        self,
+        client: SESV2Client,
+        sender: str,
+        attempts: int = 5,
+        backoff: float = 0.2,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._ses = client
+        self._sender = sender
+        self._attempts = attempts
+        self._backoff = backoff
+        self._sleep = sleep
+
+    @property
+    def sender(self) -> str:
+        return self._sender
+
+    def send(self, to: str, email: Email, sent_at: datetime, headers: Mapping[str, str]) -> SendResult:
+        raw = compose(self._sender, to, email, sent_at, headers)
+        for attempt in range(1, self._attempts + 1):
+            try:
+                answer = self._ses.send_email(FromEmailAddress=self._sender, Content={"Raw": {"Data": raw}})
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code", "")
+                message = error.response.get("Error", {}).get("Message", "")
+                if code in THROTTLED:
+                    if attempt < self._attempts:  # full jitter: concurrent senders spread out
+                        self._sleep(random.uniform(0, self._backoff * 2 ** (attempt - 1)))
+                        continue
+                    return SendResult(SendStatus.DEFERRED, reason=f"{code}: {message}", attempts=attempt)
+                if code in REJECTED:
+                    return SendResult(SendStatus.REJECTED, reason=f"{code}: {message}", attempts=attempt)
+                raise
+            except (ConnectionError, ReadTimeoutError) as error:
+                # No answer: SES may or may not have accepted it. The caller's record stays
+                # `sending`, and the lease rule (never twice) decides on redelivery.
+                raise SendUncertain(str(error)) from error
+            return SendResult(SendStatus.SENT, message_id=answer.get("MessageId"), attempts=attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+class SendUncertain(Exception):
+    """SES did not answer: the email may or may not have been accepted."""

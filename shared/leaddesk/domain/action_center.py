@@ -1,0 +1,152 @@
+"""The action center: a partner's feed of things to act on, with read and unread items.
+
+Items are made by the notifier (docs/product.md#notifications): a recommended action for each
+new actionable lead, a reminder for each lead about to expire, each export that is ready or
+failed, and each email LeadDesk could not deliver. An item's id sorts by its time, so the feed
+is newest first by id; the same event always makes the same id (a redelivery adds nothing).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from leaddesk.domain.models import Flame, Lead, LeadType
+
+ID_TIME_FORMAT = "%Y%m%dT%H%M%S%fZ"
+
+
+class ActionKind(StrEnum):
+    NEW_LEAD = "new_lead"
+    EXPIRING_SOON = "expiring_soon"
+    EXPORT_READY = "export_ready"
+    EXPORT_FAILED = "export_failed"
+    SEND_FAILED = "send_failed"  # an address refused our email for good
+    SEND_UNCONFIRMED = "send_unconfirmed"  # a send was interrupted: it may not have arrived
+
+
+class ActionItem(BaseModel):
+    """One item of the feed, as the API answers it."""
+
+    notification_id: str = Field(description="Pass to POST /notifications/{notification_id}/read")
+    kind: ActionKind
+    at: datetime = Field(description="When it happened (UTC); the feed is newest first")
+    message: str = Field(description="What happened and what to do, in English")
+    read: bool = False
+    lead_id: str | None = None
+    export_id: str | None = None
+    company: str | None = Field(default=None, description="The lead's customer company")
+    lead_type: LeadType | None = None
+    flame: Flame | None = None
+    recipient: str | None = Field(default=None, description="send_failed / send_unconfirmed: the address")
+    reason: str | None = Field(default=None, description="Why a send or an export failed")
+    row_count: int | None = Field(default=None, description="export_ready: rows in the file")
+
+
+class NotificationNotFound(Exception):
+    """No such item in the partner's action center (another partner's id looks the same: 404)."""
+
+    def __init__(self, notification_id: str) -> None:
+        super().__init__(f"no notification {notification_id}")
+
+
+class NotificationQuery(BaseModel):
+    """`GET /notifications`: a page of the feed, newest first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(default=25, ge=1, le=100, description="Items per page (1-100)")
+    cursor: str | None = Field(
+        default=None, max_length=2000, description="`next_cursor` of the previous page"
+    )
+
+
+class NotificationPage(BaseModel):
+    items: list[ActionItem]
+    unread: int = Field(description="Unread items of the whole feed")
+    next_cursor: str | None = Field(default=None, description="Pass as `cursor` for the next page")
+
+
+class ReadAll(BaseModel):
+    unread: int = Field(description="Unread items left (0)")
+
+
+def notification_id(at: datetime, kind: ActionKind, subject: str) -> str:
+    """Time-sortable and URL-safe: `<UTC time>.<kind>.<subject id>`."""
+    return f"{at.astimezone(UTC).strftime(ID_TIME_FORMAT)}.{kind.value}.{subject}"
+
+
+def time_of(identifier: str) -> str:
+    """The sortable time part of an id (what the read-through watermark compares)."""
+    return identifier.split(".", 1)[0]
+
+
+def lead_item(kind: ActionKind, lead: Lead, at: datetime) -> ActionItem:
+    company = lead.customer.company or "a customer"
+    if kind is ActionKind.NEW_LEAD:
+        message = f"New lead from {company}: review it, then accept or decline it."
+        if lead.flame is Flame.HOT:
+            message += " The customer asked to be contacted directly."
+    else:
+        message = f"The lead from {company} expires soon: accept or decline it before it does."
+    return ActionItem(
+        notification_id=notification_id(at, kind, lead.lead_id),
+        kind=kind,
+        at=at,
+        message=message,
+        lead_id=lead.lead_id,
+        company=lead.customer.company,
+        lead_type=lead.lead_type,
+        flame=lead.flame,
+    )
+
+
+def export_item(
+    ready: bool, export_id: str, at: datetime, row_count: int | None, reason: str | None
+) -> ActionItem:
+    kind = ActionKind.EXPORT_READY if ready else ActionKind.EXPORT_FAILED
+    if ready:
+        message = f"Your export is ready ({row_count if row_count is not None else 'its'} rows): download it."
+    else:
+        message = f"Your export failed ({reason or 'no reason given'}): start it again."
+    return ActionItem(
+        notification_id=notification_id(at, kind, export_id),
+        kind=kind,
+        at=at,
+        message=message,
+        export_id=export_id,
+        row_count=row_count,
+        reason=reason,
+    )
+
+
+def delivery_item(
+    unconfirmed: bool,
+    notice_key: str,
+    recipient: str,
+    tag: str,
+    at: datetime,
+    reason: str | None,
+    lead: Lead | None,
+) -> ActionItem:
+    """An email that failed for good, or whose send was interrupted (never sent twice)."""
+    kind = ActionKind.SEND_UNCONFIRMED if unconfirmed else ActionKind.SEND_FAILED
+    what = notice_key.split("#", 1)[0].replace("_", " ")
+    if unconfirmed:
+        message = f"The {what} email to {recipient} may not have been delivered: check with them."
+    else:
+        message = f"The {what} email to {recipient} could not be delivered: {reason or 'refused'}."
+    subject = f"{notice_key.replace('#', '-')}-{tag}"
+    return ActionItem(
+        notification_id=notification_id(at, kind, subject),
+        kind=kind,
+        at=at,
+        message=message,
+        lead_id=lead.lead_id if lead else None,
+        company=lead.customer.company if lead else None,
+        lead_type=lead.lead_type if lead else None,
+        recipient=recipient,
+        reason=reason,
+    )

@@ -1,0 +1,93 @@
+"""A partner's notification settings: who is emailed, and in which language (docs/product.md#notifications).
+
+Addresses are checked with the rules ingest applies to a customer's email (well-formed, not a
+reserved example domain, not a disposable or spam domain); countries are ISO 3166-1 alpha-2
+(names and alpha-3 codes are normalised); the language is one of the product's own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+class Language(StrEnum):
+    """The languages LeadDesk writes its emails in (English is the fallback of every message)."""
+
+    ENGLISH = "en"
+    FRENCH = "fr"
+    ITALIAN = "it"
+    DUTCH = "nl"
+    HUNGARIAN = "hu"
+    TURKISH = "tr"
+
+
+MAX_ADDRESSES = 20
+MAX_LOCATIONS = 250
+
+
+def checked_email(value: str) -> str:
+    """The normalised address, or ValueError naming why it cannot receive notifications."""
+    # Imported on first use: the settings API pays for the contact libraries only when it writes.
+    from leaddesk.domain.contact import ContactValidator
+    from leaddesk.domain.models import EmailValidity
+
+    address, validity, reason = ContactValidator().email(value)
+    if validity is not EmailValidity.VALID or address is None:
+        raise ValueError(f"{value!r} is not a usable email address ({reason or validity.value})")
+    return address
+
+
+def checked_country(value: str) -> str:
+    from leaddesk.domain.contact import normalize_country
+
+    country = normalize_country(value)
+    if country is None:
+        raise ValueError(f"{value!r} is not a country (ISO 3166-1 alpha-2, e.g. US)")
+    return country
+
+
+ContactEmail = Annotated[str, Field(min_length=3, max_length=320), AfterValidator(checked_email)]
+CountryCode = Annotated[str, Field(min_length=2, max_length=60), AfterValidator(checked_country)]
+
+
+class SettingsUpdate(BaseModel):
+    """`PUT /settings`: the whole settings (what is left out is cleared)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    preferred_email: ContactEmail | None = Field(
+        default=None,
+        description="When set, receives new-lead emails of offer, profile and joint-planning leads",
+    )
+    referral_admin_emails: list[ContactEmail] = Field(
+        default_factory=list,
+        max_length=MAX_ADDRESSES,
+        description="The partner's referral admins: default recipients of new-lead emails",
+    )
+    locations: dict[CountryCode, ContactEmail] = Field(
+        default_factory=dict,
+        max_length=MAX_LOCATIONS,
+        description="Business-profile locations: country (ISO alpha-2) → the location's contact email",
+    )
+    language: Language = Field(default=Language.ENGLISH, description="The language of the partner's emails")
+
+
+class NotificationSettings(BaseModel):
+    """The settings as stored and answered (defaults when the partner never saved any)."""
+
+    preferred_email: str | None = None
+    referral_admin_emails: list[str] = Field(default_factory=list)
+    locations: dict[str, str] = Field(default_factory=dict)
+    language: Language = Language.ENGLISH
+    updated_at: datetime | None = None
+    updated_by: str | None = Field(default=None, description="The token subject who saved them last")
+
+    @classmethod
+    def from_update(cls, update: SettingsUpdate, at: datetime, by: str) -> NotificationSettings:
+        admins = list(dict.fromkeys(update.referral_admin_emails))  # each admin once, in order
+        fields = update.model_dump(exclude={"referral_admin_emails"})
+        return cls(**fields, referral_admin_emails=admins, updated_at=at, updated_by=by)

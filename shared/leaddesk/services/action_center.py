@@ -1,0 +1,42 @@
+"""What the notifications API does: the action center's feed, and the notification settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from leaddesk.adapters.action_center import ActionCenterStore
+from leaddesk.domain.action_center import NotificationNotFound, NotificationPage, ReadAll
+from leaddesk.domain.notify_settings import NotificationSettings, SettingsUpdate
+
+
+class ActionCenterService:
+    def __init__(self, store: ActionCenterStore, clock: Callable[[], datetime]) -> None:
+        self._store = store
+        self._clock = clock
+
+    def list(self, partner_id: str, limit: int, cursor: str | None) -> NotificationPage:
+        items, unread, next_cursor = self._store.page(partner_id, limit, cursor)
+        return NotificationPage(items=items, unread=unread, next_cursor=next_cursor)
+
+    def mark_read(self, partner_id: str, notification_id: str) -> None:
+        if not self._store.mark_read(partner_id, notification_id, self._clock()):
+            raise NotificationNotFound(notification_id)
+
+    def mark_all_read(self, partner_id: str) -> ReadAll:
+        self._store.mark_all_read(partner_id, self._clock())
+        return ReadAll(unread=0)
+
+
+class SettingsService:
+    def __init__(self, store: ActionCenterStore, clock: Callable[[], datetime]) -> None:
+        self._store = store
+        self._clock = clock
+
+    def get(self, partner_id: str) -> NotificationSettings:
+        return self._store.settings(partner_id)
+
+    def replace(self, partner_id: str, update: SettingsUpdate, actor: str) -> NotificationSettings:
+        settings = NotificationSettings.from_update(update, self._clock(), actor)
+        self._store.save_settings(partner_id, settings)
+        return settings

@@ -1,0 +1,135 @@
+"""Sending claimed emails, and what each outcome leaves behind.
+
+A delivery is claimed (`sending`) before its email goes out; here it is sent and its outcome
+recorded: `sent`; `failed` for a permanent refusal, which also adds an action-center item;
+`deferred` when SES throttled every try (nothing went out: the SQS record is retried). When SES
+did not answer at all the record stays `sending`, and the lease rule decides on redelivery: a
+`sending` record older than the lease is never sent again (`unconfirmed`, with an action-center
+item) — every notification is sent at most once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from leaddesk.adapters.mailer import SendStatus, SendUncertain, SesMailer
+from leaddesk.adapters.metrics import OperatorMetrics
+from leaddesk.adapters.notify_store import Delivery, DeliveryState, NotifyStore, Write
+from leaddesk.domain.action_center import ActionItem, delivery_item
+from leaddesk.domain.emails import Email
+from leaddesk.domain.models import Lead
+from leaddesk.domain.notices import address_tag
+
+logger = logging.getLogger(__name__)
+SENDERS = 10  # emails of a batch in flight at once
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One claimed delivery and the email it carries."""
+
+    delivery: Delivery
+    email: Email
+    headers: dict[str, str]
+    lead: Lead | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    outgoing: Outgoing
+    delivery: Delivery  # as recorded
+    settled: bool  # False: the SQS record must come back (deferred, or SES did not answer)
+
+
+class Deliverer:
+    def __init__(
+        self,
+        store: NotifyStore,
+        mailer: SesMailer,
+        clock: Callable[[], datetime],
+        metrics: OperatorMetrics,
+    ) -> None:
+        self._store = store
+        self._mailer = mailer
+        self._clock = clock
+        self._metrics = metrics
+        self._pool: ThreadPoolExecutor | None = None
+
+    def send_all(self, outgoing: Sequence[Outgoing]) -> list[Outcome]:
+        """Send every claimed email (several at once), then record all outcomes."""
+        if not outgoing:
+            return []
+        if len(outgoing) == 1:
+            outcomes = [self._send(outgoing[0])]
+        else:
+            outcomes = list(self._senders().map(self._send, outgoing))
+        recorded = [o.delivery for o in outcomes if o.delivery.state is not DeliveryState.SENDING]
+        self._store.record(recorded)
+        failures = [o for o in outcomes if o.delivery.state is DeliveryState.FAILED]
+        self.report([(o.delivery, o.outgoing.lead) for o in failures], unconfirmed=False)
+        for state in (DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.DEFERRED):
+            count = sum(1 for o in outcomes if o.delivery.state is state)
+            self._metrics.count(f"Emails{state.value.capitalize()}", count)
+        return outcomes
+
+    def _senders(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="notify-send")
+        return self._pool
+
+    def _send(self, outgoing: Outgoing) -> Outcome:
+        delivery = outgoing.delivery
+        try:
+            result = self._mailer.send(delivery.address, outgoing.email, self._clock(), outgoing.headers)
+        except SendUncertain as error:
+            logger.warning("SES did not answer; the delivery stays `sending`: %s", error)
+            return Outcome(outgoing, delivery, settled=False)
+        now = self._clock()
+        if result.status is SendStatus.SENT:
+            sent = replace(delivery, state=DeliveryState.SENT, at=now, message_id=result.message_id)
+            return Outcome(outgoing, sent, settled=True)
+        if result.status is SendStatus.REJECTED:
+            logger.warning(
+                "email refused for good", extra={"key": delivery.notice_key, "reason": result.reason}
+            )
+            failed = replace(delivery, state=DeliveryState.FAILED, at=now, reason=result.reason)
+            return Outcome(outgoing, failed, settled=True)
+        deferred = replace(delivery, state=DeliveryState.DEFERRED, at=now, reason=result.reason)
+        return Outcome(outgoing, deferred, settled=False)
+
+    def report(self, problems: Sequence[tuple[Delivery, Lead | None]], unconfirmed: bool) -> None:
+        """An action-center item for each failed (or unconfirmed) delivery; a redelivery adds none."""
+        if not problems:
+            return
+        now = self._clock()
+        writes: list[Write] = []
+        by_partner: dict[str, list[ActionItem]] = {}
+        for delivery, lead in problems:
+            item = delivery_item(
+                unconfirmed,
+                delivery.notice_key,
+                delivery.address,
+                address_tag(delivery.address),
+                delivery.at,
+                delivery.reason,
+                lead,
+            )
+            by_partner.setdefault(delivery.partner_id, []).append(item)
+        for partner_id, items in by_partner.items():
+            for item in items:
+                writes.append(self._store.put_action(partner_id, item, None))
+            oldest = min(item.notification_id for item in items)
+            writes.append(self._store.add_unread(partner_id, len(items), oldest))
+        failed = self._store.transact(writes)
+        if failed:  # already reported by an earlier delivery, or older than the feed's watermark
+            read_writes = [
+                self._store.put_action(partner_id, item, now)
+                for partner_id, items in by_partner.items()
+                for item in items
+            ]
+            self._store.transact(read_writes)
+        self._metrics.count("EmailsUnconfirmed" if unconfirmed else "FailuresReported", len(problems))

@@ -1,0 +1,137 @@
+"""The daily digest: each partner's leads past the day's first ten, in one email per recipient.
+
+A run at `at` sends every digest still owed for a day before `at`'s UTC day (normally the day
+before; a day a failed run missed is caught up by the next). For each owed day it first marks the
+digest as started — from then on a late lead of that day is emailed on its own instead of
+joining it — then claims one delivery per recipient (`sending`, conditional: a concurrent run
+or a second run for the same day finds it taken and sends nothing), sends, records the
+outcomes, and takes the day out of the `DigestsDue` index once nothing is left to send.
+
+An email lists at most `DIGEST_MAX_LISTED` leads (mail clients cut long messages) and counts
+the rest, with a link to the workspace: a run reads about one item per lead it lists.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from leaddesk.adapters.dynamo.notify_items import delivery_key
+from leaddesk.adapters.metrics import OperatorMetrics
+from leaddesk.adapters.notify_store import (
+    Delivery,
+    DeliveryState,
+    NotifyStore,
+    OwedDigest,
+    delivery_from,
+    plain_key,
+)
+from leaddesk.domain.emails import DIGEST_MAX_LISTED, EmailRenderer, LeadFacts
+from leaddesk.services.deliveries import Deliverer, Outgoing
+
+logger = logging.getLogger(__name__)
+WHY = "digest"
+
+
+@dataclass
+class DigestReport:
+    at: datetime
+    days: int = 0  # partner days owing a digest
+    sent: int = 0
+    failed: int = 0
+    pending: int = 0  # emails still to send (throttled, or another run has them)
+    listed: int = 0  # leads listed in the emails sent
+    collected: int = 0  # leads those emails stand for
+    partners: list[str] = field(default_factory=list)
+
+
+class DigestService:
+    def __init__(
+        self,
+        store: NotifyStore,
+        deliverer: Deliverer,
+        renderer: EmailRenderer,
+        clock: Callable[[], datetime],
+        metrics: OperatorMetrics,
+        lease: timedelta,
+    ) -> None:
+        self._store = store
+        self._deliverer = deliverer
+        self._renderer = renderer
+        self._clock = clock
+        self._metrics = metrics
+        self._lease = lease
+
+    def run(self, at: datetime) -> DigestReport:
+        report = DigestReport(at=at)
+        for owed in self._store.digests_owed(at.astimezone(UTC).date()):
+            report.days += 1
+            self._send(owed, report)
+        self._metrics.count("DigestsSent", report.sent)
+        return report
+
+    def _send(self, owed: OwedDigest, report: DigestReport) -> None:
+        now = self._clock()
+        counts = self._store.start_digest(owed, now)
+        if counts is None:
+            return  # another run finished it meanwhile
+        claimed, pending = self._claim(owed, list(counts), now)
+        settings = self._store.settings(owed.partner_id)
+        outgoing = []
+        for delivery in claimed:
+            facts = [
+                LeadFacts.model_validate(entry)
+                for entry in self._store.digest_entries(owed, delivery.address, DIGEST_MAX_LISTED)
+            ]
+            cards = [self._renderer.card(lead, settings.language) for lead in facts]
+            email = self._renderer.digest(owed.day, cards, counts[delivery.address], settings.language)
+            headers = {"X-LeadDesk-Partner": owed.partner_id, "X-LeadDesk-Key": owed.key}
+            outgoing.append(Outgoing(delivery, email, headers))
+            report.listed += len(cards)
+            report.collected += counts[delivery.address]
+        outcomes = self._deliverer.send_all(outgoing)
+        report.sent += sum(1 for o in outcomes if o.delivery.state is DeliveryState.SENT)
+        report.failed += sum(1 for o in outcomes if o.delivery.state is DeliveryState.FAILED)
+        pending += sum(1 for o in outcomes if not o.settled)
+        report.pending += pending
+        if not pending:
+            self._store.finish_digest(owed, self._clock())
+            report.partners.append(owed.partner_id)
+
+    def _claim(self, owed: OwedDigest, addresses: list[str], now: datetime) -> tuple[list[Delivery], int]:
+        """The deliveries this run sends (claimed `sending` now), and how many another run holds."""
+        fresh = [
+            Delivery(owed.partner_id, owed.key, address, WHY, DeliveryState.SENDING, now)
+            for address in addresses
+        ]
+        writes = [self._store.put_delivery(delivery, delivery.address) for delivery in fresh]
+        taken = {writes[position].owner for position in self._store.transact(writes)} if writes else set()
+        if not taken:
+            return fresh, 0
+        # Some were claimed before (a second run, or an interrupted one): each transaction that
+        # failed wrote nothing, so claim the others again one by one and look at the taken ones.
+        claimed: list[Delivery] = []
+        for delivery in fresh:
+            if delivery.address not in taken and not self._store.transact(
+                [self._store.put_delivery(delivery, delivery.address)]
+            ):
+                claimed.append(delivery)
+        found = self._store.get_many(delivery_key(owed.partner_id, owed.key, address) for address in taken)
+        pending = 0
+        for address in taken:
+            item = found.get(plain_key(delivery_key(owed.partner_id, owed.key, address)))
+            if item is None:
+                continue
+            earlier = delivery_from(item, owed.partner_id)
+            if earlier.state is DeliveryState.DEFERRED:
+                if not self._store.transact([self._store.reclaim_delivery(earlier, address)]):
+                    claimed.append(replace(earlier, state=DeliveryState.SENDING, at=now))
+            elif earlier.state is DeliveryState.SENDING and now - earlier.at < self._lease:
+                pending += 1
+            elif earlier.state is DeliveryState.SENDING:
+                lost = replace(earlier, state=DeliveryState.UNCONFIRMED, at=now)
+                self._store.record([lost])
+                self._deliverer.report([(lost, None)], unconfirmed=True)
+        return claimed, pending

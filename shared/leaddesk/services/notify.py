@@ -1,0 +1,355 @@
+"""Notify a batch of events: the right people emailed at most once, the rest collected for the digest.
+
+For a batch (an SQS batch of EventBridge envelopes):
+1. parse each event into a notice (a malformed one goes to the dead-letter queue with its reason);
+2. read the leads and the partners' settings (one BatchGetItem), decide recipients (domain);
+3. read what earlier deliveries of the same events already claimed (one BatchGetItem);
+4. count the partners' new leads of the day atomically (one ADD per partner and day): the first
+   10 are emailed one by one, later ones are collected for the day's digest;
+5. claim everything in one transaction — the action item (a new lead's claim, carrying its
+   volume decision), each delivery as `sending`, digest entries, the feed's unread count — so a
+   concurrent duplicate delivery loses cleanly;
+6. send, then record the outcomes (BatchWriteItem).
+A record is reported failed (SQS delivers it again) only while something is left to do.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from leaddesk.adapters.dead_letters import DeadLetterQueue
+from leaddesk.adapters.dynamo.keys import lead_key
+from leaddesk.adapters.dynamo.notify_items import action_key, delivery_key, settings_key
+from leaddesk.adapters.metrics import OperatorMetrics
+from leaddesk.adapters.notify_store import (
+    Delivery,
+    DeliveryState,
+    NotifyStore,
+    OwedDigest,
+    Role,
+    Write,
+    delivery_from,
+    plain_key,
+)
+from leaddesk.domain.action_center import ActionItem, ActionKind, export_item, lead_item
+from leaddesk.domain.emails import Email, EmailRenderer, LeadFacts
+from leaddesk.domain.models import Lead
+from leaddesk.domain.notices import (
+    DAILY_INDIVIDUAL_EMAILS,
+    Notice,
+    NoticeKind,
+    NoticeRejected,
+    Recipient,
+    has_action_item,
+    lead_day,
+    parse_notice,
+    recipients,
+)
+from leaddesk.domain.notify_settings import NotificationSettings
+from leaddesk.domain.timed_rules import expires_at
+from leaddesk.services.deliveries import Deliverer, Outgoing
+
+logger = logging.getLogger(__name__)
+CLAIM_ROUNDS = 4
+INDIVIDUAL, DIGEST = "individual", "digest"
+
+
+class Fate(StrEnum):
+    DONE = "done"  # every email of the notice went (or failed for good), items written
+    NOTHING = "nothing"  # nobody to notify (test or informational lead, no usable address)
+    DUPLICATE = "duplicate"  # handled by an earlier or concurrent delivery of the same event
+    DEAD_LETTER = "dead_letter"
+    RETRY = "retry"
+
+
+@dataclass(frozen=True)
+class NotifyRecord:
+    message_id: str
+    body: str
+
+
+@dataclass(frozen=True)
+class NotifyResult:
+    message_id: str
+    fate: Fate
+    key: str | None = None
+    reason: str | None = None
+    sent: int = 0
+
+
+@dataclass
+class _Job:
+    record: NotifyRecord
+    notice: Notice
+    lead: Lead | None
+    settings: NotificationSettings
+    recipients: list[Recipient]
+    action: ActionItem | None
+    mode: str = INDIVIDUAL
+    redelivered: bool = False
+    dropped: bool = False
+    retry: str | None = None  # why the record must come back
+    reclaim: list[Delivery] = field(default_factory=list)  # deferred earlier: nothing went out
+
+    @property
+    def key(self) -> str:
+        return self.notice.key
+
+    @property
+    def day(self) -> date | None:
+        return lead_day(self.lead) if self.lead is not None else None
+
+
+class NotifyService:
+    def __init__(
+        self,
+        store: NotifyStore,
+        deliverer: Deliverer,
+        renderer: EmailRenderer,
+        dead_letters: DeadLetterQueue,
+        clock: Callable[[], datetime],
+        metrics: OperatorMetrics,
+        lease: timedelta,
+        expiry_days: int,
+    ) -> None:
+        self._store = store
+        self._deliverer = deliverer
+        self._renderer = renderer
+        self._dead_letters = dead_letters
+        self._clock = clock
+        self._metrics = metrics
+        self._lease = lease
+        self._expiry_days = expiry_days
+
+    def handle(self, records: Sequence[NotifyRecord]) -> list[NotifyResult]:
+        results: dict[str, NotifyResult] = {}
+        notices: list[tuple[NotifyRecord, Notice]] = []
+        for record in records:
+            try:
+                notices.append((record, parse_notice(record.body)))
+            except NoticeRejected as error:
+                results[record.message_id] = self._dead_letter(record, error.field, error.reason)
+        jobs = self._jobs(notices, results)
+        self._resume(jobs)
+        self._decide_volume([job for job in jobs if not job.redelivered and not job.dropped])
+        self._claim(jobs)
+        outcomes = self._deliverer.send_all(self._outgoing([job for job in jobs if not job.dropped]))
+        pending = {o.outgoing.delivery.notice_key for o in outcomes if not o.settled}
+        sent: dict[str, int] = defaultdict(int)
+        for outcome in outcomes:
+            sent[outcome.delivery.notice_key] += outcome.delivery.state is DeliveryState.SENT
+        for job in jobs:
+            results[job.record.message_id] = self._result(job, job.key in pending, sent[job.key])
+        return [results[record.message_id] for record in records]
+
+    # --- 2. what each notice asks for ------------------------------------------------------------
+    def _jobs(
+        self, notices: list[tuple[NotifyRecord, Notice]], results: dict[str, NotifyResult]
+    ) -> list[_Job]:
+        keys = [settings_key(n.partner_id) for _, n in notices]
+        keys += [lead_key(n.partner_id, n.subject_id) for _, n in notices if n.export is None]
+        items = self._store.get_many(keys) if keys else {}
+        jobs = []
+        for record, notice in notices:
+            lead = None if notice.export else self._store.lead_of(items, notice.partner_id, notice.subject_id)
+            if notice.export is None and lead is None:
+                reason = f"no lead {notice.subject_id} for partner {notice.partner_id}"
+                results[record.message_id] = self._dead_letter(record, "detail.lead_id", reason)
+                continue
+            settings = self._store.settings_of(items, notice.partner_id)
+            action = self._action(notice, lead) if has_action_item(notice, lead) else None
+            jobs.append(_Job(record, notice, lead, settings, recipients(notice, lead, settings), action))
+        return jobs
+
+    def _action(self, notice: Notice, lead: Lead | None) -> ActionItem:
+        if notice.export is not None:
+            export = notice.export
+            at = export.completed_at or self._clock()
+            ready = notice.kind is NoticeKind.EXPORT_READY
+            return export_item(ready, export.export_id, at, export.row_count, export.reason)
+        assert lead is not None
+        if notice.kind is NoticeKind.NEW_LEAD:
+            return lead_item(ActionKind.NEW_LEAD, lead, lead.created_at)
+        return lead_item(ActionKind.EXPIRING_SOON, lead, lead.expiry_reminded_at or lead.updated_at)
+
+    # --- 3. what earlier deliveries of the same events did --------------------------------------
+    def _resume(self, jobs: list[_Job]) -> None:
+        keys = []
+        for job in jobs:
+            if job.action is not None:
+                keys.append(action_key(job.notice.partner_id, job.action.notification_id))
+            keys += [delivery_key(job.notice.partner_id, job.key, r.address) for r in job.recipients]
+        found = self._store.get_many(keys) if keys else {}
+        unconfirmed: list[tuple[Delivery, Lead | None]] = []
+        now = self._clock()
+        for job in jobs:
+            claim = job.action and found.get(
+                plain_key(action_key(job.notice.partner_id, job.action.notification_id))
+            )
+            if claim:
+                job.redelivered = True
+                job.mode = claim.get("mode", {}).get("S", INDIVIDUAL)
+            for recipient in list(job.recipients):
+                item = found.get(plain_key(delivery_key(job.notice.partner_id, job.key, recipient.address)))
+                if item is None:
+                    continue
+                job.redelivered = True
+                earlier = delivery_from(item, job.notice.partner_id)
+                job.recipients.remove(recipient)
+                if earlier.state is DeliveryState.DEFERRED:
+                    job.reclaim.append(replace(earlier, state=DeliveryState.SENDING, at=now))
+                elif earlier.state is DeliveryState.SENDING and now - earlier.at < self._lease:
+                    job.retry = "another delivery of this event is sending it"
+                elif earlier.state is DeliveryState.SENDING:
+                    lost = replace(earlier, state=DeliveryState.UNCONFIRMED, at=now)
+                    unconfirmed.append((lost, job.lead))
+            if job.redelivered:
+                job.recipients = []  # recipients are decided once, when the event is first handled
+        if unconfirmed:
+            self._store.record(delivery for delivery, _ in unconfirmed)
+            self._deliverer.report(unconfirmed, unconfirmed=True)
+
+    # --- 4. the volume rule ----------------------------------------------------------------------
+    def _decide_volume(self, fresh: list[_Job]) -> None:
+        groups: dict[tuple[str, date], list[_Job]] = defaultdict(list)
+        for job in fresh:
+            if job.notice.kind is NoticeKind.NEW_LEAD and job.action is not None and job.day is not None:
+                groups[(job.notice.partner_id, job.day)].append(job)
+        for (partner_id, day), group in groups.items():
+            total = self._store.count_new_leads(partner_id, day, len(group), self._clock())
+            for position, job in enumerate(group, start=total - len(group) + 1):
+                job.mode = INDIVIDUAL if position <= DAILY_INDIVIDUAL_EMAILS else DIGEST
+
+    # --- 5. one transaction claims the batch ------------------------------------------------------
+    def _claim(self, jobs: list[_Job]) -> None:
+        read_before: dict[str, str] = {}  # partner → feed watermark, once a write found one
+        for _ in range(CLAIM_ROUNDS):
+            writes = self._writes([job for job in jobs if not job.dropped], read_before)
+            if not writes:
+                return
+            failed = self._store.transact(writes)
+            if not failed:
+                return
+            for position in failed:
+                write = writes[position]
+                if write.role is Role.CLAIM:
+                    for job in jobs:
+                        if job.key == write.owner or (
+                            job.action and job.action.notification_id == write.owner
+                        ):
+                            job.dropped = True  # a concurrent delivery of the same event has it
+                elif write.role is Role.FEED:
+                    read_before[write.owner] = self._store.feed_watermark(write.owner) or ""
+                elif write.role is Role.DIGEST_OWED:
+                    for job in jobs:  # the day's digest went already: this late lead is emailed now
+                        if f"{job.notice.partner_id}#{job.day}" == write.owner and job.mode == DIGEST:
+                            job.mode = INDIVIDUAL
+        raise RuntimeError("could not claim the batch's notices after several rounds")
+
+    def _writes(self, jobs: list[_Job], read_before: dict[str, str]) -> list[Write]:
+        now = self._clock()
+        writes: list[Write] = []
+        unread: dict[str, list[str]] = defaultdict(list)
+        owed: dict[OwedDigest, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for job in jobs:
+            partner_id = job.notice.partner_id
+            writes += [self._store.reclaim_delivery(earlier, job.key) for earlier in job.reclaim]
+            if job.redelivered:
+                continue
+            if job.action is not None:
+                is_read = job.action.notification_id.split(".", 1)[0] <= read_before.get(partner_id, "")
+                mode = {"mode": job.mode} if job.notice.kind is NoticeKind.NEW_LEAD else {}
+                writes.append(
+                    self._store.put_action(partner_id, job.action, now if is_read else None, **mode)
+                )
+                if not is_read:
+                    unread[partner_id].append(job.action.notification_id)
+            if job.mode == DIGEST and job.lead is not None and job.day is not None:
+                facts = LeadFacts.of(job.lead).model_dump(mode="json")
+                day = OwedDigest(partner_id, job.day)
+                for recipient in job.recipients:
+                    entry = self._store.put_digest_entry(
+                        job.lead.lead_id, day, recipient.address, facts, now, job.key
+                    )
+                    writes.append(entry)
+                    owed[day][recipient.address] += 1
+                continue
+            for recipient in job.recipients:
+                delivery = Delivery(
+                    partner_id, job.key, recipient.address, recipient.why.value, DeliveryState.SENDING, now
+                )
+                writes.append(self._store.put_delivery(delivery, job.key))
+        writes += [self._store.owe_digest(day, counts) for day, counts in owed.items()]
+        for partner_id, ids in unread.items():
+            writes.append(self._store.add_unread(partner_id, len(ids), min(ids)))
+        return writes
+
+    # --- 6. the emails -------------------------------------------------------------------------------
+    def _outgoing(self, jobs: list[_Job]) -> list[Outgoing]:
+        outgoing: list[Outgoing] = []
+        now = self._clock()
+        for job in jobs:
+            if job.retry:
+                continue
+            claimed = list(job.reclaim)
+            if not job.redelivered and job.mode == INDIVIDUAL:
+                claimed += [
+                    Delivery(
+                        job.notice.partner_id, job.key, r.address, r.why.value, DeliveryState.SENDING, now
+                    )
+                    for r in job.recipients
+                ]
+            if not claimed:
+                continue
+            email = self._email(job)
+            headers = {"X-LeadDesk-Partner": job.notice.partner_id, "X-LeadDesk-Key": job.key}
+            outgoing += [Outgoing(d, email, headers, job.lead) for d in claimed]
+        return outgoing
+
+    def _email(self, job: _Job) -> Email:
+        language, lead = job.settings.language, job.lead
+        kind = job.notice.kind
+        if job.notice.export is not None:
+            export = job.notice.export
+            if kind is NoticeKind.EXPORT_READY:
+                return self._renderer.export_ready(export.export_id, export.row_count, language)
+            return self._renderer.export_failed(export.export_id, export.reason, language)
+        assert lead is not None
+        if kind is NoticeKind.NEW_LEAD:
+            return self._renderer.new_lead(lead, language)
+        if kind is NoticeKind.EXPIRING_SOON:
+            return self._renderer.expiring_soon(lead, language, expires_at(lead, self._expiry_days))
+        if kind is NoticeKind.DECLINED:
+            return self._renderer.declined(lead, language)
+        return self._renderer.expired(lead, language)
+
+    # --- results -------------------------------------------------------------------------------------
+    def _result(self, job: _Job, pending: bool, sent: int) -> NotifyResult:
+        message_id = job.record.message_id
+        if job.dropped:
+            self._metrics.count("NoticesDuplicate")
+            return NotifyResult(message_id, Fate.DUPLICATE, job.key, "handled by another delivery")
+        if job.retry or pending:
+            why = job.retry or "an email is still to be sent"
+            return NotifyResult(message_id, Fate.RETRY, job.key, why, sent)
+        if job.redelivered and not sent:
+            return NotifyResult(message_id, Fate.DUPLICATE, job.key, "already notified", sent)
+        if not sent and not job.action and job.mode != DIGEST:
+            return NotifyResult(message_id, Fate.NOTHING, job.key, "nobody to notify", sent)
+        reason: str | None = "collected for the day's digest" if job.mode == DIGEST else None
+        if job.mode == DIGEST:
+            self._metrics.count("LeadsCollectedForDigest")
+        return NotifyResult(message_id, Fate.DONE, job.key, reason, sent)
+
+    def _dead_letter(self, record: NotifyRecord, field_name: str, reason: str) -> NotifyResult:
+        try:
+            self._dead_letters.send(record.body, reason, field_name, record.message_id)
+        except Exception as error:  # the queue will bring it back; nothing is lost
+            return NotifyResult(record.message_id, Fate.RETRY, reason=f"dead-letter failed: {error}")
+        self._metrics.count("DeadLettered", dimension=("Field", field_name))
+        return NotifyResult(record.message_id, Fate.DEAD_LETTER, reason=f"{field_name}: {reason}")

@@ -1,0 +1,112 @@
+"""Notifications on a real local stack: settings over HTTP, emails in `leaddesk mail list`, the
+digest fired by `leaddesk digest --at` (twice: nothing the second time)."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.helpers.stack import RunningStack, token
+
+pytestmark = pytest.mark.e2e
+PARTNER = "p-e2e-notify"
+ADMIN = "ana@partner-e2e.com"
+
+
+def mails(stack: RunningStack, *options: str) -> list[dict[str, Any]]:
+    result = stack.cli("mail", "list", "--json", *options)
+    assert result.returncode == 0, result.stderr
+    found: list[dict[str, Any]] = json.loads(result.stdout)
+    return found
+
+
+def wait_for(stack: RunningStack, count: int, *options: str) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        found = mails(stack, *options)
+        if len(found) >= count:
+            return found
+        time.sleep(0.5)
+    pytest.fail(f"expected {count} emails {options}, the local inbox has {mails(stack, *options)}")
+
+
+def lead_event(n: int) -> dict[str, Any]:
+    return {
+        "detail-type": "Marketplace Lead",
+        "source": "e2e.producer",
+        "detail": {
+            "partner_id": PARTNER,
+            "event_id": f"e2e-notify-{n}",
+            "UserDetails": {"FirstName": "Kim", "Email": f"kim{n}@buyer{n}.com", "Company": f"Buyer {n}"},
+            "LeadSource": "AppSource-PLT | contoso.crm",
+            "ActionCode": "PLT",
+        },
+    }
+
+
+def test_emails_reach_the_local_inbox_and_the_digest_goes_once(
+    local_stack: RunningStack, tmp_path: Path
+) -> None:
+    bearer = token(local_stack, PARTNER, "profile_admin")
+    answer = httpx.put(
+        f"{local_stack.api_url}/settings",
+        headers={"Authorization": f"Bearer {bearer}"},
+        json={"referral_admin_emails": [ADMIN], "language": "en"},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    events = tmp_path / "leads.json"
+    events.write_text(json.dumps([lead_event(n) for n in range(12)]))
+    sent = local_stack.cli("send", str(events))
+    assert sent.returncode == 0, sent.stderr
+
+    individual = wait_for(local_stack, 10, "--to", ADMIN)
+    time.sleep(2)  # nothing more arrives: the 11th and 12th wait for the digest
+    individual = mails(local_stack, "--to", ADMIN)
+    assert len(individual) == 10
+    first = individual[0]
+    assert set(first) >= {"to", "subject", "text", "time"} and first["to"] == [ADMIN]
+    assert (
+        first["subject"].startswith("New lead: Buyer ")
+        and f"{local_stack.api_url}/app/leads/" in first["text"]
+    )
+    plain = local_stack.cli("mail", "list", "--to", ADMIN)
+    assert (
+        plain.returncode == 0 and "Subject: New lead: Buyer" in plain.stdout and "10 email(s)" in plain.stdout
+    )
+
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT00:15:00Z")
+    run = local_stack.cli("digest", "--at", tomorrow)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["sent"] >= 1
+    [digest] = [m for m in mails(local_stack, "--to", ADMIN) if m["subject"].startswith("Digest of")]
+    assert digest["subject"].endswith(": 2 more new leads") and digest["text"].count("/app/leads/") == 2
+    again = local_stack.cli("digest", "--at", tomorrow)
+    assert again.returncode == 0 and json.loads(again.stdout)["sent"] == 0
+    assert len(mails(local_stack, "--to", ADMIN)) == 11
+
+    feed = httpx.get(
+        f"{local_stack.api_url}/notifications", headers={"Authorization": f"Bearer {bearer}"}, timeout=10
+    ).json()
+    assert feed["unread"] == 12 and feed["items"][0]["kind"] == "new_lead"
+
+
+def test_mail_list_says_what_to_do_without_a_stack(local_stack: RunningStack, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "leaddesk_local.cli", "mail", "list"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LEADDESK_LOCAL_STATE": str(tmp_path / "none.json")},
+        check=False,
+    )
+    assert result.returncode == 2 and "make run" in result.stderr

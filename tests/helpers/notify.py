@@ -1,0 +1,143 @@
+"""Driving the notifier: its events, its SQS batches, its API, and the inbox moto's SES keeps."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from leaddesk.adapters.dynamo.items import ItemPolicy
+from leaddesk.domain.events import lead_event_detail
+from leaddesk.domain.models import Lead
+from leaddesk_local.inbox import SentMail, in_process
+from leaddesk_local.lambda_events import LambdaContext, api_event
+from tests.helpers.api import claims
+from tests.helpers.bus import envelope
+from tests.helpers.ingest import sqs_event
+from tests.helpers.leads import put_leads
+
+
+def lead_envelope(detail_type: str, lead: Lead, **extra: Any) -> dict[str, Any]:
+    """The event LeadDesk publishes about a lead, as the notify queue receives it."""
+    return envelope(detail_type, lead_event_detail(lead, **extra), source="leaddesk")
+
+
+def export_envelope(detail_type: str, partner: str, export_id: str, **detail: Any) -> dict[str, Any]:
+    body = {"partner_id": partner, "export_id": export_id, "requested_by": "user-1", **detail}
+    return envelope(detail_type, body, source="leaddesk")
+
+
+def notify(*bodies: Any, message_ids: list[str] | None = None) -> dict[str, Any]:
+    """Invoke NotifyFunction with an SQS batch of these bodies; its answer (batch item failures)."""
+    from notify.worker import handler
+
+    answer: dict[str, Any] = handler(
+        sqs_event(*bodies, message_ids=message_ids), LambdaContext(function_name="NotifyFunction")
+    )
+    return answer
+
+
+def store(table: str, *leads: Lead) -> None:
+    put_leads(leads, table, policy=ItemPolicy())
+
+
+def inbox(to: str | None = None) -> list[SentMail]:
+    """What moto's SES (in this process) has sent, optionally to one address."""
+    mails = in_process()
+    return [m for m in mails if to is None or to.lower() in (a.lower() for a in m.to)]
+
+
+def digest(at: str) -> dict[str, Any]:
+    from leaddesk_local.lambda_events import scheduled_event
+    from notify.digest import handler
+
+    answer: dict[str, Any] = handler(scheduled_event(at), LambdaContext(function_name="NotifyDigestFunction"))
+    return answer
+
+
+def call_notify_api(
+    method: str,
+    path: str,
+    route_path: str,
+    partner: str = "p-contoso",
+    roles: tuple[str, ...] = ("referrals_admin",),
+    body: Any = None,
+    query: dict[str, list[str]] | None = None,
+    path_parameters: dict[str, str] | None = None,
+) -> tuple[int, Any]:
+    """Invoke NotificationsApiFunction as API Gateway would; (status, json)."""
+    from notify.app import handler
+
+    event = api_event(
+        method=method,
+        path=path,
+        route_path=route_path,
+        claims=claims(partner, *roles),
+        path_parameters=path_parameters,
+        query=query,
+        headers={"content-type": "application/json"},
+        body=json.dumps(body) if body is not None else None,
+    )
+    answer = handler(event, LambdaContext(function_name="NotificationsApiFunction"))
+    return answer["statusCode"], json.loads(answer["body"]) if answer.get("body") else None
+
+
+def put_settings(partner: str = "p-contoso", **settings: Any) -> dict[str, Any]:
+    status, body = call_notify_api(
+        "PUT", "/settings", "/settings", partner, ("profile_admin",), body=settings
+    )
+    assert status == 200, body
+    saved: dict[str, Any] = body
+    return saved
+
+
+def message_id() -> str:
+    return str(uuid.uuid4())
+
+
+@contextmanager
+def ses_refusing(refusals: dict[str, str]) -> Iterator[list[str]]:
+    """SES refuses every send to these addresses with the given error code (a rejected address,
+    throttling...); other sends really go to moto. Yields the addresses tried, in order."""
+    import base64
+    import email as mime
+
+    from botocore.awsrequest import AWSResponse
+
+    from leaddesk.adapters import aws
+
+    tried: list[str] = []
+
+    def refuse(params: dict[str, Any], **_: Any) -> Any:  # a response tuple short-circuits the call
+        raw = base64.b64decode(json.loads(params["body"])["Content"]["Raw"]["Data"])
+        to = str(mime.message_from_bytes(raw)["To"])
+        tried.append(to)
+        code = refusals.get(to)
+        if code is None:
+            return None
+        status = 429 if code == "TooManyRequestsException" else 400
+        response = AWSResponse("https://email.us-east-1.amazonaws.com/", status, {}, None)  # type: ignore[arg-type]
+        return response, {"Error": {"Code": code, "Message": f"injected {code}"}}
+
+    ses = aws.sesv2()
+    ses.meta.events.register_first("before-call.sesv2.SendEmail", refuse)
+    try:
+        yield tried
+    finally:
+        ses.meta.events.unregister("before-call.sesv2.SendEmail", refuse)
+
+
+def pump(notify_queue_url: str) -> int:
+    """Deliver what the bus routed to the notify queue to NotifyFunction, in batches of ten, until
+    the queue is empty; the number of messages delivered."""
+    from tests.helpers.bus import drain
+
+    delivered = 0
+    while messages := drain(notify_queue_url):
+        bodies = [json.dumps({k: v for k, v in m.items() if k != "_attributes"}) for m in messages]
+        for start in range(0, len(bodies), 10):
+            assert notify(*bodies[start : start + 10]) == {"batchItemFailures": []}
+        delivered += len(bodies)
+    return delivered

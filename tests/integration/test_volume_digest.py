@@ -1,0 +1,148 @@
+"""The volume rule: a partner's first 10 new leads of a UTC day emailed one by one, the rest in a
+digest the day after — under concurrency, and sent once however often the digest runs."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from datetime import UTC, datetime, timedelta
+
+from leaddesk.adapters.action_center import ActionCenterStore
+from leaddesk.adapters.dead_letters import DeadLetterQueue
+from leaddesk.adapters.dynamo.items import ItemPolicy
+from leaddesk.adapters.mailer import SesMailer
+from leaddesk.adapters.metrics import OperatorMetrics
+from leaddesk.adapters.notify_store import NotifyStore
+from leaddesk.domain.emails import EmailRenderer
+from leaddesk.domain.models import LeadType
+from leaddesk.domain.notify_settings import NotificationSettings
+from leaddesk.services.deliveries import Deliverer
+from leaddesk.services.digest import DigestService
+from leaddesk.services.notify import NotifyRecord, NotifyService
+from leaddesk_local.inbox import SentMail, in_process
+from leaddesk_local.provision import Deployment, client
+from leaddesk_local.template import Template
+from tests.helpers.leads import make_lead, put_leads
+from tests.helpers.moto import atomic_moto_server
+from tests.helpers.notify import digest, inbox, lead_envelope, notify, put_settings, store
+
+ADMIN = "ana@partner-contoso.com"
+DAY = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def services(deployment: Deployment) -> tuple[NotifyService, DigestService]:
+    """The notifier and the digest as one Lambda instance builds them, with its own clients."""
+    db = client("dynamodb", deployment.endpoint_url)
+    table = deployment.refs["LeadsTable"]
+    mailer = SesMailer(client("sesv2", deployment.endpoint_url), deployment.refs["SenderIdentity"])
+    notify_store = NotifyStore(db, table)
+    deliverer = Deliverer(notify_store, mailer, _now, OperatorMetrics())
+    renderer = EmailRenderer("http://127.0.0.1:3000/app", 14)
+    dead_letters = DeadLetterQueue(
+        client("sqs", deployment.endpoint_url), deployment.outputs["NotifyDeadLetterQueueUrl"]
+    )
+    notifier = NotifyService(
+        notify_store, deliverer, renderer, dead_letters, _now, OperatorMetrics(), timedelta(minutes=2), 14
+    )
+    return notifier, DigestService(
+        notify_store, deliverer, renderer, _now, OperatorMetrics(), timedelta(minutes=2)
+    )
+
+
+def new_lead_mails(partner: str) -> list[SentMail]:
+    return [
+        m
+        for m in in_process()
+        if m.header("x-leaddesk-partner") == partner and m.subject.startswith("New lead")
+    ]
+
+
+def digests(partner: str) -> list[SentMail]:
+    return [
+        m
+        for m in in_process()
+        if m.header("x-leaddesk-partner") == partner and m.subject.startswith("Digest")
+    ]
+
+
+def test_thirty_leads_in_parallel_make_ten_emails_and_one_digest_of_twenty(template: Template) -> None:
+    partner = f"p-volume-{datetime.now(UTC).timestamp():.0f}"
+    with atomic_moto_server(template, "volume") as deployment:
+        table = deployment.refs["LeadsTable"]
+        settings = NotificationSettings(referral_admin_emails=[ADMIN])
+        ActionCenterStore(client("dynamodb", deployment.endpoint_url), table).save_settings(partner, settings)
+        leads = [make_lead(partner=partner, created_at=DAY + timedelta(seconds=n)) for n in range(30)]
+        put_leads(leads, table, deployment.endpoint_url, ItemPolicy())
+        instances = [services(deployment)[0] for _ in range(10)]  # ten Lambda instances
+        start = threading.Barrier(len(leads))
+        failures: list[BaseException] = []
+
+        def deliver(n: int) -> None:
+            body = json.dumps(lead_envelope("lead.received", leads[n]))
+            start.wait()
+            try:
+                results = instances[n % len(instances)].handle([NotifyRecord(f"m-{n}", body)])
+                assert results[0].fate.value == "done", results
+            except BaseException as error:  # reported below
+                failures.append(error)
+
+        threads = [threading.Thread(target=deliver, args=(n,)) for n in range(len(leads))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert not failures, failures
+        assert len(new_lead_mails(partner)) == 10
+        assert digests(partner) == []  # the day is not over
+
+        _, digest_service = services(deployment)
+        report = digest_service.run(DAY + timedelta(days=1, minutes=15))
+        [sent] = digests(partner)
+        assert sent.to == [ADMIN] and report.sent == 1
+        listed = set(re.findall(r"/app/leads/(\w+)", sent.text))
+        emailed = {m.header("x-leaddesk-key").split("#")[1] for m in new_lead_mails(partner)}  # type: ignore[union-attr]
+        assert (
+            len(listed) == 20
+            and not listed & emailed
+            and listed | emailed == {lead.lead_id for lead in leads}
+        )
+        assert sent.subject.endswith(": 20 more new leads")
+        again = digest_service.run(DAY + timedelta(days=1, hours=3))
+        assert again.sent == 0 and len(digests(partner)) == 1  # the same day twice: nothing the second time
+
+
+def test_each_recipient_gets_one_digest_of_its_own_leads_and_late_leads_are_not_lost(
+    deployment: Deployment,
+) -> None:
+    table = deployment.refs["LeadsTable"]
+    put_settings(referral_admin_emails=[ADMIN], locations={"IT": "milano@partner-contoso.com"}, language="it")
+    offers = [make_lead(created_at=DAY + timedelta(minutes=n)) for n in range(12)]
+    profiles = [
+        make_lead(created_at=DAY + timedelta(hours=1, minutes=n), lead_type=LeadType.PROFILE, country="IT")
+        for n in range(3)
+    ]
+    store(table, *offers, *profiles)
+    for chunk in (offers[:10], offers[10:] + profiles):
+        assert notify(*[lead_envelope("lead.received", lead) for lead in chunk]) == {"batchItemFailures": []}
+    assert len(inbox(ADMIN)) == 10 and inbox("milano@partner-contoso.com") == []
+
+    first = digest("2026-11-21T00:15:00Z")
+    assert (first["sent"], first["leads_listed"], first["leads_collected"]) == (2, 5, 5)
+    [to_admin] = [m for m in inbox(ADMIN) if "Riepilogo" in m.subject]
+    [to_milano] = inbox("milano@partner-contoso.com")
+    assert to_admin.subject == "Riepilogo del 20 novembre 2026: altri 2 nuovi lead"
+    assert to_milano.subject == "Riepilogo del 20 novembre 2026: altri 3 nuovi lead"
+    assert all(f"/app/leads/{lead.lead_id}" in to_milano.text for lead in profiles)
+
+    # A lead of that day arriving after its digest went is emailed on its own, not dropped.
+    late = make_lead(created_at=DAY + timedelta(hours=15, minutes=59))
+    store(table, late)
+    assert notify(lead_envelope("lead.received", late)) == {"batchItemFailures": []}
+    assert any(late.lead_id in m.text and m.subject.startswith("Nuovo lead") for m in inbox(ADMIN))
+    assert digest("2026-11-21T06:00:00Z")["sent"] == 0
+    assert digest("2026-11-22T00:15:00Z")["sent"] == 0
