@@ -224,6 +224,51 @@ def test_a_filtered_list_is_exported_and_downloaded(
     page.close()
 
 
+def test_the_action_center_and_the_settings(
+    browser: Browser, local_stack: RunningStack, leads: dict[str, str]
+) -> None:
+    page = sign_in(browser, local_stack, PARTNER, "referrals_admin")
+    action_center = page.get_by_role("link", name=re.compile("Action center"))
+    expect(action_center).to_contain_text(re.compile(r"\d"))  # the unread badge
+    action_center.click()
+    expect(page.get_by_role("heading", name="Action center")).to_be_visible()
+    feed = page.get_by_role("list", name="Notifications")
+    expect(feed.get_by_text("New lead").first).to_be_visible()
+    accessible(page, "notifications")
+    keep_for_the_docs("notifications")
+    unread = page.get_by_text(re.compile(r"^\d+ unread$"))
+    before = int(unread.inner_text().split()[0])
+    feed.get_by_role("button", name="Mark read").first.click()
+    expect(unread).to_have_text(f"{before - 1} unread")
+    page.get_by_role("button", name="Mark all read").click()
+    expect(unread).to_have_text("0 unread")
+
+    page.get_by_role("link", name="Settings").click()
+    expect(page.get_by_role("heading", name="Notification settings")).to_be_visible()
+    page.get_by_label("Referral admins").fill("ana@web-partner.com\nnot an address")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("is not an email address")).to_be_visible()  # checked before sending
+    page.get_by_label("Referral admins").fill("ana@web-partner.com\nbo@web-partner.com")
+    page.get_by_label("Business-profile locations").fill("DE kontakt@web-partner.de")
+    page.get_by_label("Email language").click()
+    page.get_by_role("option", name="Français").click()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Saved.")).to_be_visible()
+    accessible(page, "settings")
+    keep_for_the_docs("settings")
+    bearer = token(local_stack, PARTNER, "viewer")
+    saved = httpx.get(f"{local_stack.api_url}/settings", headers={"Authorization": f"Bearer {bearer}"}).json()
+    assert saved["referral_admin_emails"] == ["ana@web-partner.com", "bo@web-partner.com"]
+    assert saved["locations"] == {"DE": "kontakt@web-partner.de"} and saved["language"] == "fr"
+    page.close()
+
+    viewer = sign_in(browser, local_stack, PARTNER, "viewer")
+    viewer.goto(f"{local_stack.api_url}/app/settings")
+    expect(viewer.get_by_text("Only referral and profile admins")).to_be_visible()
+    expect(viewer.get_by_role("button", name="Save")).to_have_count(0)
+    viewer.close()
+
+
 def test_an_action_on_a_lead_that_changed_shows_its_current_state(
     browser: Browser, local_stack: RunningStack, leads: dict[str, str]
 ) -> None:

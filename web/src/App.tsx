@@ -1,4 +1,4 @@
-import { Button, FluentProvider, Text, webLightTheme } from "@fluentui/react-components";
+import { Badge, Button, FluentProvider, Text, webLightTheme } from "@fluentui/react-components";
 import { QueryClientProvider, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { BrowserRouter, Navigate, NavLink, Outlet, Route, Routes, useNavigate } from "react-router-dom";
@@ -6,12 +6,17 @@ import { onSessionExpired } from "./api/client";
 import { currentSession } from "./auth/session";
 import { signOut } from "./auth/signin";
 import { LeadsPage } from "./pages/LeadsPage";
+import { useUnreadCount } from "./queries";
 import { SignInPage } from "./pages/SignInPage";
 
 // The lead's page and its forms load when first opened: the list is what a person sees first.
 const LeadPage = lazy(() => import("./pages/LeadPage").then((module) => ({ default: module.LeadPage })));
 const ExportPage = lazy(() => import("./pages/ExportPage").then((module) => ({ default: module.ExportPage })));
 const ExportsPage = lazy(() => import("./pages/ExportPage").then((module) => ({ default: module.ExportsPage })));
+const NotificationsPage = lazy(() =>
+  import("./pages/NotificationsPage").then((module) => ({ default: module.NotificationsPage })),
+);
+const SettingsPage = lazy(() => import("./pages/SettingsPage").then((module) => ({ default: module.SettingsPage })));
 const SignInCallback = lazy(() => import("./pages/SignInCallback").then((module) => ({ default: module.SignInCallback })));
 
 export function App({ queries }: { queries: QueryClient }) {
@@ -29,6 +34,8 @@ export function App({ queries }: { queries: QueryClient }) {
                 <Route path="/leads/:leadId" element={<LeadPage />} />
                 <Route path="/exports" element={<ExportsPage />} />
                 <Route path="/exports/:exportId" element={<ExportPage />} />
+                <Route path="/notifications" element={<NotificationsPage />} />
+                <Route path="/settings" element={<SettingsPage />} />
               </Route>
               <Route path="*" element={<Navigate to="/" replace />} />
             </Routes>
@@ -44,6 +51,7 @@ function SignedIn() {
   const navigate = useNavigate();
   const queries = useQueryClient();
   const session = currentSession();
+  const unread = useUnreadCount();
   useEffect(
     () =>
       onSessionExpired(() => {
@@ -63,7 +71,16 @@ function SignedIn() {
           <NavLink to="/" end>
             Leads
           </NavLink>
+          <NavLink to="/notifications">
+            Action center
+            {unread.data ? (
+              <Badge appearance="filled" size="small" className="count" aria-label={`${unread.data} unread`}>
+                {unread.data}
+              </Badge>
+            ) : null}
+          </NavLink>
           <NavLink to="/exports">Exports</NavLink>
+          <NavLink to="/settings">Settings</NavLink>
         </nav>
         <Text className="who">
           {session.partnerId} · {session.roles.join(", ")}

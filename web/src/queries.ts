@@ -1,7 +1,26 @@
 // Server state through TanStack Query: cached per query key, retried on network errors (never on
 // 4xx), and invalidated after every change so counts, lists and the lead agree.
-import { QueryClient, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, ApiError, unwrap, type Action, type Export, type Lead, type LeadPage, type ListQuery } from "./api/client";
+import {
+  QueryClient,
+  useInfiniteQuery,
+  useIsFetching,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import {
+  api,
+  ApiError,
+  unwrap,
+  type Action,
+  type Export,
+  type Lead,
+  type LeadPage,
+  type ListQuery,
+  type NotificationPage,
+  type SettingsUpdate,
+} from "./api/client";
 import { queryFromSearch } from "./listQuery";
 
 export function newQueryClient(): QueryClient {
@@ -146,5 +165,68 @@ export function useExports() {
   return useQuery({
     queryKey: ["exports"],
     queryFn: async ({ signal }) => unwrap(await api().GET("/exports", { signal })),
+  });
+}
+
+// --- the action center and the settings -----------------------------------------------------------
+/** The feed, newest first, a page at a time; its unread count is asked again every minute. */
+export function useNotifications() {
+  return useInfiniteQuery({
+    queryKey: ["notifications"],
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam, signal }) =>
+      unwrap(await api().GET("/notifications", { params: { query: { limit: PAGE_SIZE, cursor: pageParam } }, signal })),
+    getNextPageParam: (page: NotificationPage) => page.next_cursor ?? undefined,
+    refetchInterval: 60_000,
+  });
+}
+
+export function useMarkRead() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (notificationId: string | "all") => {
+      if (notificationId === "all") {
+        unwrap(await api().POST("/notifications/read-all", {}));
+      } else {
+        unwrap(
+          await api().POST("/notifications/{notification_id}/read", {
+            params: { path: { notification_id: notificationId } },
+          }),
+        );
+      }
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: ["notifications"] }),
+  });
+}
+
+export function useSettings() {
+  return useQuery({
+    queryKey: ["settings"],
+    queryFn: async ({ signal }) => unwrap(await api().GET("/settings", { signal })),
+  });
+}
+
+export function useSaveSettings() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (settings: SettingsUpdate) => unwrap(await api().PUT("/settings", { body: settings })),
+    onSuccess: (saved) => client.setQueryData(["settings"], saved),
+  });
+}
+
+/** The action center's unread count for the frame's badge. Asked once the page's own requests
+ * have settled, so that it never delays a page's first rows. */
+export function useUnreadCount() {
+  const fetching = useIsFetching();
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    if (fetching === 0) setReady(true);
+  }, [fetching]);
+  return useQuery({
+    queryKey: ["notifications", "unread"],
+    queryFn: async ({ signal }) =>
+      unwrap(await api().GET("/notifications", { params: { query: { limit: 1 } }, signal })).unread,
+    enabled: ready,
+    refetchInterval: 60_000,
   });
 }

@@ -66,3 +66,8 @@ export function unwrap<T>(answer: { data?: T; error?: unknown; response: Respons
   }
   return answer.data as T;
 }
+export type ActionItem = components["schemas"]["ActionItem"];
+export type NotificationPage = components["schemas"]["NotificationPage"];
+export type NotificationSettings = components["schemas"]["NotificationSettings"];
+export type SettingsUpdate = components["schemas"]["SettingsUpdate"];
+export type Language = components["schemas"]["Language"];
