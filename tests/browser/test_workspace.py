@@ -212,6 +212,7 @@ def test_a_filtered_list_is_exported_and_downloaded(
     download_link = page.get_by_role("link", name="Download CSV")
     expect(download_link).to_be_visible(timeout=30_000)
     accessible(page, "export")
+    keep_for_the_docs("export")
     with page.expect_download() as download:
         download_link.click()
     saved = tmp_path / "export.csv"
