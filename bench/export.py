@@ -23,7 +23,6 @@ import argparse
 import csv
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,16 @@ from leaddesk_local.template import Template
 
 WHOLE_TAB = {"tab": "marketplace"}  # every lead of the partner: the export of N leads
 TAB_AND_STATUS = {"tab": "marketplace", "status": "archived"}  # for the items read per row
+
+
+def peak_resident_bytes() -> int:
+    """This process's peak resident set (VmHWM). Not getrusage's ru_maxrss: Linux carries that over
+    exec from the forked copy of the parent, so a child would report the parent's size."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
 class Timers:
@@ -99,7 +108,7 @@ def export_once(partner: str, measure_memory: str, request: dict[str, Any] = WHO
     traced = tracemalloc.get_traced_memory()[1] if tracemalloc.is_tracing() else 0
     tracemalloc.stop()
     assert status.value == "succeeded", status
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+    rss = peak_resident_bytes()
     done = service.get(partner, job.export_id)
     return {"rows": done.rows, "seconds": seconds, "rss": rss, "traced": traced, "items": reads.items}
 

@@ -51,7 +51,6 @@ function SignedIn() {
   const navigate = useNavigate();
   const queries = useQueryClient();
   const session = currentSession();
-  const unread = useUnreadCount();
   useEffect(
     () =>
       onSessionExpired(() => {
@@ -73,11 +72,7 @@ function SignedIn() {
           </NavLink>
           <NavLink to="/notifications">
             Action center
-            {unread.data ? (
-              <Badge appearance="filled" size="small" className="count" aria-label={`${unread.data} unread`}>
-                {unread.data}
-              </Badge>
-            ) : null}
+            <UnreadBadge />
           </NavLink>
           <NavLink to="/exports">Exports</NavLink>
           <NavLink to="/settings">Settings</NavLink>
@@ -101,5 +96,17 @@ function SignedIn() {
         <Outlet />
       </main>
     </div>
+  );
+}
+
+/** The action center's unread count, in its own component: its queries' changes re-render it
+ * alone, never the frame (whose redirect on an expired session must keep its notice). */
+function UnreadBadge() {
+  const unread = useUnreadCount();
+  if (!unread.data) return null;
+  return (
+    <Badge appearance="filled" size="small" className="count" aria-label={`${unread.data} unread`}>
+      {unread.data}
+    </Badge>
   );
 }
