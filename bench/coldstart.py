@@ -51,6 +51,26 @@ FIRST_CALL = {
         "from leaddesk import composition; from leaddesk.adapters import aws; "
         "composition.republish_service(); aws.events().meta"
     ),
+    "ExportApiFunction": (  # POST /exports: the job, the counters, the queue
+        "from leaddesk import composition; from leaddesk.adapters import aws; "
+        "composition.exports_service(); aws.dynamodb().meta; aws.sqs().meta"
+    ),
+    "ExportWorkerFunction": (
+        "from leaddesk import composition; from leaddesk.adapters import aws; "
+        "composition.export_worker(); aws.dynamodb().meta; aws.s3().meta"
+    ),
+    "NotifyFunction": (
+        "from leaddesk import composition; from leaddesk.adapters import aws; "
+        "composition.notify_service(); aws.dynamodb().meta; aws.sesv2().meta"
+    ),
+    "NotifyDigestFunction": (
+        "from leaddesk import composition; from leaddesk.adapters import aws; "
+        "composition.digest_service(); aws.dynamodb().meta"
+    ),
+    "NotificationsApiFunction": (
+        "from leaddesk import composition; from leaddesk.adapters import aws; "
+        "composition.action_center_service(); aws.dynamodb().meta"
+    ),
 }
 
 
@@ -85,6 +105,10 @@ def main(argv: list[str] | None = None) -> None:
     for spec in template.functions():
         environment = {k: str(v) for k, v in resolve(spec.environment, lookup, template.parameters).items()}
         module = spec.handler.rpartition(".")[0]
+        if spec.logical_id not in FIRST_CALL:
+            raise SystemExit(
+                f"bench/coldstart.py: say what {spec.logical_id}'s first invocation builds (FIRST_CALL)"
+            )
         imported, built = probe(f"import {module}", FIRST_CALL[spec.logical_id], environment, args.samples)
         worst_import, worst_built = max(worst_import, imported / floor), max(worst_built, built / floor)
         print(
