@@ -40,7 +40,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from leaddesk.adapters.batching import chunked
-from leaddesk_local.gateway import Handler, HttpGateway, Route, swagger_page
+from leaddesk_local.gateway import UNLIMITED, Handler, HttpGateway, Route, Throttle, swagger_page
 from leaddesk_local.lambda_events import bus_entry, json_response, lambda_context, parse_time, scheduled_event
 from leaddesk_local.motoserver import MotoProcess
 from leaddesk_local.provision import ACCOUNT_ID, REGION, Deployment, client, provision
@@ -78,6 +78,7 @@ class LocalStack:
         environment: dict[str, str] | None = None,
         log: Callable[[str], None] = print,
         schedule_interval: float = 60.0,
+        throttle: Throttle = UNLIMITED,
     ) -> None:
         self.template = template
         self.api_port = api_port
@@ -92,7 +93,7 @@ class LocalStack:
         self.deployment: Deployment | None = None
         self.schedules: dict[str, Schedule] = {}
         self.schedule_interval = schedule_interval
-        self.gateway = HttpGateway(self._invoke_route, self._local_endpoints, log)
+        self.gateway = HttpGateway(self._invoke_route, self._local_endpoints, log, throttle)
         self.web = WebApp(self.api_url)
         self._specs: dict[str, FunctionSpec] = {}
         self._instances: dict[str, threading.BoundedSemaphore] = {}

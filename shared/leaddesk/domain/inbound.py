@@ -12,12 +12,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any, TypeVar
 
-import pycountry
+from pydantic import ValidationError
 
 from leaddesk.domain.contact import ContactValidator, normalize_country
 from leaddesk.domain.dedupe import dedupe_key  # noqa: F401  (kept importable from here)
@@ -42,7 +42,9 @@ from leaddesk.domain.models import (
     Person,
     Referrer,
 )
+from leaddesk.domain.money import DEFAULT_CURRENCY, ESTIMATED_VALUE, currency_code
 from leaddesk.domain.quality import assess_quality
+from leaddesk.domain.text import clean_text
 
 MARKETPLACE_LEAD = "Marketplace Lead"
 PROFILE_INQUIRY = "Profile Inquiry"
@@ -94,8 +96,8 @@ class _Fields:
             if isinstance(value, bool) or not isinstance(value, str | int | float):
                 raise InboundRejected(self._name(key), f"expected text, got {type(value).__name__}")
             value = str(value)
-        cleaned = " ".join(value.split())
-        return cleaned[:limit] or None
+        # Normalised as every way in normalises text (no control or bidi characters, NFC).
+        return clean_text(value)[:limit] or None
 
     def required_text(self, key: str) -> str:
         value = self.text(key, limit=200)
@@ -190,24 +192,24 @@ def _referrer(fields: _Fields | None) -> Referrer | None:
 
 
 def _money(fields: _Fields) -> tuple[Decimal | None, str | None]:
+    """The API's own bounds (`leaddesk.domain.money`): what a person could not enter cannot arrive."""
     raw = fields.raw("estimated_value")
     value: Decimal | None = None
     if raw is not None:
-        if isinstance(raw, bool):
+        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
             raise InboundRejected("estimated_value", "expected a number")
         try:
-            value = Decimal(str(raw))
-        except InvalidOperation as error:
-            raise InboundRejected("estimated_value", "expected a number") from error
-        if not value.is_finite() or value < 0:
-            raise InboundRejected("estimated_value", "must be a number ≥ 0")
+            value = ESTIMATED_VALUE.validate_python(str(raw).strip() if isinstance(raw, str) else raw)
+        except ValidationError as error:
+            raise InboundRejected("estimated_value", error.errors()[0]["msg"]) from error
     currency = fields.text("currency")
     if currency is not None:
-        currency = currency.upper()
-        if pycountry.currencies.get(alpha_3=currency) is None:
-            raise InboundRejected("currency", f"{currency!r} is not an ISO 4217 code")
+        try:
+            currency = currency_code(currency)
+        except ValueError as error:
+            raise InboundRejected("currency", str(error)) from error
     elif value is not None:
-        currency = "USD"
+        currency = DEFAULT_CURRENCY
     return value, currency
 
 
@@ -233,7 +235,12 @@ def _build(
     verdict = ctx.contact.validate(customer.get("email"), customer.get("phone"), country)
     normalised = Customer(**{**customer, "country": country, "email": verdict.email, "phone": verdict.phone})
     quality, reasons = assess_quality(
-        normalised, verdict.email_validity, verdict.phone_validity, verdict.email_reason, verdict.phone_reason
+        normalised,
+        verdict.email_validity,
+        verdict.phone_validity,
+        verdict.email_reason,
+        verdict.phone_reason,
+        verdict.email_lookalike,
     )
     received = fields["status"] is LeadStatus.RECEIVED
     return Lead(
@@ -339,7 +346,7 @@ def parse_qualified_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lead:
         referrer=_referrer(fields.obj("referrer")),
         estimated_value=value,
         currency=currency,
-        campaign_id=fields.text("campaign_id"),
+        campaign_id=fields.text("campaign_id", limit=200),
     )
 
 

@@ -12,7 +12,15 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import pycountry
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from leaddesk.domain.filters import DEFAULT_ORDER, LeadQuery, Order, Sort
 from leaddesk.domain.models import (
@@ -25,6 +33,7 @@ from leaddesk.domain.models import (
     PhoneValidity,
     Tab,
 )
+from leaddesk.domain.text import clean_text
 
 
 def _several(raw: Any) -> Any:
@@ -32,8 +41,8 @@ def _several(raw: Any) -> Any:
     if raw is None:
         return None
     parts = raw if isinstance(raw, list) else [raw]
-    values = [v.strip() for part in parts for v in str(part).split(",") if v.strip()]
-    return values or None
+    values = [clean_text(v) for part in parts for v in str(part).split(",")]
+    return [v for v in values if v] or None
 
 
 _DECODED_PLUS = re.compile(r"(T[\d:.]+) (\d{2}(?::?\d{2})?)$")
@@ -44,6 +53,12 @@ def _instant(raw: Any) -> Any:
     if isinstance(raw, str):
         return _DECODED_PLUS.sub(r"\1+\2", raw.strip())
     return raw
+
+
+def _blank(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(_blank(item) for item in value)
+    return isinstance(value, str) and not value.strip()
 
 
 Several = BeforeValidator(_several)
@@ -96,6 +111,14 @@ class LeadFilter(BaseModel):
     )
     include_test: bool = Field(default=False, description="Also list test leads")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, data: Any) -> Any:
+        """`?status=` or `?sort=` says nothing: an empty value is the parameter not given."""
+        if not isinstance(data, dict):
+            return data
+        return {key: value for key, value in data.items() if not _blank(value)}
+
     @field_validator("country")
     @classmethod
     def _countries(cls, codes: list[str] | None) -> list[str] | None:
@@ -112,7 +135,10 @@ class LeadFilter(BaseModel):
     def _utc(cls, moment: datetime | None) -> datetime | None:
         if moment is None:
             return None
-        moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+        try:
+            moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+        except OverflowError as error:  # e.g. 0001-01-01T00:00+01:00 is before the first UTC instant
+            raise ValueError("is outside the range of dates (1970 to 9999)") from error
         if moment < EPOCH:
             raise ValueError("is before 1970-01-01, older than any lead id can be")
         return moment

@@ -7,10 +7,25 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, computed_field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, computed_field
+
+from leaddesk.domain.text import clean_text
 
 # Money is exact in storage and a plain JSON number on the wire.
 Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+
+def _cleaned(value: Any, *, multiline: bool = False) -> Any:
+    return clean_text(value, multiline=multiline) if isinstance(value, str) else value
+
+
+def _cleaned_note(value: Any) -> Any:
+    return _cleaned(value, multiline=True)
+
+
+# Text a person or producer sent, normalised before its bounds are checked (docs/ingest.md, "Text").
+Text = Annotated[str, BeforeValidator(_cleaned)]
+NoteText = Annotated[str, BeforeValidator(_cleaned_note)]
 
 
 class LeadType(StrEnum):
@@ -202,9 +217,9 @@ class TeamMember(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
-    phone: str | None = Field(default=None, max_length=40)
+    name: Text = Field(min_length=1, max_length=200)
+    email: Text = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+    phone: Text | None = Field(default=None, max_length=40)
 
 
 class Qualification(BaseModel):

@@ -9,37 +9,38 @@ BANT; convert records the created opportunity.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
-from typing import Self
+from typing import Any, Self
 
-import pycountry
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from leaddesk.domain.models import Budget, CloseReason, ErrorReason, Need, TeamMember, Timeline
+from leaddesk.domain.models import (
+    Budget,
+    CloseReason,
+    ErrorReason,
+    Need,
+    NoteText,
+    TeamMember,
+    Text,
+    Timeline,
+)
+from leaddesk.domain.money import DEFAULT_CURRENCY, EstimatedValue, currency_code
 
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-def _currency(value: str) -> str:
-    code = value.upper()
-    if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
-        raise ValueError(f"{value!r} is not an ISO 4217 currency code")
-    return code
-
-
 class AcceptRequest(_Body):
-    deal_name: str = Field(min_length=1, max_length=200)
-    estimated_value: Decimal = Field(ge=0, le=Decimal("1e12"), max_digits=16, decimal_places=2)
-    currency: str = Field(default="USD", description="ISO 4217")
+    deal_name: Text = Field(min_length=1, max_length=200)
+    estimated_value: EstimatedValue
+    currency: str = Field(default=DEFAULT_CURRENCY, description="ISO 4217")
     estimated_close_date: date = Field(description="The estimated purchase timeframe")
-    notes: str | None = Field(default=None, max_length=4000, description="Recommended")
-    crm_id: str | None = Field(default=None, max_length=200)
-    campaign_id: str | None = Field(default=None, max_length=200)
+    notes: NoteText | None = Field(default=None, max_length=4000, description="Recommended")
+    crm_id: Text | None = Field(default=None, max_length=200)
+    campaign_id: Text | None = Field(default=None, max_length=200)
     team: list[TeamMember] = Field(default_factory=list, max_length=50)
 
-    _check_currency = field_validator("currency")(_currency)
+    _check_currency = field_validator("currency")(currency_code)
 
 
 def _notes_for_other(notes: str | None, info: ValidationInfo) -> str | None:
@@ -54,44 +55,63 @@ ReasonNotes = Field(default=None, max_length=4000, validate_default=True, descri
 
 class DeclineRequest(_Body):
     reason: CloseReason
-    notes: str | None = ReasonNotes
+    notes: NoteText | None = ReasonNotes
 
     _check_notes = field_validator("notes")(_notes_for_other)
 
 
 class LostRequest(_Body):
     reason: CloseReason
-    notes: str | None = ReasonNotes
+    notes: NoteText | None = ReasonNotes
 
     _check_notes = field_validator("notes")(_notes_for_other)
 
 
 class CloseAsErrorRequest(_Body):
     reason: ErrorReason
-    notes: str | None = ReasonNotes
+    notes: NoteText | None = ReasonNotes
 
     _check_notes = field_validator("notes")(_notes_for_other)
+
+
+def _one_of_required(*names: str, lists: tuple[str, ...] = ()) -> dict[str, Any]:
+    """JSON Schema for "at least one of these fields" (lists: sent and not empty), so the document
+    refuses exactly the bodies the model's validator refuses."""
+    alternatives: list[dict[str, Any]] = [{"required": [name]} for name in names]
+    alternatives += [{"required": [name], "properties": {name: {"minItems": 1}}} for name in lists]
+    return {"anyOf": alternatives}
 
 
 class EditRequest(_Body):
     """Only the fields sent change; `team_add` / `team_remove` (emails) edit the team."""
 
-    deal_name: str | None = Field(default=None, min_length=1, max_length=200)
-    estimated_close_date: date | None = None
-    estimated_value: Decimal | None = Field(
-        default=None, ge=0, le=Decimal("1e12"), max_digits=16, decimal_places=2
+    model_config = ConfigDict(
+        json_schema_extra=_one_of_required(
+            "deal_name",
+            "estimated_close_date",
+            "estimated_value",
+            "currency",
+            "notes",
+            "crm_id",
+            "campaign_id",
+            lists=("team_add", "team_remove"),
+        )
     )
+
+    deal_name: Text | None = Field(default=None, min_length=1, max_length=200)
+    estimated_close_date: date | None = None
+    estimated_value: EstimatedValue | None = None
     currency: str | None = Field(default=None, description="ISO 4217")
-    notes: str | None = Field(default=None, max_length=4000)
-    crm_id: str | None = Field(default=None, max_length=200)
-    campaign_id: str | None = Field(default=None, max_length=200)
+    notes: NoteText | None = Field(default=None, max_length=4000)
+    crm_id: Text | None = Field(default=None, max_length=200)
+    campaign_id: Text | None = Field(default=None, max_length=200)
     team_add: list[TeamMember] = Field(default_factory=list, max_length=50)
-    team_remove: list[str] = Field(default_factory=list, max_length=50, description="Emails to remove")
+    team_remove: list[Text] = Field(default_factory=list, max_length=50, description="Emails to remove")
 
     @field_validator("currency")
     @classmethod
     def _check_currency(cls, value: str | None) -> str | None:
-        return None if value is None else _currency(value)
+        return None if value is None else currency_code(value)
 
     @model_validator(mode="after")
     def _changes_something(self) -> Self:
@@ -104,17 +124,19 @@ class EditRequest(_Body):
 
 class QualifyRequest(_Body):
     customer_responded: bool
-    notes: str | None = Field(default=None, max_length=4000)
+    notes: NoteText | None = Field(default=None, max_length=4000)
 
 
 class EvaluateRequest(_Body):
     """BANT; send what is known, the step is complete once all four are recorded."""
 
+    model_config = ConfigDict(json_schema_extra=_one_of_required("budget", "authority", "need", "timeline"))
+
     budget: Budget | None = None
     authority: bool | None = Field(default=None, description="Decision maker identified (yes/no)")
     need: Need | None = None
     timeline: Timeline | None = None
-    notes: str | None = Field(default=None, max_length=4000)
+    notes: NoteText | None = Field(default=None, max_length=4000)
 
     @model_validator(mode="after")
     def _records_something(self) -> Self:
@@ -126,9 +148,9 @@ class EvaluateRequest(_Body):
 
 
 class WonRequest(_Body):
-    notes: str | None = Field(default=None, max_length=4000)
+    notes: NoteText | None = Field(default=None, max_length=4000)
 
 
 class ConvertRequest(_Body):
-    opportunity_id: str = Field(min_length=1, max_length=200, description="The created opportunity's id")
-    notes: str | None = Field(default=None, max_length=4000)
+    opportunity_id: Text = Field(min_length=1, max_length=200, description="The created opportunity's id")
+    notes: NoteText | None = Field(default=None, max_length=4000)
