@@ -50,6 +50,7 @@ MARKETPLACE_LEAD = "Marketplace Lead"
 PROFILE_INQUIRY = "Profile Inquiry"
 QUALIFIED_LEAD = "Qualified Lead"
 INBOUND_DETAIL_TYPES = (MARKETPLACE_LEAD, PROFILE_INQUIRY, QUALIFIED_LEAD)
+UNKNOWN_DETAIL_TYPE = "unknown detail-type"
 
 TEST_MARKER = "msft_test"
 MAX_TEXT = 4000  # longer free text is cut, never rejected
@@ -362,7 +363,8 @@ def parse_inbound(detail_type: str, detail: Any, ctx: IngestContext) -> Lead:
     parser = _PARSERS.get(detail_type)
     if parser is None:
         raise InboundRejected(
-            "detail-type", f"{detail_type!r} is not one of {', '.join(INBOUND_DETAIL_TYPES)}"
+            "detail-type",
+            f"{UNKNOWN_DETAIL_TYPE}: {detail_type!r} is not one of {', '.join(INBOUND_DETAIL_TYPES)}",
         )
     if not isinstance(detail, Mapping):
         raise InboundRejected("detail", f"expected an object, got {type(detail).__name__}")
