@@ -67,6 +67,10 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit -q
 
+## fuzz: schemathesis with every check, hundreds of examples per operation, against a local stack
+fuzz: $(STAMP)
+	LEADDESK_FUZZ_EXAMPLES=$${LEADDESK_FUZZ_EXAMPLES:-300} $(BIN)/python -m pytest tests/e2e/test_fuzz.py -s
+
 ## bench: the benchmarks under bench/ (not part of make test)
 bench: $(STAMP)
 	$(BIN)/python -m bench

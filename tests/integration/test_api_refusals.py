@@ -69,15 +69,33 @@ def test_structured_json_types_are_json_and_other_types_one_415(deployment: Depl
 
 
 @pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ({"created_from": "0001-01-01T00:00:00+01:00"}, 1),  # before the first UTC instant: clamped
+        ({"created_to": "9999-12-31T23:59:59-01:00"}, 1),  # after the last: clamped
+        ({"created_from": "1969-12-31T23:59:59Z"}, 1),  # before any lead id: excludes nothing
+        ({"created_from": "2026-11-02", "created_to": "2026-11-01"}, 0),  # an empty window, not a 500
+        ({"created_to": "0001-01-01", "sort": "customer_name"}, 0),
+    ],
+)
+def test_bounds_outside_the_representable_range_are_valid_bounds(
+    deployment: Deployment, query: dict[str, str], found: int
+) -> None:
+    invoke(sqs_event(marketplace_lead("e-bounds")))
+    status, page, _ = call_api("GET", "/leads", "/leads", query={k: [v] for k, v in query.items()})
+    assert status == 200 and len(page["items"]) == found, page
+
+
+@pytest.mark.parametrize(
     ("parameter", "value"),
     [
-        ("created_from", "0001-01-01T00:00:00+01:00"),  # before the first UTC instant
-        ("created_to", "9999-12-31T23:59:59-01:00"),  # after the last
-        ("created_from", "1969-12-31T23:59:59Z"),  # before any lead id
+        ("created_from", "0.5"),
+        ("created_to", "2026-13-01"),
+        ("created_from", "yesterday"),
         ("limit", "9" * 5000),
     ],
 )
-def test_unrepresentable_query_values_are_400_naming_the_parameter(
+def test_unusable_query_values_are_400_naming_the_parameter(
     deployment: Deployment, parameter: str, value: str
 ) -> None:
     status, error, _ = call_api("GET", "/leads", "/leads", query={parameter: [value]})
@@ -95,11 +113,16 @@ def test_a_well_formed_cursor_with_an_unusable_position_is_400(deployment: Deplo
     assert (status, error["field"]) == (400, "cursor"), error
 
 
-def test_empty_values_are_parameters_not_given(deployment: Deployment) -> None:
+def test_an_empty_text_filter_is_no_filter_and_an_empty_value_of_a_vocabulary_is_400(
+    deployment: Deployment,
+) -> None:
+    """As the document says: text parameters admit "", vocabularies and types do not."""
     invoke(sqs_event(marketplace_lead("e-empty")))
-    query = {name: [""] for name in ("status", "sort", "order", "created_from", "country", "tab", "limit")}
-    status, page, _ = call_api("GET", "/leads", "/leads", query=query)
+    status, page, _ = call_api("GET", "/leads", "/leads", query={"customer_name": [""], "cursor": [""]})
     assert status == 200 and len(page["items"]) == 1
+    for name in ("status", "sort", "order", "created_from", "country", "tab", "limit", "include_test"):
+        status, error, _ = call_api("GET", "/leads", "/leads", query={name: [""]})
+        assert (status, error["field"]) == (400, name), error
 
 
 def test_text_in_request_bodies_is_stored_normalised(deployment: Deployment) -> None:
@@ -116,3 +139,10 @@ def test_text_in_request_bodies_is_stored_normalised(deployment: Deployment) -> 
     )
     assert status == 200, lead
     assert (lead["deal_name"], lead["deal_notes"]) == ("Rollout now", "call Monday")
+
+
+def test_a_lone_surrogate_in_a_body_is_422_not_500(deployment: Deployment) -> None:
+    status, error = accept(
+        '{"deal_name": "Roll\\ud800out", "estimated_value": 1, "estimated_close_date": "2027-01-01"}'
+    )
+    assert status in (404, 422), error  # refused as text, or cleaned and then the lead is unknown

@@ -7,25 +7,23 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, computed_field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, computed_field
 
-from leaddesk.domain.text import clean_text
+from leaddesk.domain.text import ADDRESS_PATTERN, VISIBLE_PATTERN, clean_text
 
 # Money is exact in storage and a plain JSON number on the wire.
 Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
 
-def _cleaned(value: Any, *, multiline: bool = False) -> Any:
-    return clean_text(value, multiline=multiline) if isinstance(value, str) else value
+def _cleaned_lines(value: str) -> str:
+    return clean_text(value, multiline=True)
 
 
-def _cleaned_note(value: Any) -> Any:
-    return _cleaned(value, multiline=True)
-
-
-# Text a person or producer sent, normalised before its bounds are checked (docs/ingest.md, "Text").
-Text = Annotated[str, BeforeValidator(_cleaned)]
-NoteText = Annotated[str, BeforeValidator(_cleaned_note)]
+# Text a person sent, normalised (docs/ingest.md, "Text") once its bounds held on what was sent,
+# which is what the OpenAPI document can state; a required text must hold a visible character.
+Text = Annotated[str, AfterValidator(clean_text)]
+NoteText = Annotated[str, AfterValidator(_cleaned_lines)]
+VISIBLE = VISIBLE_PATTERN
 
 
 class LeadType(StrEnum):
@@ -217,8 +215,8 @@ class TeamMember(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Text = Field(min_length=1, max_length=200)
-    email: Text = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+    name: Text = Field(min_length=1, max_length=200, pattern=VISIBLE)
+    email: str = Field(min_length=3, max_length=320, pattern=ADDRESS_PATTERN)
     phone: Text | None = Field(default=None, max_length=40)
 
 

@@ -7,10 +7,10 @@ value the API would refuse can never arrive through the bus.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 import pycountry
-from pydantic import Field, TypeAdapter
+from pydantic import AfterValidator, BeforeValidator, Field, TypeAdapter, WithJsonSchema
 
 MAX_ESTIMATED_VALUE = Decimal("1e12")
 EstimatedValue = Annotated[
@@ -27,3 +27,27 @@ def currency_code(value: str) -> str:
     if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
         raise ValueError(f"{value!r} is not an ISO 4217 currency code")
     return code
+
+
+def _a_number(value: Any) -> Any:
+    """A person's form sends a JSON number; text is for producers' tolerant ingest only."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError("expected a number")
+    return value
+
+
+CURRENCY_CODES = sorted(str(currency.alpha_3) for currency in pycountry.currencies)
+# The API's request bodies: a JSON number within the bounds (in cents), an ISO 4217 code; the
+# document states exactly that (`multipleOf` is the two decimal places).
+AmountSent = Annotated[
+    EstimatedValue,
+    BeforeValidator(_a_number),
+    WithJsonSchema(
+        {"type": "number", "minimum": 0, "maximum": float(MAX_ESTIMATED_VALUE), "multipleOf": 0.01}
+    ),
+]
+CurrencySent = Annotated[
+    str,
+    AfterValidator(currency_code),
+    WithJsonSchema({"type": "string", "enum": CURRENCY_CODES, "description": "ISO 4217 (any case)"}),
+]

@@ -8,12 +8,23 @@ BANT; convert records the created opportunity.
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from leaddesk.domain.models import (
+    VISIBLE,
     Budget,
     CloseReason,
     ErrorReason,
@@ -23,24 +34,36 @@ from leaddesk.domain.models import (
     Text,
     Timeline,
 )
-from leaddesk.domain.money import DEFAULT_CURRENCY, EstimatedValue, currency_code
+from leaddesk.domain.money import DEFAULT_CURRENCY, AmountSent, CurrencySent
+
+
+def _iso_date(value: Any) -> Any:
+    """`YYYY-MM-DD`, as the document says (not a number of seconds, as pydantic would also take)."""
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        return date.fromisoformat(value)
+    if isinstance(value, date):
+        return value
+    raise ValueError("expected a date as YYYY-MM-DD")
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # No whitespace stripping here: `Text` normalises after the bounds the document states held.
+    model_config = ConfigDict(extra="forbid")
 
 
 class AcceptRequest(_Body):
-    deal_name: Text = Field(min_length=1, max_length=200)
-    estimated_value: EstimatedValue
-    currency: str = Field(default=DEFAULT_CURRENCY, description="ISO 4217")
-    estimated_close_date: date = Field(description="The estimated purchase timeframe")
+    deal_name: Text = Field(min_length=1, max_length=200, pattern=VISIBLE)
+    estimated_value: AmountSent
+    currency: CurrencySent = Field(default=DEFAULT_CURRENCY, description="ISO 4217")
+    estimated_close_date: IsoDate = Field(description="The estimated purchase timeframe")
     notes: NoteText | None = Field(default=None, max_length=4000, description="Recommended")
     crm_id: Text | None = Field(default=None, max_length=200)
     campaign_id: Text | None = Field(default=None, max_length=200)
     team: list[TeamMember] = Field(default_factory=list, max_length=50)
-
-    _check_currency = field_validator("currency")(currency_code)
 
 
 def _notes_for_other(notes: str | None, info: ValidationInfo) -> str | None:
@@ -51,9 +74,18 @@ def _notes_for_other(notes: str | None, info: ValidationInfo) -> str | None:
 
 
 ReasonNotes = Field(default=None, max_length=4000, validate_default=True, description="Required for `other`")
+# The same rule for the document: with the reason `other`, notes with a visible character.
+NOTES_FOR_OTHER = ConfigDict(
+    json_schema_extra={
+        "if": {"properties": {"reason": {"const": "other"}}, "required": ["reason"]},
+        "then": {"required": ["notes"], "properties": {"notes": {"type": "string", "pattern": VISIBLE}}},
+    }
+)
 
 
 class DeclineRequest(_Body):
+    model_config = NOTES_FOR_OTHER
+
     reason: CloseReason
     notes: NoteText | None = ReasonNotes
 
@@ -61,6 +93,8 @@ class DeclineRequest(_Body):
 
 
 class LostRequest(_Body):
+    model_config = NOTES_FOR_OTHER
+
     reason: CloseReason
     notes: NoteText | None = ReasonNotes
 
@@ -68,6 +102,8 @@ class LostRequest(_Body):
 
 
 class CloseAsErrorRequest(_Body):
+    model_config = NOTES_FOR_OTHER
+
     reason: ErrorReason
     notes: NoteText | None = ReasonNotes
 
@@ -98,20 +134,15 @@ class EditRequest(_Body):
         )
     )
 
-    deal_name: Text | None = Field(default=None, min_length=1, max_length=200)
-    estimated_close_date: date | None = None
-    estimated_value: EstimatedValue | None = None
-    currency: str | None = Field(default=None, description="ISO 4217")
+    deal_name: Text | None = Field(default=None, min_length=1, max_length=200, pattern=VISIBLE)
+    estimated_close_date: IsoDate | None = None
+    estimated_value: AmountSent | None = None
+    currency: CurrencySent | None = Field(default=None, description="ISO 4217")
     notes: NoteText | None = Field(default=None, max_length=4000)
     crm_id: Text | None = Field(default=None, max_length=200)
     campaign_id: Text | None = Field(default=None, max_length=200)
     team_add: list[TeamMember] = Field(default_factory=list, max_length=50)
     team_remove: list[Text] = Field(default_factory=list, max_length=50, description="Emails to remove")
-
-    @field_validator("currency")
-    @classmethod
-    def _check_currency(cls, value: str | None) -> str | None:
-        return None if value is None else currency_code(value)
 
     @model_validator(mode="after")
     def _changes_something(self) -> Self:
@@ -123,7 +154,7 @@ class EditRequest(_Body):
 
 
 class QualifyRequest(_Body):
-    customer_responded: bool
+    customer_responded: StrictBool
     notes: NoteText | None = Field(default=None, max_length=4000)
 
 
@@ -133,7 +164,7 @@ class EvaluateRequest(_Body):
     model_config = ConfigDict(json_schema_extra=_one_of_required("budget", "authority", "need", "timeline"))
 
     budget: Budget | None = None
-    authority: bool | None = Field(default=None, description="Decision maker identified (yes/no)")
+    authority: StrictBool | None = Field(default=None, description="Decision maker identified (yes/no)")
     need: Need | None = None
     timeline: Timeline | None = None
     notes: NoteText | None = Field(default=None, max_length=4000)
@@ -152,5 +183,7 @@ class WonRequest(_Body):
 
 
 class ConvertRequest(_Body):
-    opportunity_id: Text = Field(min_length=1, max_length=200, description="The created opportunity's id")
+    opportunity_id: Text = Field(
+        min_length=1, max_length=200, pattern=VISIBLE, description="The created opportunity's id"
+    )
     notes: NoteText | None = Field(default=None, max_length=4000)

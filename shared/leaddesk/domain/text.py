@@ -24,6 +24,12 @@ _ESCAPE_SEQUENCES = re.compile(
 # Unicode's Bidi_Control characters: ALM, LRM, RLM, LRE/RLE/PDF/LRO/RLO, LRI/RLI/FSI/PDI.
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _KEPT_IN_MULTILINE = frozenset("\n\t")
+# A character that survives `clean_text`: what a required text must contain at least one of (as a
+# JSON Schema / pydantic pattern, so the API's document states the same rule its validator holds).
+_REMOVED = "".join(chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))) + "".join(sorted(BIDI_CONTROLS))
+VISIBLE_PATTERN = f"[^\\s{_REMOVED}]"
+# An address part without spaces, control or bidi characters (what a partner's email may be).
+ADDRESS_PATTERN = f"^[^@\\s{_REMOVED}]+@[^@\\s{_REMOVED}]+$"
 
 
 def _unwanted(character: str, multiline: bool) -> bool:

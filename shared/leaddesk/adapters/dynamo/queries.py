@@ -143,6 +143,10 @@ class LeadQueries:
                 high = after if high is None else min(high, after)
             else:
                 low = after if low is None else max(low, after)
+        if low is not None and high is not None and low > high:
+            # An empty window (created_to before created_from, or a cursor past it): DynamoDB
+            # refuses a BETWEEN whose bounds are reversed, and nothing could match anyway.
+            return _StreamResult([], None, 0)
         if low is not None or high is not None:
             names["#sk"] = stream.sk_name
         if low is not None and high is not None:
