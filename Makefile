@@ -71,6 +71,10 @@ unit: $(STAMP)
 fuzz: $(STAMP)
 	LEADDESK_FUZZ_EXAMPLES=$${LEADDESK_FUZZ_EXAMPLES:-300} $(BIN)/python -m pytest tests/e2e/test_fuzz.py -s
 
+## reliability: the fault-injection suite's full profile (2,000 events, 500 API actions); prints its figures
+reliability: $(STAMP)
+	LEADDESK_RELIABILITY=full $(BIN)/python -m pytest tests/reliability/test_faults.py -s
+
 ## bench: the benchmarks under bench/ (not part of make test)
 bench: $(STAMP)
 	$(BIN)/python -m bench
