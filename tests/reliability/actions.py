@@ -155,6 +155,9 @@ class SweepWorkload:
         by_sweep = {lead["lead_id"] for lead in leads if lead.get("outcome") in ("expired", "aged_out")}
         figures.lost += len(by_sweep - archived)
         changed = sum(report["changed"] for report in self.reports)
+        runs = sum(report["runs"] for report in self.reports)
+        left_for_later = sum(report["failed"] for report in self.reports)
         figures.say(
-            f"sweep: {changed} leads changed by 2 scheduled runs, {len(by_sweep)} expired or aged out"
+            f"sweep: {changed} leads changed in {runs} scheduled runs ({left_for_later} leads or shards "
+            f"left for the next run), {len(by_sweep)} expired or aged out"
         )

@@ -2,8 +2,8 @@
 and EventBridge calls, across ingest, the API, the sweep and the republishing of parked events;
 then every event and action accounted for. Nothing lost, nothing doubled.
 
-Profiles (seeded, so a failure can be replayed): `make test` runs the quick one (about 400 events
-and 100 API actions); `make reliability` the full one (2,000 events and 500 API actions)
+Profiles (seeded, so a failure can be replayed): `make test` runs the quick one (300 events and 80
+API actions); `make reliability` the full one (2,000 events and 500 API actions)
 — LEADDESK_RELIABILITY=full, LEADDESK_RELIABILITY_SEED to vary the seed. The figures are printed.
 """
 
@@ -22,7 +22,7 @@ from tests.reliability.faults import FaultInjector
 from tests.reliability.harness import moto_stage
 from tests.reliability.workloads import Figures, IngestWorkload
 
-PROFILES = {"quick": (400, 100), "full": (2000, 500)}
+PROFILES = {"quick": (300, 80), "full": (2000, 500)}
 # Of LeadDesk's requests to each service. botocore's three attempts absorb most faults; at this
 # rate about 1 call in 60 still fails after them, which LeadDesk's own retries must absorb.
 FAULT_RATE = 0.25
