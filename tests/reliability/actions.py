@@ -74,6 +74,9 @@ class ApiWorkload:
                 }[choice]
         elif planned.status == "accepted":
             self._accepted(stage, rng, lead_id, planned)
+        else:  # archived: what is left to do with it is to read it
+            status, _, _ = stage.api("GET", f"/leads/{lead_id}", "/leads/{lead_id}", planned.partner)
+            self.answers[status] += 1
 
     def _accepted(self, stage: Stage, rng: random.Random, lead_id: str, planned: Planned) -> None:
         if "qualify" not in planned.steps:
