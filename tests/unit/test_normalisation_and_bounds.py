@@ -171,3 +171,10 @@ def test_edit_and_evaluate_documents_say_what_their_validators_refuse() -> None:
     assert set(required) == set(EditRequest.model_fields)  # every field alone is enough
     with pytest.raises(ValidationError, match="nothing to change"):
         EditRequest.model_validate({"team_add": []})
+
+
+@pytest.mark.parametrize("partner", ["p#T#marketplace", "None", "[p-a p-b]", "p contoso"])
+def test_ingest_refuses_a_tenant_no_token_could_name(partner: str) -> None:
+    with pytest.raises(InboundRejected) as rejected:
+        ingest({"partner_id": partner})
+    assert rejected.value.field == "partner_id"

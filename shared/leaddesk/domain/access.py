@@ -60,8 +60,13 @@ def _groups(raw: Any) -> list[str]:
 # A tenant id as the identity provider issues it (a Cognito string attribute): letters, digits and
 # a few separators. Anything else — `None`, `true`, `[a b]` (how API Gateway renders a missing,
 # boolean or list claim), or a `#`, which separates the parts of every table key — is no tenant.
-_PARTNER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}")
+_PARTNER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}")
 _RENDERED_NON_STRINGS = frozenset({"none", "null", "true", "false", "undefined", "nan"})
+
+
+def is_partner_id(text: str) -> bool:
+    """The one rule for a tenant id, for tokens and for producers' events alike."""
+    return text.lower() not in _RENDERED_NON_STRINGS and _PARTNER_ID.fullmatch(text) is not None
 
 
 def partner_of(claims: Mapping[str, Any]) -> str:
@@ -72,7 +77,7 @@ def partner_of(claims: Mapping[str, Any]) -> str:
     if not isinstance(raw, str):
         raise Unauthenticated("the token's custom:partner_id claim is not text: sign in again")
     partner_id = raw.strip()
-    if partner_id.lower() in _RENDERED_NON_STRINGS or not _PARTNER_ID.fullmatch(partner_id):
+    if not is_partner_id(partner_id):
         raise Unauthenticated("the token's custom:partner_id claim is not a partner id: sign in again")
     return partner_id
 

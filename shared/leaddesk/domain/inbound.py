@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from leaddesk.domain.access import is_partner_id
 from leaddesk.domain.contact import ContactValidator, normalize_country
 from leaddesk.domain.dedupe import dedupe_key  # noqa: F401  (kept importable from here)
 from leaddesk.domain.lead_source import (
@@ -217,7 +218,9 @@ def _money(fields: _Fields) -> tuple[Decimal | None, str | None]:
 def _inbound_fields(detail: Mapping[str, Any]) -> _Fields:
     """The detail's fields; an event naming no tenant or no event id is rejected before anything else."""
     fields = _Fields(detail)
-    fields.required_text("partner_id")
+    if not is_partner_id(fields.required_text("partner_id")):
+        # A lead no token could ever reach (and a `#` would cut into the table's key layout).
+        raise InboundRejected("partner_id", "is not a partner id (letters, digits and . _ : @ -)")
     fields.required_text("event_id")
     return fields
 
