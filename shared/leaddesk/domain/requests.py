@@ -30,6 +30,8 @@ from leaddesk.domain.models import (
     ErrorReason,
     Need,
     NoteText,
+    RequiredText,
+    ShortText,
     TeamMember,
     Text,
     Timeline,
@@ -56,13 +58,13 @@ class _Body(BaseModel):
 
 
 class AcceptRequest(_Body):
-    deal_name: Text = Field(min_length=1, max_length=200, pattern=VISIBLE)
+    deal_name: RequiredText
     estimated_value: AmountSent
     currency: CurrencySent = Field(default=DEFAULT_CURRENCY, description="ISO 4217")
     estimated_close_date: IsoDate = Field(description="The estimated purchase timeframe")
-    notes: NoteText | None = Field(default=None, max_length=4000, description="Recommended")
-    crm_id: Text | None = Field(default=None, max_length=200)
-    campaign_id: Text | None = Field(default=None, max_length=200)
+    notes: NoteText | None = Field(default=None, description="Recommended")
+    crm_id: ShortText | None = None
+    campaign_id: ShortText | None = None
     team: list[TeamMember] = Field(default_factory=list, max_length=50)
 
 
@@ -73,7 +75,7 @@ def _notes_for_other(notes: str | None, info: ValidationInfo) -> str | None:
     return notes
 
 
-ReasonNotes = Field(default=None, max_length=4000, validate_default=True, description="Required for `other`")
+ReasonNotes = Field(default=None, validate_default=True, description="Required for `other`")
 # The same rule for the document: with the reason `other`, notes with a visible character.
 NOTES_FOR_OTHER = ConfigDict(
     json_schema_extra={
@@ -134,13 +136,13 @@ class EditRequest(_Body):
         )
     )
 
-    deal_name: Text | None = Field(default=None, min_length=1, max_length=200, pattern=VISIBLE)
+    deal_name: RequiredText | None = None
     estimated_close_date: IsoDate | None = None
     estimated_value: AmountSent | None = None
     currency: CurrencySent | None = Field(default=None, description="ISO 4217")
-    notes: NoteText | None = Field(default=None, max_length=4000)
-    crm_id: Text | None = Field(default=None, max_length=200)
-    campaign_id: Text | None = Field(default=None, max_length=200)
+    notes: NoteText | None = None
+    crm_id: ShortText | None = None
+    campaign_id: ShortText | None = None
     team_add: list[TeamMember] = Field(default_factory=list, max_length=50)
     team_remove: list[Text] = Field(default_factory=list, max_length=50, description="Emails to remove")
 
@@ -155,7 +157,7 @@ class EditRequest(_Body):
 
 class QualifyRequest(_Body):
     customer_responded: StrictBool
-    notes: NoteText | None = Field(default=None, max_length=4000)
+    notes: NoteText | None = None
 
 
 class EvaluateRequest(_Body):
@@ -167,7 +169,7 @@ class EvaluateRequest(_Body):
     authority: StrictBool | None = Field(default=None, description="Decision maker identified (yes/no)")
     need: Need | None = None
     timeline: Timeline | None = None
-    notes: NoteText | None = Field(default=None, max_length=4000)
+    notes: NoteText | None = None
 
     @model_validator(mode="after")
     def _records_something(self) -> Self:
@@ -179,11 +181,9 @@ class EvaluateRequest(_Body):
 
 
 class WonRequest(_Body):
-    notes: NoteText | None = Field(default=None, max_length=4000)
+    notes: NoteText | None = None
 
 
 class ConvertRequest(_Body):
-    opportunity_id: Text = Field(
-        min_length=1, max_length=200, pattern=VISIBLE, description="The created opportunity's id"
-    )
-    notes: NoteText | None = Field(default=None, max_length=4000)
+    opportunity_id: RequiredText = Field(description="The created opportunity's id")
+    notes: NoteText | None = None
