@@ -11,7 +11,11 @@ WEB_INSTALLED := web/node_modules/.installed
 WEB_BUILT := web/dist/index.html
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
 
-.PHONY: run test lint typecheck unit bench openapi clean web web-check
+# checkov (template security) in its own virtualenv: it pins boto3/botocore/packaging versions.
+CHECKOV := $(VENV)/checkov/bin/checkov
+CHECKOV_STAMP := $(VENV)/checkov/.installed
+
+.PHONY: run test lint typecheck unit bench openapi clean web web-check fuzz reliability
 
 $(STAMP): pyproject.toml
 	@echo "==> creating virtualenv in $(VENV) and installing LeadDesk with its dev tools (about a minute the first time)"
@@ -19,6 +23,12 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install --quiet --upgrade pip
 	@$(BIN)/python -m pip install --quiet --progress-bar off -e '.[dev]'
 	@touch $(STAMP)
+
+$(CHECKOV_STAMP): tests/template/scanners.txt $(STAMP)
+	@echo "==> installing checkov into $(VENV)/checkov (its own virtualenv; a minute the first time)"
+	@test -x $(VENV)/checkov/bin/python || $(PYTHON) -m venv $(VENV)/checkov
+	@$(VENV)/checkov/bin/python -m pip install --quiet --progress-bar off -r tests/template/scanners.txt
+	@touch $@
 
 $(WEB_INSTALLED): web/package-lock.json
 	@echo "==> installing the web workspace's packages (npm ci; a minute the first time)"
@@ -41,7 +51,7 @@ run: $(STAMP) $(WEB_BUILT)
 	$(BIN)/leaddesk up --api-port $(API_PORT) --aws-port $(AWS_PORT)
 
 ## test: lint, type-check and run the whole suite (unit, integration, e2e, template, web, browser)
-test: lint typecheck web-check $(WEB_BUILT)
+test: lint typecheck web-check $(WEB_BUILT) $(CHECKOV_STAMP)
 	@echo "==> pytest (unit, integration on moto, template checks, e2e and browser tests on a local stack)"
 	$(BIN)/python -m pytest -n 2 --durations=10
 
@@ -56,6 +66,14 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit -q
+
+## fuzz: schemathesis with every check, hundreds of examples per operation, against a local stack
+fuzz: $(STAMP)
+	LEADDESK_FUZZ_EXAMPLES=$${LEADDESK_FUZZ_EXAMPLES:-300} $(BIN)/python -m pytest tests/e2e/test_fuzz.py -s
+
+## reliability: the fault-injection suite's full profile (2,000 events, 500 API actions); prints its figures
+reliability: $(STAMP)
+	LEADDESK_RELIABILITY=full $(BIN)/python -m pytest tests/reliability/test_faults.py -s
 
 ## bench: the benchmarks under bench/ (not part of make test)
 bench: $(STAMP)

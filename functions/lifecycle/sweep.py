@@ -28,6 +28,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         "examined": report.examined,
         "changed": report.changed,
         "conflicts": report.conflicts,
+        "failed": report.failed,
         "events": report.events,
         "more": report.more,
     }

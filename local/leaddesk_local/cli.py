@@ -84,6 +84,7 @@ class Target:
 
 # --- commands --------------------------------------------------------------------------------
 def cmd_up(args: argparse.Namespace) -> int:
+    from leaddesk_local.gateway import Throttle
     from leaddesk_local.stack import LocalStack
     from leaddesk_local.template import Template
 
@@ -101,6 +102,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         environment=environment,
         log=log,
         schedule_interval=args.schedule_interval,
+        throttle=Throttle(rate=args.api_rate, burst=args.api_burst),
     )
     print("Starting the LeadDesk local stack…", flush=True)
     try:
@@ -410,6 +412,20 @@ def parser() -> argparse.ArgumentParser:
         type=float,
         default=float(os.environ.get("LEADDESK_SCHEDULE_INTERVAL", "60")),
         help="seconds of wall time between local runs of each Schedule event (0: only on demand)",
+    )
+    # AWS throttles each route at the template's DefaultRouteSettings (100/s, bursts of 200); the
+    # local default is ten times that, so benchmarks and test suites are never throttled.
+    up.add_argument(
+        "--api-rate",
+        type=float,
+        default=float(os.environ.get("LEADDESK_API_RATE", "1000")),
+        help="requests a second per route before the local API answers 429 (0: no limit)",
+    )
+    up.add_argument(
+        "--api-burst",
+        type=int,
+        default=int(os.environ.get("LEADDESK_API_BURST", "2000")),
+        help="requests a route may take at once before the rate applies",
     )
     up.set_defaults(run=cmd_up)
 

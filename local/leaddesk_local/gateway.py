@@ -1,14 +1,17 @@
 """The local HTTP API: every `HttpApi` route of the template, behind a local JWT authorizer.
 
-A request becomes the API Gateway v2 event its route's function would receive: 401 without a
-valid local token (as the JWT authorizer answers), claims rendered as API Gateway renders them,
-500 when the function raises. Paths no route matches go to the stack's development-only
-endpoints (`/_local/...`, `/docs`).
+A request becomes the API Gateway v2 event its route's function would receive: 429 with
+`Retry-After` past the route's throttling limits (the template's `DefaultRouteSettings`), 401
+without a valid local token (as the JWT authorizer answers), claims rendered as API Gateway
+renders them, 500 when the function raises. Paths no route matches go to the stack's
+development-only endpoints (`/_local/...`, `/docs`).
 """
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +27,35 @@ Handler = Callable[[dict[str, Any], Any], Any]
 
 
 @dataclass
+class Throttle:
+    """A token bucket per route, as API Gateway throttles each route: `rate` requests a second on
+    average, bursts of up to `burst`. A rate of 0 throttles nothing."""
+
+    rate: float
+    burst: int
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._buckets: dict[str, tuple[float, float]] = {}  # route → (tokens, when counted)
+
+    def wait_needed(self, route: str) -> float:
+        """0 when the request may pass (and is counted), else the seconds until it could."""
+        if self.rate <= 0:
+            return 0.0
+        now = time.monotonic()
+        with self._lock:
+            tokens, then = self._buckets.get(route, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - then) * self.rate)
+            if tokens >= 1:
+                self._buckets[route] = (tokens - 1, now)
+                return 0.0
+            self._buckets[route] = (tokens, now)
+            return (1 - tokens) / self.rate
+
+
+UNLIMITED = Throttle(rate=0, burst=0)
+
+
 @dataclass
 class Route:
     method: str
@@ -55,8 +87,15 @@ LocalEndpoints = Callable[[Request], Response]
 
 
 class HttpGateway:
-    def __init__(self, invoke: Invoke, local: LocalEndpoints, log: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        invoke: Invoke,
+        local: LocalEndpoints,
+        log: Callable[[str], None],
+        throttle: Throttle = UNLIMITED,
+    ) -> None:
         self.routes: list[Route] = []
+        self.throttle = throttle
         self._invoke = invoke
         self._local = local
         self._log = log
@@ -84,6 +123,12 @@ class HttpGateway:
             parameters = route.match(request.method, request.path)
             if parameters is None:
                 continue
+            wait = self.throttle.wait_needed(f"{route.method} {route.path}")
+            if wait > 0:  # API Gateway's answer to a throttled route, before any authorizer
+                retry_after = str(max(1, math.ceil(wait)))
+                throttled = json_response(429, {"message": "Too Many Requests"})
+                throttled.headers["Retry-After"] = retry_after
+                return throttled
             authorizer_claims: dict[str, str] | None = None
             if route.authorized:
                 auth = request.headers.get("Authorization", "")

@@ -41,7 +41,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from leaddesk.adapters.batching import chunked
-from leaddesk_local.gateway import Handler, HttpGateway, Route, swagger_page
+from leaddesk_local.gateway import UNLIMITED, Handler, HttpGateway, Route, Throttle, swagger_page
 from leaddesk_local.lambda_events import bus_entry, json_response, lambda_context, parse_time, scheduled_event
 from leaddesk_local.metering import RequestCounter
 from leaddesk_local.motoserver import MotoProcess
@@ -80,6 +80,7 @@ class LocalStack:
         environment: dict[str, str] | None = None,
         log: Callable[[str], None] = print,
         schedule_interval: float = 60.0,
+        throttle: Throttle = UNLIMITED,
     ) -> None:
         self.template = template
         self.api_port = api_port
@@ -95,7 +96,7 @@ class LocalStack:
         self.deployment: Deployment | None = None
         self.schedules: dict[str, Schedule] = {}
         self.schedule_interval = schedule_interval
-        self.gateway = HttpGateway(self._invoke_route, self._local_endpoints, log)
+        self.gateway = HttpGateway(self._invoke_route, self._local_endpoints, log, throttle)
         self.web = WebApp(self.api_url)
         self._specs: dict[str, FunctionSpec] = {}
         self._instances: dict[str, threading.BoundedSemaphore] = {}

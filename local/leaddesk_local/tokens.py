@@ -6,6 +6,7 @@ Gateway verifies Cognito's (signature, issuer, audience, expiry) and passes thei
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from typing import Any
@@ -53,12 +54,29 @@ def verify(token: str) -> dict[str, Any]:
         )
     except jwt.PyJWTError as error:
         raise InvalidToken(str(error)) from error
+    # What a Cognito id token always is: the tenant a string attribute, the groups a list of strings.
+    partner = claims.get("custom:partner_id")
+    if partner is not None and not isinstance(partner, str):
+        raise InvalidToken("custom:partner_id is not a string")
+    groups = claims.get("cognito:groups")
+    if groups is not None and not (isinstance(groups, list) and all(isinstance(g, str) for g in groups)):
+        raise InvalidToken("cognito:groups is not a list of strings")
     return claims
 
 
+def render_claim(value: Any) -> str:
+    """One claim as API Gateway's JWT authorizer passes it: text; lists as `[a b]`, booleans
+    `true`/`false`, objects as JSON."""
+    if isinstance(value, list):
+        return "[" + " ".join(render_claim(item) for item in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return json.dumps(value, separators=(",", ":"))
+    return str(value)
+
+
 def as_authorizer_claims(claims: dict[str, Any]) -> dict[str, str]:
-    """API Gateway's JWT authorizer renders every claim as a string, lists as `[a b]`."""
-    return {
-        name: "[" + " ".join(str(v) for v in value) + "]" if isinstance(value, list) else str(value)
-        for name, value in claims.items()
-    }
+    """The claims as the function receives them: every value text; a null claim is left out (it
+    never reaches the function as the text "None")."""
+    return {name: render_claim(value) for name, value in claims.items() if value is not None}

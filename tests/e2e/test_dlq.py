@@ -153,3 +153,34 @@ def test_cli_errors_say_what_to_do(local_stack: RunningStack, tmp_path: Path) ->
     assert unknown.returncode == 2 and "leaddesk dlq list" in unknown.stderr
     body_for_all = local_stack.cli("dlq", "redrive", "--all", "--body", str(tmp_path / "x.json"))
     assert body_for_all.returncode == 2 and "single --id" in body_for_all.stderr
+
+
+def test_a_letter_nested_5000_deep_neither_crashes_the_tooling_nor_hides_the_queue(
+    local_stack: RunningStack,
+) -> None:
+    sqs = local_stack.client("sqs")
+    dlq_url = local_stack.state["outputs"]["IngestDeadLetterQueueUrl"]
+    deep = '{"detail": ' * 5000 + "1" + "}" * 5000
+    sqs.send_message(QueueUrl=dlq_url, MessageBody=deep)
+    body = {"detail-type": "Profile Inquiry", "source": "e2e", "detail": {"event_id": "e2e-dlq-beside-deep"}}
+    sqs.send_message(QueueUrl=dlq_url, MessageBody=json.dumps(body))
+    rows = dead_letters(local_stack)  # twice in a row: nothing was left invisible by the first
+    again = dead_letters(local_stack)
+    assert any(r["event_id"] == "e2e-dlq-beside-deep" for r in rows)
+    assert {r["id"] for r in rows} <= {r["id"] for r in again}
+    deep_row = next(r for r in rows if r["event_id"] is None and r["reason"].startswith("retries exhausted"))
+    table = local_stack.cli("dlq", "list")
+    assert table.returncode == 0, table.stderr
+    dry = local_stack.cli("dlq", "redrive", "--id", deep_row["id"], "--dry-run")
+    assert dry.returncode == 0 and "would replay" in dry.stdout, dry.stderr
+
+
+def test_a_mistyped_detail_type_is_a_dead_letter_not_silence(
+    local_stack: RunningStack, tmp_path: Path
+) -> None:
+    event = marketplace_event("e2e-dlq-typo", partner="p-dlq-typo") | {"detail-type": "Marketplace lead"}
+    path = tmp_path / "typo.json"
+    path.write_text(json.dumps(event))
+    assert local_stack.cli("send", str(path)).returncode == 0
+    row = wait_for_dead_letter(local_stack, "e2e-dlq-typo")
+    assert row["field"] == "detail-type" and row["reason"].startswith("unknown detail-type")

@@ -25,7 +25,14 @@ def envelope(detail_type: str, detail: dict[str, Any], source: str = "test.produ
 
 def capture_bus_events(deployment: Deployment, pattern: dict[str, Any] | None = None) -> str:
     """A queue subscribed to the LeadDesk bus (by default to every `leaddesk` event); its URL."""
-    sqs, events = client("sqs", None), client("events", None)
+    return capture_bus_events_at(deployment, None, pattern)
+
+
+def capture_bus_events_at(
+    deployment: Deployment, endpoint_url: str | None, pattern: dict[str, Any] | None = None
+) -> str:
+    """`capture_bus_events` on the moto server at `endpoint_url` (None: the in-process mock)."""
+    sqs, events = client("sqs", endpoint_url), client("events", endpoint_url)
     url = sqs.create_queue(QueueName=f"capture-{time.monotonic_ns()}")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     bus = deployment.outputs["EventBusName"]

@@ -53,3 +53,34 @@ def test_a_refused_event_is_parked_and_republished(
     [event] = drain(captured)
     assert event["detail-type"] == "lead.accepted"
     assert event["detail"]["lead_id"] == lead.lead_id and event["detail"]["status"] == "accepted"
+
+
+def test_a_bus_that_keeps_throwing_still_parks_the_event_and_the_api_answers_200(
+    deployment: Deployment,
+) -> None:
+    """Past the SDK's retries PutEvents raises (throttled, unreachable): the change is stored, so
+    its event is parked like a refused entry, and the person's action is not answered 5xx."""
+    from botocore.exceptions import ClientError
+
+    from leaddesk.adapters import aws
+
+    def throttled(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "PutEvents")
+
+    lead = make_lead()
+    put_leads([lead], deployment.refs["LeadsTable"])
+    events = aws.events()
+    events.meta.events.register_first("before-call.events.PutEvents", throttled)
+    try:
+        status, body, _ = call_api(
+            "POST",
+            f"/leads/{lead.lead_id}/accept",
+            "/leads/{lead_id}/accept",
+            path_parameters={"lead_id": lead.lead_id},
+            body=ACCEPT_BODY,
+        )
+    finally:
+        events.meta.events.unregister("before-call.events.PutEvents", throttled)
+    assert status == 200 and body["status"] == "accepted"
+    parked = drain(deployment.refs["PendingEventsQueue"])
+    assert [message["detail_type"] for message in parked] == ["lead.accepted"]

@@ -146,3 +146,33 @@ def test_a_backlog_is_worked_off_in_bounded_runs(deployment: Deployment) -> None
     second = service().sweep(at, max_leads=3)
     assert (second.changed, second.more) == (2, False)
     assert due_entries(deployment) == []
+
+
+def test_what_aws_keeps_refusing_waits_for_the_next_run_and_the_rest_goes_on(deployment: Deployment) -> None:
+    """A throttled shard query or lead write (past the SDK's retries) fails that part of the run
+    only: the report says so (`failed`, `more`), the other leads' rules apply now, and the next
+    run applies the rest."""
+    from botocore.exceptions import ClientError
+
+    from leaddesk.adapters import aws
+
+    overdue = [make_lead(created_at=T0 + timedelta(minutes=m)) for m in range(4)]
+    put_leads(overdue, deployment.refs["LeadsTable"])
+    refusals = {"Query": 1, "TransactWriteItems": 1, "UpdateItem": 1}
+
+    def throttled(model: Any, **_: Any) -> None:
+        if refusals.get(model.name, 0) > 0:
+            refusals[model.name] -= 1
+            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "busy"}}, model.name)
+
+    dynamodb = aws.dynamodb()
+    dynamodb.meta.events.register_first("before-call.dynamodb", throttled)
+    try:
+        first = sweep_at(T0 + timedelta(days=15))
+    finally:
+        dynamodb.meta.events.unregister("before-call.dynamodb", throttled)
+    assert first["failed"] >= 1 and first["more"] is True
+    assert first["changed"] < len(overdue)
+    second = sweep_at(T0 + timedelta(days=15))
+    assert first["changed"] + second["changed"] == len(overdue) and second["failed"] == 0
+    assert {lead(item.lead_id)["outcome"] for item in overdue} == {"expired"}

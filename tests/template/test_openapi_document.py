@@ -44,3 +44,24 @@ def test_the_document_is_valid_openapi_and_documents_the_bodies() -> None:
     assert parameters["status"]["type"] == "array"  # typed from the query model, not bare strings
     assert parameters["limit"]["maximum"] == 100
     assert "reachability only" in document["info"]["description"]
+
+
+def test_every_error_status_declares_the_one_error_body_and_429_with_retry_after() -> None:
+    document = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    error = {"$ref": "#/components/schemas/ErrorBody"}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            answers = operation["responses"]
+            for status, response in answers.items():
+                where = f"{method.upper()} {path} {status}"
+                if int(status) >= 400:
+                    assert response["content"] == {"application/json": {"schema": error}}, where
+                elif status == "204":
+                    assert "content" not in response, where  # no body, so no media type
+            assert "Retry-After" in answers["429"]["headers"], f"{method.upper()} {path}"
+            if "requestBody" in operation:
+                assert {"415", "422"} <= set(answers), f"{method.upper()} {path}"
+            else:
+                assert "422" not in answers or method == "put", f"{method.upper()} {path}"
+    schemas = document["components"]["schemas"]
+    assert not {"HTTPValidationError", "ValidationError", "ResponseValidationError"} & set(schemas)

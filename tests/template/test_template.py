@@ -106,3 +106,41 @@ def test_lambda_samples_name_a_function_of_the_template(template: Template, samp
     # events/lambda/<LogicalId>.<name>.json: for `sam local invoke <LogicalId> -e <file>`
     logical_id = sample.name.split(".", 1)[0]
     assert logical_id in {spec.logical_id for spec in template.functions()}
+
+
+CHECKOV = Path(sys.executable).parent.parent / "checkov" / "bin" / "checkov"
+
+
+def test_checkov_finds_no_failed_check_and_every_skip_says_why(template: Template) -> None:
+    assert CHECKOV.exists(), f"{CHECKOV} is missing: `make test` installs it (tests/template/scanners.txt)"
+    result = subprocess.run(
+        [str(CHECKOV), "-f", str(TEMPLATE_PATH), "--framework", "cloudformation", "-o", "json", "--quiet"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(result.stdout)
+    report = report[0] if isinstance(report, list) else report
+    failed = [
+        f"{c['check_id']} {c['resource']}: {c['check_name']}" for c in report["results"]["failed_checks"]
+    ]
+    assert report["summary"]["parsing_errors"] == 0
+    assert not failed, "\n".join(failed)
+    for logical_id, resource in template.resources.items():
+        for skip in (resource.get("Metadata") or {}).get("checkov", {}).get("skip", []):
+            assert len(skip.get("comment", "")) >= 40, f"{logical_id} skips {skip['id']} without a reason"
+
+
+def test_what_must_survive_or_be_bounded_is(template: Template) -> None:
+    resources = template.resources
+    for retained in ("LeadsTable", "UserPool"):  # deleting the stack must not delete leads or users
+        assert resources[retained]["DeletionPolicy"] == "Retain", retained
+        assert resources[retained]["UpdateReplacePolicy"] == "Retain", retained
+    table = resources["LeadsTable"]["Properties"]
+    assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    ingest = next(spec for spec in template.functions() if spec.logical_id == "IngestFunction")
+    source = ingest.events_of("SQS")["Inbound"]
+    reserved = ingest.properties["ReservedConcurrentExecutions"]
+    assert reserved >= source["ScalingConfig"]["MaximumConcurrency"]  # else Lambda throttles its pollers
+    throttling = resources["HttpApi"]["Properties"]["DefaultRouteSettings"]
+    assert throttling["ThrottlingRateLimit"] > 0 and throttling["ThrottlingBurstLimit"] > 0

@@ -52,3 +52,10 @@ def test_a_body_that_is_not_json_or_not_an_envelope_still_lists() -> None:
         letter = describe(message(body, **{"leaddesk-reason": "r", "leaddesk-field": "body"}))
         assert (letter.event_id, letter.detail_type, letter.partner_id) == (None, None, None)
         assert letter.body == body
+
+
+def test_a_letter_nested_past_the_parsers_limit_still_lists_and_keeps_its_body() -> None:
+    deep = '{"detail": ' * 5000 + "1" + "}" * 5000
+    letter = describe(message(deep))
+    assert letter.reason == RETRIES_EXHAUSTED and letter.body == deep
+    assert (letter.event_id, letter.detail_type) == (None, None)

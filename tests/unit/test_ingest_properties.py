@@ -22,6 +22,7 @@ from leaddesk.domain.inbound import (
 )
 from leaddesk.domain.lead_source import parse_action, parse_lead_source, resolve_action
 from leaddesk.domain.models import EmailValidity, Lead, LeadQuality, LeadStatus, PhoneValidity
+from leaddesk.domain.text import BIDI_CONTROLS, clean_text
 from tests.helpers.strategies import json_values, scalars
 
 CTX = IngestContext("01JPROPERTYLEAD00000000000", datetime(2026, 11, 24, tzinfo=UTC), ContactValidator())
@@ -83,7 +84,7 @@ def shaped_details(detail_type: str) -> st.SearchStrategy[dict[str, Any]]:
 
 
 def valid_ids() -> st.SearchStrategy[dict[str, Any]]:
-    event_ids = st.text(min_size=1, max_size=20).filter(lambda text: bool(text.split()))
+    event_ids = st.text(min_size=1, max_size=20).filter(lambda text: bool(clean_text(text)))
     return st.fixed_dictionaries({"partner_id": st.just("p1"), "event_id": event_ids})
 
 
@@ -100,8 +101,23 @@ def check_outcome(detail_type: Any, detail: Any) -> Lead | InboundRejected:
     assert lead.customer.country is None or len(lead.customer.country) == 2
     if lead.do_not_contact:
         assert lead.status is LeadStatus.INFORMATIONAL and not lead.contact_requested
-    json.loads(lead.model_dump_json())  # storable as the document the store keeps
+    stored = lead.model_dump_json()
+    stored.encode("utf-8")  # storable as the document the store keeps: no lone surrogate
+    assert_clean(json.loads(stored))
     return lead
+
+
+def assert_clean(value: Any) -> None:
+    """No control, surrogate or bidi-control character survives ingest, and text is NFC."""
+    if isinstance(value, dict):
+        for item in value.values():
+            assert_clean(item)
+    elif isinstance(value, list):
+        for item in value:
+            assert_clean(item)
+    elif isinstance(value, str):
+        assert value == clean_text(value, multiline="\n" in value), repr(value)
+        assert not BIDI_CONTROLS & set(value)
 
 
 @settings(max_examples=150)
@@ -140,8 +156,8 @@ def test_any_text_in_the_marketplace_fields_makes_a_lead(
     }
     outcome = check_outcome(MARKETPLACE_LEAD, detail)
     assert isinstance(outcome, Lead), outcome
-    cleaned = " ".join(lead_source.split()) or None
-    assert outcome.raw_lead_source == cleaned  # kept verbatim (spacing collapsed)
+    cleaned = clean_text(lead_source) or None
+    assert outcome.raw_lead_source == cleaned  # kept verbatim (normalised, spacing collapsed)
     parsed = parse_lead_source(cleaned)
     if parsed.source_text and parsed.source is None:
         assert f"unknown_source:{parsed.source_text}" in outcome.ingest_flags

@@ -108,3 +108,28 @@ def test_the_local_moto_lock_never_lets_a_write_run_beside_a_read() -> None:
         assert not wrote.wait(0.2)  # the write waits for the readers
     thread.join(timeout=5)
     assert wrote.is_set()
+
+
+def test_the_local_gateway_throttles_each_route_with_429_and_retry_after() -> None:
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    from leaddesk_local.gateway import Throttle
+
+    gateway = HttpGateway(
+        lambda route, event: {"statusCode": 200, "body": "{}"},
+        lambda request: json_response(404, {}),
+        lambda message: None,
+        Throttle(rate=0.5, burst=2),
+    )
+    gateway.routes.append(Route("GET", "/openapi.json", "Fn", lambda e, c: None, authorized=False))
+    gateway.routes.append(Route("GET", "/other", "Fn", lambda e, c: None, authorized=False))
+
+    def get(path: str) -> tuple[int, str | None]:
+        answer = gateway.handle(Request(EnvironBuilder(path=path).get_environ()))
+        return answer.status_code, answer.headers.get("Retry-After")
+
+    assert [get("/openapi.json")[0] for _ in range(2)] == [200, 200]  # the burst
+    status, retry_after = get("/openapi.json")
+    assert status == 429 and retry_after is not None and int(retry_after) >= 1
+    assert get("/other")[0] == 200  # each route has its own limit, as in API Gateway

@@ -12,7 +12,7 @@ from leaddesk.domain.access import Role
 from lifecycle.routes.browse import LeadId
 
 router = new_router()
-RESPONSES = responses(204, "Done (also when it already was)", 400, 401, 403, 404)
+DONE = "Done (also when it already was)"
 
 
 def mark(lead_id: str, favorite: bool) -> Response[None]:
@@ -26,7 +26,7 @@ def mark(lead_id: str, favorite: bool) -> Response[None]:
     "/leads/<lead_id>/favorite",
     summary="Mark as favorite (idempotent)",
     tags=["favorites"],
-    responses=RESPONSES,
+    responses=responses(204, DONE, 400, 401, 403, 404, 415, 422),
     status_code=204,
 )
 def favorite_lead(lead_id: LeadId) -> Response[None]:
@@ -37,7 +37,7 @@ def favorite_lead(lead_id: LeadId) -> Response[None]:
     "/leads/<lead_id>/favorite",
     summary="Unmark as favorite (idempotent)",
     tags=["favorites"],
-    responses=RESPONSES,
+    responses=responses(204, DONE, 400, 401, 403, 404),
     status_code=204,
 )
 def unfavorite_lead(lead_id: LeadId) -> Response[None]:

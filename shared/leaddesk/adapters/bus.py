@@ -26,7 +26,8 @@ class EventPublisher:
         self._backoff = backoff
 
     def publish(self, events: Sequence[OutboundEvent]) -> list[OutboundEvent]:
-        """Publish all; returns the events that still failed after the retries."""
+        """Publish all; returns the events that still failed after the retries (never raises for
+        the bus's refusal: the caller's change is stored, and it parks or retries what is returned)."""
         failed: list[OutboundEvent] = []
         for chunk in chunked(events, MAX_ENTRIES):
             failed.extend(self._publish_chunk(chunk))
@@ -43,7 +44,12 @@ class EventPublisher:
                 }
                 for event in pending
             ]
-            answer = self._client.put_events(Entries=entries)
+            try:
+                answer = self._client.put_events(Entries=entries)
+            except Exception:  # throttled or unreachable past the SDK's retries: all still pending
+                if attempt + 1 < self._attempts:
+                    time.sleep(self._backoff * (2**attempt))
+                continue
             if not answer.get("FailedEntryCount"):
                 return []
             # Entries come back in request order; those with an ErrorCode failed.

@@ -72,7 +72,7 @@ def describe(message: Mapping[str, Any]) -> DeadLetter:
     detail_type = event_id = partner_id = None
     try:
         envelope = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past the parser's limit: still listed
         envelope = None
     if isinstance(envelope, dict):
         detail_type = _text(envelope.get("detail-type"))
@@ -98,6 +98,24 @@ def describe(message: Mapping[str, Any]) -> DeadLetter:
         detail_type=detail_type,
         partner_id=partner_id,
     )
+
+
+def _described(message: Mapping[str, Any]) -> DeadLetter:
+    """`describe`, and if a message defeats it anyway, the letter with what is known: one odd
+    message must never hide the rest of the queue nor stop the tooling."""
+    try:
+        return describe(message)
+    except Exception as error:
+        return DeadLetter(
+            message_id=str(message["MessageId"]),
+            receipt_handle=str(message["ReceiptHandle"]),
+            body=str(message.get("Body", "")),
+            reason=f"unreadable dead letter ({type(error).__name__}); redrive or inspect it as it is",
+            field=None,
+            event_id=None,
+            detail_type=None,
+            partner_id=None,
+        )
 
 
 class DeadLetterQueue:
@@ -135,8 +153,7 @@ class DeadLetterQueue:
                 if not messages:
                     break
                 for message in messages:
-                    letter = describe(message)
-                    letters[letter.message_id] = letter
+                    letters[str(message["MessageId"])] = _described(message)
             yield list(letters.values())
         finally:
             self._release(list(letters.values()))

@@ -9,6 +9,7 @@ dead-letter queue take over from there.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from leaddesk.domain.events import OutboundEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import SendMessageBatchRequestEntryTypeDef
 
 SEND_BATCH_LIMIT = 10  # SendMessageBatch's limit
 
@@ -38,13 +40,23 @@ class PendingEvents:
         self._client = client
         self._url = queue_url
 
-    def park(self, events: Sequence[OutboundEvent]) -> list[OutboundEvent]:
-        """Queue the events; returns those that could not be queued either."""
+    def park(self, events: Sequence[OutboundEvent], attempts: int = 3) -> list[OutboundEvent]:
+        """Queue the events; returns those that could not be queued either (never raises: the
+        changes are stored, and what cannot be parked is reported, not thrown at the caller)."""
         lost: list[OutboundEvent] = []
         for chunk in chunked(events, SEND_BATCH_LIMIT):
-            answer = self._client.send_message_batch(
-                QueueUrl=self._url,
-                Entries=[{"Id": str(n), "MessageBody": event_to_body(e)} for n, e in enumerate(chunk)],
-            )
-            lost.extend(chunk[int(failure["Id"])] for failure in answer.get("Failed", []))
+            pending = list(chunk)
+            for attempt in range(attempts):
+                try:
+                    entries: list[SendMessageBatchRequestEntryTypeDef] = [
+                        {"Id": str(n), "MessageBody": event_to_body(e)} for n, e in enumerate(pending)
+                    ]
+                    answer = self._client.send_message_batch(QueueUrl=self._url, Entries=entries)
+                except Exception:
+                    time.sleep(0.05 * 2**attempt)
+                    continue
+                pending = [pending[int(failure["Id"])] for failure in answer.get("Failed", [])]
+                if not pending:
+                    break
+            lost.extend(pending)
         return lost

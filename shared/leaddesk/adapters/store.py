@@ -79,8 +79,8 @@ class LeadStore:
     def counts(self, partner_id: str) -> Counts:
         return read_counts(self._db, self._table, partner_id)
 
-    def due(self, now: datetime, limit: int) -> Iterator[Lead]:
-        return self._queries.due(now, limit)
+    def due(self, now: datetime, limit: int, unreadable: list[int] | None = None) -> Iterator[Lead]:
+        return self._queries.due(now, limit, unreadable)
 
     # --- changes ------------------------------------------------------------------------------
     def update_lead(self, before: Lead, after: Lead) -> None:

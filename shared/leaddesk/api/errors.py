@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 from pydantic import BaseModel, ConfigDict, Field
 
 from leaddesk.domain.access import Forbidden, Unauthenticated
@@ -77,17 +77,24 @@ STATUS_DESCRIPTIONS = {
     412: "If-Match names an older version (the body gives the current etag)",
     415: "The body is not JSON",
     422: "Invalid body (the body names the field)",
+    429: "Too many requests: retry after the seconds in Retry-After",
+}
+THROTTLED = 429  # answered by API Gateway's route throttling (and the local gateway), on every route
+RETRY_AFTER: dict[str, OpenAPIResponseHeader] = {
+    "Retry-After": {"description": "Seconds to wait before retrying", "schema": {"type": "integer"}}
 }
 
 
 def responses(success: int, description: str, *errors: int) -> dict[int, OpenAPIResponse]:
-    """OpenAPI `responses` of a route: its success, and its error statuses with the one error body."""
+    """OpenAPI `responses` of a route: its success, and its error statuses with the one error body
+    (429 on every route: the HTTP API throttles them all)."""
     documented: dict[int, OpenAPIResponse] = {success: {"description": description}}
-    for status in errors:
+    for status in (*errors, THROTTLED):
         documented[status] = {
             "description": STATUS_DESCRIPTIONS[status],
             "content": {"application/json": {"model": ErrorBody}},
         }
+    documented[THROTTLED]["headers"] = RETRY_AFTER
     return documented
 
 
@@ -144,8 +151,13 @@ def _problem(location: tuple[Any, ...], message: str) -> Problem:
     return Problem(field=".".join(path) or where, location=where, message=message)
 
 
+def not_json_message(content_type: str | None) -> str:
+    declared = str(content_type or "").split(";")[0].strip() or "no JSON type"
+    return f"bodies are JSON: send Content-Type: application/json (this request declared {declared})"
+
+
 def _not_json(error: Exception) -> ErrorBody:
-    return ErrorBody(message="bodies are JSON (Content-Type: application/json)", field="Content-Type")
+    return ErrorBody(message=not_json_message(None), field="Content-Type")
 
 
 Describe = Callable[[Exception], ErrorBody]

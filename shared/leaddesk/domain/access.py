@@ -6,6 +6,7 @@ See docs/product.md#tenants-and-roles.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -56,12 +57,35 @@ def _groups(raw: Any) -> list[str]:
     return [g for g in text.replace(",", " ").split() if g]
 
 
+# A tenant id as the identity provider issues it (a Cognito string attribute): letters, digits and
+# a few separators. Anything else — `None`, `true`, `[a b]` (how API Gateway renders a missing,
+# boolean or list claim), or a `#`, which separates the parts of every table key — is no tenant.
+_PARTNER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}")
+_RENDERED_NON_STRINGS = frozenset({"none", "null", "true", "false", "undefined", "nan"})
+
+
+def is_partner_id(text: str) -> bool:
+    """The one rule for a tenant id, for tokens and for producers' events alike."""
+    return text.lower() not in _RENDERED_NON_STRINGS and _PARTNER_ID.fullmatch(text) is not None
+
+
+def partner_of(claims: Mapping[str, Any]) -> str:
+    """The tenant the token names; 401 when the claim is missing or is not a tenant id."""
+    raw = claims.get("custom:partner_id")
+    if raw is None:
+        raise Unauthenticated("the token carries no custom:partner_id claim: sign in again")
+    if not isinstance(raw, str):
+        raise Unauthenticated("the token's custom:partner_id claim is not text: sign in again")
+    partner_id = raw.strip()
+    if not is_partner_id(partner_id):
+        raise Unauthenticated("the token's custom:partner_id claim is not a partner id: sign in again")
+    return partner_id
+
+
 def caller_from_claims(claims: Mapping[str, Any] | None) -> Caller:
     if not claims:
         raise Unauthenticated("no identity token")
-    partner_id = str(claims.get("custom:partner_id") or "").strip()
-    if not partner_id:
-        raise Unauthenticated("the token carries no custom:partner_id claim")
+    partner_id = partner_of(claims)
     roles = frozenset(
         Role(g) for g in _groups(claims.get("cognito:groups")) if g in Role.__members__.values()
     )

@@ -53,6 +53,7 @@ class ContactVerdict:
     phone: str | None
     phone_validity: PhoneValidity
     phone_reason: str | None
+    email_lookalike: str | None = None  # why the email's domain looks like another one
 
 
 class ContactValidator:
@@ -88,7 +89,10 @@ class ContactValidator:
     def validate(self, email: str | None, phone: str | None, country: str | None) -> ContactVerdict:
         address, email_validity, email_reason = self.email(email)
         number, phone_validity, phone_reason = validate_phone(phone, country)
-        return ContactVerdict(address, email_validity, email_reason, number, phone_validity, phone_reason)
+        lookalike = lookalike_domain(address.rpartition("@")[2]) if address else None
+        return ContactVerdict(
+            address, email_validity, email_reason, number, phone_validity, phone_reason, lookalike
+        )
 
 
 def well_formed_email(raw: str | None) -> str | None:
@@ -109,6 +113,47 @@ def _email_syntax(text: str) -> tuple[str, str, str | None]:
     except email_validator.EmailNotValidError as error:
         return text, "", str(error)
     return parsed.normalized, parsed.domain.lower(), None
+
+
+# Unicode TS #39 "highly restrictive" identifiers: one script, or one of these combinations
+# (Japanese, Chinese with Bopomofo, Korean — each may also hold Latin). Anything else mixing
+# scripts in one label (Latin "gm" + Cyrillic "а" + Latin "il") is how look-alike domains are made.
+_ALLOWED_SCRIPT_MIXES = (
+    frozenset({"LATIN", "HAN", "HIRAGANA", "KATAKANA"}),
+    frozenset({"LATIN", "HAN", "BOPOMOFO"}),
+    frozenset({"LATIN", "HAN", "HANGUL"}),
+)
+_SCRIPT_NEUTRAL = frozenset({"COMMON", "INHERITED"})  # digits, hyphens, combining marks
+
+
+@lru_cache(maxsize=4096)
+def lookalike_domain(domain: str) -> str | None:
+    """Why `domain` looks like another domain — a label mixing scripts — or None.
+
+    ASCII domains are one script by construction (punycode labels are decoded first), so only
+    internationalised domains pay for the script data (confusable-homoglyphs, from Unicode's
+    Scripts.txt; the standard library has no script property).
+    """
+    labels = [_unicode_label(label) for label in domain.lower().split(".") if label]
+    if all(label.isascii() for label in labels):
+        return None
+    from confusable_homoglyphs import categories
+
+    for label in labels:
+        scripts = frozenset(categories.unique_aliases(label)) - _SCRIPT_NEUTRAL
+        if len(scripts) > 1 and not any(scripts <= allowed for allowed in _ALLOWED_SCRIPT_MIXES):
+            named = ", ".join(sorted(script.title() for script in scripts))
+            return f"email domain label {label!r} mixes scripts ({named}): a look-alike of another domain"
+    return None
+
+
+def _unicode_label(label: str) -> str:
+    if not label.startswith("xn--"):
+        return label
+    try:
+        return label.encode("ascii").decode("idna")
+    except UnicodeError:
+        return label
 
 
 def _is_spam_domain(domain: str, extra: frozenset[str]) -> bool:

@@ -12,13 +12,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any, TypeVar
 
-import pycountry
+from pydantic import ValidationError
 
+from leaddesk.domain.access import is_partner_id
 from leaddesk.domain.contact import ContactValidator, normalize_country
 from leaddesk.domain.dedupe import dedupe_key  # noqa: F401  (kept importable from here)
 from leaddesk.domain.lead_source import (
@@ -42,12 +43,15 @@ from leaddesk.domain.models import (
     Person,
     Referrer,
 )
+from leaddesk.domain.money import DEFAULT_CURRENCY, ESTIMATED_VALUE, currency_code
 from leaddesk.domain.quality import assess_quality
+from leaddesk.domain.text import clean_text
 
 MARKETPLACE_LEAD = "Marketplace Lead"
 PROFILE_INQUIRY = "Profile Inquiry"
 QUALIFIED_LEAD = "Qualified Lead"
 INBOUND_DETAIL_TYPES = (MARKETPLACE_LEAD, PROFILE_INQUIRY, QUALIFIED_LEAD)
+UNKNOWN_DETAIL_TYPE = "unknown detail-type"
 
 TEST_MARKER = "msft_test"
 MAX_TEXT = 4000  # longer free text is cut, never rejected
@@ -94,8 +98,8 @@ class _Fields:
             if isinstance(value, bool) or not isinstance(value, str | int | float):
                 raise InboundRejected(self._name(key), f"expected text, got {type(value).__name__}")
             value = str(value)
-        cleaned = " ".join(value.split())
-        return cleaned[:limit] or None
+        # Normalised as every way in normalises text (no control or bidi characters, NFC).
+        return clean_text(value)[:limit] or None
 
     def required_text(self, key: str) -> str:
         value = self.text(key, limit=200)
@@ -190,31 +194,33 @@ def _referrer(fields: _Fields | None) -> Referrer | None:
 
 
 def _money(fields: _Fields) -> tuple[Decimal | None, str | None]:
+    """The API's own bounds (`leaddesk.domain.money`): what a person could not enter cannot arrive."""
     raw = fields.raw("estimated_value")
     value: Decimal | None = None
     if raw is not None:
-        if isinstance(raw, bool):
+        if isinstance(raw, bool) or not isinstance(raw, int | float | str):
             raise InboundRejected("estimated_value", "expected a number")
         try:
-            value = Decimal(str(raw))
-        except InvalidOperation as error:
-            raise InboundRejected("estimated_value", "expected a number") from error
-        if not value.is_finite() or value < 0:
-            raise InboundRejected("estimated_value", "must be a number ≥ 0")
+            value = ESTIMATED_VALUE.validate_python(str(raw).strip() if isinstance(raw, str) else raw)
+        except ValidationError as error:
+            raise InboundRejected("estimated_value", error.errors()[0]["msg"]) from error
     currency = fields.text("currency")
     if currency is not None:
-        currency = currency.upper()
-        if pycountry.currencies.get(alpha_3=currency) is None:
-            raise InboundRejected("currency", f"{currency!r} is not an ISO 4217 code")
+        try:
+            currency = currency_code(currency)
+        except ValueError as error:
+            raise InboundRejected("currency", str(error)) from error
     elif value is not None:
-        currency = "USD"
+        currency = DEFAULT_CURRENCY
     return value, currency
 
 
 def _inbound_fields(detail: Mapping[str, Any]) -> _Fields:
     """The detail's fields; an event naming no tenant or no event id is rejected before anything else."""
     fields = _Fields(detail)
-    fields.required_text("partner_id")
+    if not is_partner_id(fields.required_text("partner_id")):
+        # A lead no token could ever reach (and a `#` would cut into the table's key layout).
+        raise InboundRejected("partner_id", "is not a partner id (letters, digits and . _ : @ -)")
     fields.required_text("event_id")
     return fields
 
@@ -233,7 +239,12 @@ def _build(
     verdict = ctx.contact.validate(customer.get("email"), customer.get("phone"), country)
     normalised = Customer(**{**customer, "country": country, "email": verdict.email, "phone": verdict.phone})
     quality, reasons = assess_quality(
-        normalised, verdict.email_validity, verdict.phone_validity, verdict.email_reason, verdict.phone_reason
+        normalised,
+        verdict.email_validity,
+        verdict.phone_validity,
+        verdict.email_reason,
+        verdict.phone_reason,
+        verdict.email_lookalike,
     )
     received = fields["status"] is LeadStatus.RECEIVED
     return Lead(
@@ -339,7 +350,7 @@ def parse_qualified_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lead:
         referrer=_referrer(fields.obj("referrer")),
         estimated_value=value,
         currency=currency,
-        campaign_id=fields.text("campaign_id"),
+        campaign_id=fields.text("campaign_id", limit=200),
     )
 
 
@@ -355,7 +366,8 @@ def parse_inbound(detail_type: str, detail: Any, ctx: IngestContext) -> Lead:
     parser = _PARSERS.get(detail_type)
     if parser is None:
         raise InboundRejected(
-            "detail-type", f"{detail_type!r} is not one of {', '.join(INBOUND_DETAIL_TYPES)}"
+            "detail-type",
+            f"{UNKNOWN_DETAIL_TYPE}: {detail_type!r} is not one of {', '.join(INBOUND_DETAIL_TYPES)}",
         )
     if not isinstance(detail, Mapping):
         raise InboundRejected("detail", f"expected an object, got {type(detail).__name__}")

@@ -2,7 +2,7 @@
 
 One model validates every parameter (a bad one answers 400 naming it) and builds the store's
 `LeadQuery`. Filters take several values (OR) as a repeated parameter or comma-separated; an
-empty value means no filter.
+empty text filter is no filter, an empty value of a vocabulary is refused like any unknown one.
 """
 
 from __future__ import annotations
@@ -12,7 +12,14 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import pycountry
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+)
 
 from leaddesk.domain.filters import DEFAULT_ORDER, LeadQuery, Order, Sort
 from leaddesk.domain.models import (
@@ -25,28 +32,55 @@ from leaddesk.domain.models import (
     PhoneValidity,
     Tab,
 )
+from leaddesk.domain.text import clean_text
+
+
+def _values(raw: Any) -> list[str]:
+    parts = raw if isinstance(raw, list) else [raw]
+    return [clean_text(v) for part in parts for v in str(part).split(",")]
 
 
 def _several(raw: Any) -> Any:
-    """`a,b`, `["a", "b"]` and `["a,b"]` all mean a OR b; blanks are dropped; nothing left is no filter."""
-    if raw is None:
-        return None
-    parts = raw if isinstance(raw, list) else [raw]
-    values = [v.strip() for part in parts for v in str(part).split(",") if v.strip()]
-    return values or None
+    """`a,b`, `["a", "b"]` and `["a,b"]` all mean a OR b. A blank among values of a vocabulary is
+    refused like any value outside it (the document lists the vocabulary)."""
+    return None if raw is None else _values(raw)
+
+
+def _several_texts(raw: Any) -> Any:
+    """Free-text values (OR); blanks say nothing and are dropped, and none left is no filter."""
+    return None if raw is None else [v for v in _values(raw) if v] or None
 
 
 _DECODED_PLUS = re.compile(r"(T[\d:.]+) (\d{2}(?::?\d{2})?)$")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # no lead id (a ULID) is older
+LAST_INSTANT = datetime.max.replace(tzinfo=UTC)
 
 
 def _instant(raw: Any) -> Any:
-    """ISO 8601; a `+` decoded as a space from a query string is put back; naive times are UTC."""
-    if isinstance(raw, str):
-        return _DECODED_PLUS.sub(r"\1+\2", raw.strip())
-    return raw
+    """An ISO 8601 date or date-time (a `+` decoded as a space from a query string is put back;
+    naive times are UTC), as an instant in UTC. A bound before 1970 or past year 9999 in UTC is
+    clamped: it excludes no lead, so it is a valid bound, not an error."""
+    if not isinstance(raw, str):
+        return raw
+    text = _DECODED_PLUS.sub(r"\1+\2", raw.strip())
+    if not _ISO_DATE.match(text):  # numbers are not timestamps here (`0.5` is no date)
+        raise ValueError("expected an ISO 8601 date or date-time, e.g. 2026-11-01 or 2026-11-01T09:00:00Z")
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # before the first or after the last instant Python can hold in UTC
+        return EPOCH if moment.year < 1970 else LAST_INSTANT
+    return max(moment, EPOCH)
 
 
+# What the document says of a bound: a date or a date-time (the validator's rule, not Python's).
+INSTANT_SCHEMA = {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
+Instant = Annotated[datetime, BeforeValidator(_instant), WithJsonSchema(INSTANT_SCHEMA)]
 Several = BeforeValidator(_several)
+COUNTRY_CODES = sorted(str(country.alpha_2) for country in pycountry.countries)
+COUNTRIES_SCHEMA = {"type": "array", "items": {"type": "string", "enum": COUNTRY_CODES}}
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -68,10 +102,10 @@ class LeadFilter(BaseModel):
     call_to_action: Annotated[list[CallToAction] | None, Several] = Field(
         default=None, description=_one_of(CallToAction)
     )
-    country: Annotated[list[str] | None, Several] = Field(
-        default=None, description="ISO 3166-1 alpha-2 codes (repeat or separate with commas)"
+    country: Annotated[list[str] | None, Several, WithJsonSchema(COUNTRIES_SCHEMA)] = Field(
+        default=None, description="ISO 3166-1 alpha-2 codes, any case (repeat or separate with commas)"
     )
-    customer_name: Annotated[list[str] | None, Several] = Field(
+    customer_name: Annotated[list[str] | None, BeforeValidator(_several_texts)] = Field(
         default=None, description="Case-insensitive substrings of the company name (OR)"
     )
     lead_source: Annotated[list[LeadSourceKind] | None, Several] = Field(
@@ -88,11 +122,12 @@ class LeadFilter(BaseModel):
     phone_validity: Annotated[list[PhoneValidity] | None, Several] = Field(
         default=None, description=_one_of(PhoneValidity)
     )
-    created_from: Annotated[datetime | None, BeforeValidator(_instant)] = Field(
-        default=None, description="ISO 8601, inclusive (a time without offset is UTC)"
+    created_from: Instant | None = Field(
+        default=None, description="ISO 8601 date or date-time, inclusive (a time without offset is UTC)"
     )
-    created_to: Annotated[datetime | None, BeforeValidator(_instant)] = Field(
-        default=None, description="ISO 8601, inclusive (a time without offset is UTC)"
+    created_to: Instant | None = Field(
+        default=None,
+        description="ISO 8601 date or date-time, inclusive (before created_from: nothing matches)",
     )
     include_test: bool = Field(default=False, description="Also list test leads")
 
@@ -106,24 +141,6 @@ class LeadFilter(BaseModel):
             if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
                 raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
         return upper
-
-    @field_validator("created_from", "created_to")
-    @classmethod
-    def _utc(cls, moment: datetime | None) -> datetime | None:
-        if moment is None:
-            return None
-        moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
-        if moment < EPOCH:
-            raise ValueError("is before 1970-01-01, older than any lead id can be")
-        return moment
-
-    @field_validator("created_to")
-    @classmethod
-    def _after_from(cls, moment: datetime | None, info: ValidationInfo) -> datetime | None:
-        start = info.data.get("created_from")
-        if moment is not None and start is not None and moment < start:
-            raise ValueError("is before created_from")
-        return moment
 
     def to_query(self) -> LeadQuery:
         equals: dict[str, frozenset[str]] = {}

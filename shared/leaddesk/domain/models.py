@@ -7,10 +7,37 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, computed_field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    computed_field,
+)
+
+from leaddesk.domain.text import ADDRESS_PATTERN, VISIBLE_PATTERN, clean_text
 
 # Money is exact in storage and a plain JSON number on the wire.
 Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+
+def _cleaned_lines(value: str) -> str:
+    return clean_text(value, multiline=True)
+
+
+# Text a person sent, normalised (docs/ingest.md, "Text") once its bounds held on what was sent —
+# the constraints stand before the normaliser, so they apply to the text as sent (optional fields
+# too) and are what the OpenAPI document states; a required text must hold a visible character.
+VISIBLE = VISIBLE_PATTERN
+Text = Annotated[str, AfterValidator(clean_text)]
+ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(clean_text)]
+RequiredText = Annotated[
+    str, StringConstraints(min_length=1, max_length=200, pattern=VISIBLE), AfterValidator(clean_text)
+]
+NoteText = Annotated[str, StringConstraints(max_length=4000), AfterValidator(_cleaned_lines)]
+PhoneText = Annotated[str, StringConstraints(max_length=40), AfterValidator(clean_text)]
 
 
 class LeadType(StrEnum):
@@ -202,9 +229,9 @@ class TeamMember(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    email: str = Field(min_length=3, max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
-    phone: str | None = Field(default=None, max_length=40)
+    name: RequiredText
+    email: str = Field(min_length=3, max_length=320, pattern=ADDRESS_PATTERN)
+    phone: PhoneText | None = None
 
 
 class Qualification(BaseModel):

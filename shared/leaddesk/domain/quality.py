@@ -14,10 +14,12 @@ def assess_quality(
     phone_validity: PhoneValidity,
     email_reason: str | None = None,
     phone_reason: str | None = None,
+    email_lookalike: str | None = None,
 ) -> tuple[LeadQuality, list[str]]:
     """The rule, in order:
 
-    - low: the email is spam, or there is no usable channel at all (no well-formed email —
+    - low: the email is spam, or its domain is a look-alike (a label mixing scripts), or
+      there is no usable channel at all (no well-formed email —
       missing or invalid — *and* no valid phone), or the customer names neither a person
       nor a company. A well-formed email whose domain could not be checked (`unknown`) is
       still a channel: an unanswered DNS query is no evidence of spam;
@@ -32,9 +34,14 @@ def assess_quality(
     has_company = bool((customer.company or "").strip())
     if not has_company:
         reasons.append("no company named")
+    if email_lookalike:
+        reasons.append(email_lookalike)
 
     if email_validity is EmailValidity.SPAM:
         reasons.append("low: email address is a known spam source")
+        return LeadQuality.LOW, reasons
+    if email_lookalike:
+        reasons.append("low: the email's domain imitates another one")
         return LeadQuality.LOW, reasons
     email_usable = email_validity is EmailValidity.VALID or (
         email_validity is EmailValidity.UNKNOWN and bool((customer.email or "").strip())

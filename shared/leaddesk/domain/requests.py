@@ -8,38 +8,64 @@ BANT; convert records the created opportunity.
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from decimal import Decimal
-from typing import Self
+from typing import Annotated, Any, Self
 
-import pycountry
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from leaddesk.domain.models import Budget, CloseReason, ErrorReason, Need, TeamMember, Timeline
+from leaddesk.domain.models import (
+    VISIBLE,
+    Budget,
+    CloseReason,
+    ErrorReason,
+    Need,
+    NoteText,
+    RequiredText,
+    ShortText,
+    TeamMember,
+    Text,
+    Timeline,
+)
+from leaddesk.domain.money import DEFAULT_CURRENCY, AmountSent, CurrencySent
+
+
+def _iso_date(value: Any) -> Any:
+    """`YYYY-MM-DD`, as the document says (not a number of seconds, as pydantic would also take)."""
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        return date.fromisoformat(value)
+    if isinstance(value, date):
+        return value
+    raise ValueError("expected a date as YYYY-MM-DD")
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-def _currency(value: str) -> str:
-    code = value.upper()
-    if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
-        raise ValueError(f"{value!r} is not an ISO 4217 currency code")
-    return code
+    # No whitespace stripping here: `Text` normalises after the bounds the document states held.
+    model_config = ConfigDict(extra="forbid")
 
 
 class AcceptRequest(_Body):
-    deal_name: str = Field(min_length=1, max_length=200)
-    estimated_value: Decimal = Field(ge=0, le=Decimal("1e12"), max_digits=16, decimal_places=2)
-    currency: str = Field(default="USD", description="ISO 4217")
-    estimated_close_date: date = Field(description="The estimated purchase timeframe")
-    notes: str | None = Field(default=None, max_length=4000, description="Recommended")
-    crm_id: str | None = Field(default=None, max_length=200)
-    campaign_id: str | None = Field(default=None, max_length=200)
+    deal_name: RequiredText
+    estimated_value: AmountSent
+    currency: CurrencySent = Field(default=DEFAULT_CURRENCY, description="ISO 4217")
+    estimated_close_date: IsoDate = Field(description="The estimated purchase timeframe")
+    notes: NoteText | None = Field(default=None, description="Recommended")
+    crm_id: ShortText | None = None
+    campaign_id: ShortText | None = None
     team: list[TeamMember] = Field(default_factory=list, max_length=50)
-
-    _check_currency = field_validator("currency")(_currency)
 
 
 def _notes_for_other(notes: str | None, info: ValidationInfo) -> str | None:
@@ -49,49 +75,76 @@ def _notes_for_other(notes: str | None, info: ValidationInfo) -> str | None:
     return notes
 
 
-ReasonNotes = Field(default=None, max_length=4000, validate_default=True, description="Required for `other`")
+ReasonNotes = Field(default=None, validate_default=True, description="Required for `other`")
+# The same rule for the document: with the reason `other`, notes with a visible character.
+NOTES_FOR_OTHER = ConfigDict(
+    json_schema_extra={
+        "if": {"properties": {"reason": {"const": "other"}}, "required": ["reason"]},
+        "then": {"required": ["notes"], "properties": {"notes": {"type": "string", "pattern": VISIBLE}}},
+    }
+)
 
 
 class DeclineRequest(_Body):
+    model_config = NOTES_FOR_OTHER
+
     reason: CloseReason
-    notes: str | None = ReasonNotes
+    notes: NoteText | None = ReasonNotes
 
     _check_notes = field_validator("notes")(_notes_for_other)
 
 
 class LostRequest(_Body):
+    model_config = NOTES_FOR_OTHER
+
     reason: CloseReason
-    notes: str | None = ReasonNotes
+    notes: NoteText | None = ReasonNotes
 
     _check_notes = field_validator("notes")(_notes_for_other)
 
 
 class CloseAsErrorRequest(_Body):
+    model_config = NOTES_FOR_OTHER
+
     reason: ErrorReason
-    notes: str | None = ReasonNotes
+    notes: NoteText | None = ReasonNotes
 
     _check_notes = field_validator("notes")(_notes_for_other)
+
+
+def _one_of_required(*names: str, lists: tuple[str, ...] = ()) -> dict[str, Any]:
+    """JSON Schema for "at least one of these fields" (lists: sent and not empty), so the document
+    refuses exactly the bodies the model's validator refuses."""
+    alternatives: list[dict[str, Any]] = [{"required": [name]} for name in names]
+    alternatives += [{"required": [name], "properties": {name: {"minItems": 1}}} for name in lists]
+    return {"anyOf": alternatives}
 
 
 class EditRequest(_Body):
     """Only the fields sent change; `team_add` / `team_remove` (emails) edit the team."""
 
-    deal_name: str | None = Field(default=None, min_length=1, max_length=200)
-    estimated_close_date: date | None = None
-    estimated_value: Decimal | None = Field(
-        default=None, ge=0, le=Decimal("1e12"), max_digits=16, decimal_places=2
+    model_config = ConfigDict(
+        json_schema_extra=_one_of_required(
+            "deal_name",
+            "estimated_close_date",
+            "estimated_value",
+            "currency",
+            "notes",
+            "crm_id",
+            "campaign_id",
+            lists=("team_add", "team_remove"),
+        )
     )
-    currency: str | None = Field(default=None, description="ISO 4217")
-    notes: str | None = Field(default=None, max_length=4000)
-    crm_id: str | None = Field(default=None, max_length=200)
-    campaign_id: str | None = Field(default=None, max_length=200)
-    team_add: list[TeamMember] = Field(default_factory=list, max_length=50)
-    team_remove: list[str] = Field(default_factory=list, max_length=50, description="Emails to remove")
 
-    @field_validator("currency")
-    @classmethod
-    def _check_currency(cls, value: str | None) -> str | None:
-        return None if value is None else _currency(value)
+    deal_name: RequiredText | None = None
+    estimated_close_date: IsoDate | None = None
+    estimated_value: AmountSent | None = None
+    currency: CurrencySent | None = Field(default=None, description="ISO 4217")
+    notes: NoteText | None = None
+    crm_id: ShortText | None = None
+    campaign_id: ShortText | None = None
+    team_add: list[TeamMember] = Field(default_factory=list, max_length=50)
+    team_remove: list[Text] = Field(default_factory=list, max_length=50, description="Emails to remove")
 
     @model_validator(mode="after")
     def _changes_something(self) -> Self:
@@ -103,18 +156,20 @@ class EditRequest(_Body):
 
 
 class QualifyRequest(_Body):
-    customer_responded: bool
-    notes: str | None = Field(default=None, max_length=4000)
+    customer_responded: StrictBool
+    notes: NoteText | None = None
 
 
 class EvaluateRequest(_Body):
     """BANT; send what is known, the step is complete once all four are recorded."""
 
+    model_config = ConfigDict(json_schema_extra=_one_of_required("budget", "authority", "need", "timeline"))
+
     budget: Budget | None = None
-    authority: bool | None = Field(default=None, description="Decision maker identified (yes/no)")
+    authority: StrictBool | None = Field(default=None, description="Decision maker identified (yes/no)")
     need: Need | None = None
     timeline: Timeline | None = None
-    notes: str | None = Field(default=None, max_length=4000)
+    notes: NoteText | None = None
 
     @model_validator(mode="after")
     def _records_something(self) -> Self:
@@ -126,9 +181,9 @@ class EvaluateRequest(_Body):
 
 
 class WonRequest(_Body):
-    notes: str | None = Field(default=None, max_length=4000)
+    notes: NoteText | None = None
 
 
 class ConvertRequest(_Body):
-    opportunity_id: str = Field(min_length=1, max_length=200, description="The created opportunity's id")
-    notes: str | None = Field(default=None, max_length=4000)
+    opportunity_id: RequiredText = Field(description="The created opportunity's id")
+    notes: NoteText | None = None

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ulid import ULID
 
+from leaddesk.adapters.aws import permanent_failure
 from leaddesk.adapters.bus import EventPublisher
 from leaddesk.adapters.dead_letters import DeadLetterQueue
 from leaddesk.adapters.dynamo.ingest_writes import IngestOutcome, IngestResult, Marker
@@ -158,6 +159,11 @@ class IngestService:
             # would fail the whole batch. The event goes to the dead-letter queue, named.
             logger.exception("unexpected parse failure", extra={"message_id": record.message_id})
             field, reason = "body", f"could not be parsed ({type(error).__name__}: {error})"
+        return self._dead_letter(record, field, reason)
+
+    def _dead_letter(self, record: InboundRecord, field: str, reason: str) -> RecordResult:
+        """A record that can never succeed: to the dead-letter queue with its reason, not retried
+        (unless the dead-letter send itself fails: then it is retried, never lost)."""
         try:
             self._dead_letters.send(record.body, reason, field, record.message_id)
         except Exception as dlq_error:
@@ -189,6 +195,9 @@ class IngestService:
         try:
             stored = self._leads.add_lead(lead, dedupe, record.message_id, known)
         except Exception as error:
+            hopeless = permanent_failure(error)
+            if hopeless is not None:  # the same write would fail on every delivery: say why, once
+                return self._dead_letter(record, "body", f"could not be stored: {hopeless}"), None
             return RecordResult(
                 record.message_id, RecordFate.RETRY, reason=f"{type(error).__name__}: {error}"
             ), None

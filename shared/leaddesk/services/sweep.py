@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from aws_lambda_powertools import Logger
+
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.store import LeadStore, StaleLead
 from leaddesk.domain.events import OutboundEvent, transition_event
@@ -22,6 +24,9 @@ ATTEMPTS = 5
 SWEEP_MAX_LEADS = 2000
 
 
+logger = Logger(child=True)
+
+
 @dataclass
 class SweepReport:
     now: datetime
@@ -29,7 +34,8 @@ class SweepReport:
     changed: int = 0
     events: dict[str, int] = field(default_factory=dict)
     conflicts: int = 0
-    more: bool = False  # stopped at the per-run bound with more leads due
+    failed: int = 0  # leads (or index shards) AWS kept refusing: the next run takes them again
+    more: bool = False  # stopped at the per-run bound, or left something for the next run
 
 
 class SweepService:
@@ -49,11 +55,22 @@ class SweepService:
         """
         report = SweepReport(now=now)
         # The due leads first (at most one more than the bound), then the writes that move them.
-        due = list(self._store.due(now, max_leads + 1))
-        report.more = len(due) > max_leads
+        unreadable: list[int] = []
+        due = list(self._store.due(now, max_leads + 1, unreadable))
+        report.failed += len(unreadable)
+        report.more = len(due) > max_leads or bool(unreadable)
         for lead in due[:max_leads]:
             report.examined += 1
-            self._apply(lead, now, report)
+            try:
+                self._apply(lead, now, report)
+            except Exception as error:
+                # Throttled past the SDK's retries: the lead stays due (its write did not happen),
+                # and the next run, minutes later, applies its rules. The others go on now.
+                logger.warning("timed rule not applied", extra={"lead_id": lead.lead_id, "error": str(error)})
+                report.failed += 1
+                report.more = True
+        if report.failed:
+            self._metrics.count("TimedRuleFailed", report.failed)
         for event_type, count in report.events.items():
             self._metrics.count("TimedRuleApplied", count, dimension=("Event", event_type))
         return report

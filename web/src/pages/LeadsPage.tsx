@@ -110,7 +110,7 @@ export function LeadsPage() {
           <Input
             defaultValue={(query.country ?? []).join(",")}
             placeholder="US, DE"
-            onBlur={(event) => change({ country: splitList(event.target.value) })}
+            onBlur={(event) => change({ country: splitList(event.target.value.toUpperCase()) as ListQuery["country"] })}
           />
         </Field>
         <Field label="Customer name">

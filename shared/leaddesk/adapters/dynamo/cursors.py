@@ -11,6 +11,8 @@ import json
 from leaddesk.adapters.dynamo.keys import partner_key
 from leaddesk.domain.filters import CursorError, LeadQuery
 
+MAX_POSITION = 1024  # an index sort key: a lead id, a name (≤ 200) or a value, plus the lead id
+
 
 def _query_tag(query: LeadQuery) -> str:
     return f"{query.tab.value}/{query.sort.value}/{query.order.value}"
@@ -29,7 +31,8 @@ def decode_position(cursor: str, partner_id: str, query: LeadQuery) -> str:
             raise ValueError("not a position")
     except ValueError as error:
         raise CursorError("cursor is not valid") from error
-    if plain.get("PK") != partner_key(partner_id) or "k" not in plain:
+    # An empty position is well-formed JSON but no key DynamoDB can start from.
+    if plain.get("PK") != partner_key(partner_id) or not plain.get("k") or len(plain["k"]) > MAX_POSITION:
         raise CursorError("cursor is not valid")
     if plain.get("q") != _query_tag(query):
         raise CursorError("cursor belongs to another tab or sort")

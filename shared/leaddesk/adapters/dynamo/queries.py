@@ -143,6 +143,10 @@ class LeadQueries:
                 high = after if high is None else min(high, after)
             else:
                 low = after if low is None else max(low, after)
+        if low is not None and high is not None and low > high:
+            # An empty window (created_to before created_from, or a cursor past it): DynamoDB
+            # refuses a BETWEEN whose bounds are reversed, and nothing could match anyway.
+            return _StreamResult([], None, 0)
         if low is not None or high is not None:
             names["#sk"] = stream.sk_name
         if low is not None and high is not None:
@@ -218,20 +222,25 @@ class LeadQueries:
         cursor = encode_position(partner_id, query, taken[-1][0]) if len(keyed) > limit else None
         return Page([item_to_lead(item) for _, item in taken], cursor, items_read)
 
-    def due(self, now: datetime, limit: int) -> Iterator[Lead]:
+    def due(self, now: datetime, limit: int, unreadable: list[int] | None = None) -> Iterator[Lead]:
         """The leads whose next timed rule is due at `now`, soonest first, at most `limit`.
 
         The Due index spreads due times over the policy's shards: the first page of every shard
         is read in parallel, then the shards are merged by due time (a shard's further pages
         only when the merge reaches them). The index holds whole items, so a due lead costs one
         read; the sweep's conditional write catches an index copy that lags behind the table.
+        A shard that cannot be read (throttled past the SDK's retries) is left for the next run
+        and named in `unreadable`: one busy partition does not stop every other lead's rules.
         """
         shards = range(self._policy.due_shards)
         page = max(25, math.ceil(limit * 1.25 / len(shards)))
+        skipped = unreadable if unreadable is not None else []
         with ThreadPoolExecutor(max_workers=min(len(shards), 8)) as pool:
-            firsts = list(pool.map(lambda shard: self._due_page(shard, now, page, None), shards))
+            firsts = list(pool.map(lambda shard: self._due_first(shard, now, page, skipped), shards))
         streams = [
-            self._due_items(shard, now, page, first) for shard, first in zip(shards, firsts, strict=True)
+            self._due_items(shard, now, page, first, skipped)
+            for shard, first in zip(shards, firsts, strict=True)
+            if first is not None
         ]
         for item in islice(heapq.merge(*streams, key=lambda item: str(item["DUESK"]["S"])), limit):
             yield item_to_lead(item)
@@ -251,14 +260,27 @@ class LeadQueries:
             request["ExclusiveStartKey"] = start
         return self._db.query(**request)
 
+    def _due_first(
+        self, shard: int, now: datetime, page: int, skipped: list[int]
+    ) -> Mapping[str, Any] | None:
+        try:
+            return self._due_page(shard, now, page, None)
+        except Exception:
+            skipped.append(shard)
+            return None
+
     def _due_items(
-        self, shard: int, now: datetime, page: int, answer: Mapping[str, Any]
+        self, shard: int, now: datetime, page: int, answer: Mapping[str, Any], skipped: list[int]
     ) -> Iterator[Mapping[str, Any]]:
         while True:
             yield from answer.get("Items", [])
             if not answer.get("LastEvaluatedKey"):
                 return
-            answer = self._due_page(shard, now, page, answer["LastEvaluatedKey"])
+            try:
+                answer = self._due_page(shard, now, page, answer["LastEvaluatedKey"])
+            except Exception:  # the rest of this shard waits for the next run
+                skipped.append(shard)
+                return
 
 
 def _streams(partner_id: str, query: LeadQuery) -> list[_Stream]:

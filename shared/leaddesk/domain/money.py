@@ -1,0 +1,53 @@
+"""A deal's money, as every way in accepts it: the estimated value and its ISO 4217 currency.
+
+One rule for ingest (a qualified lead's `estimated_value`) and the API (accept, edit), so a
+value the API would refuse can never arrive through the bus.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+import pycountry
+from pydantic import AfterValidator, BeforeValidator, Field, TypeAdapter, WithJsonSchema
+
+MAX_ESTIMATED_VALUE = Decimal("1e12")
+EstimatedValue = Annotated[
+    Decimal,
+    Field(ge=0, le=MAX_ESTIMATED_VALUE, max_digits=16, decimal_places=2, allow_inf_nan=False),
+]
+ESTIMATED_VALUE: TypeAdapter[Decimal] = TypeAdapter(EstimatedValue)
+DEFAULT_CURRENCY = "USD"
+
+
+def currency_code(value: str) -> str:
+    """The ISO 4217 code `value` names (any case), or ValueError."""
+    code = value.strip().upper()
+    if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+    return code
+
+
+def _a_number(value: Any) -> Any:
+    """A person's form sends a JSON number; text is for producers' tolerant ingest only."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise ValueError("expected a number")
+    return value
+
+
+CURRENCY_CODES = sorted(str(currency.alpha_3) for currency in pycountry.currencies)
+# The API's request bodies: a JSON number within the bounds (in cents), an ISO 4217 code; the
+# document states exactly that (`multipleOf` is the two decimal places).
+AmountSent = Annotated[
+    EstimatedValue,
+    BeforeValidator(_a_number),
+    WithJsonSchema(
+        {"type": "number", "minimum": 0, "maximum": float(MAX_ESTIMATED_VALUE), "multipleOf": 0.01}
+    ),
+]
+CurrencySent = Annotated[
+    str,
+    AfterValidator(currency_code),
+    WithJsonSchema({"type": "string", "enum": CURRENCY_CODES, "description": "ISO 4217 (any case)"}),
+]

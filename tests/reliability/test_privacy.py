@@ -1,0 +1,84 @@
+"""No customer email, phone or name in any log line: the whole workload (ingest with its
+rejects, the API, the sweep, republishing) runs at INFO, and every line is searched."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from leaddesk_local.template import Template
+from tests.reliability.actions import ApiWorkload, SweepWorkload
+from tests.reliability.harness import moto_stage
+from tests.reliability.workloads import Figures, IngestWorkload
+
+
+class Lines(logging.Handler):
+    """Every record with everything attached to it (extras), into a list shared by its copies."""
+
+    def __init__(self, lines: list[str] | None = None) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = [] if lines is None else lines
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.getMessage()} {record.__dict__}")
+
+    def copy(self) -> Lines:
+        # Powertools filters its service's records out of the root logger's handlers (so they
+        # are not written twice): the root logger gets a handler of its own.
+        return Lines(self.lines)
+
+
+@pytest.fixture
+def every_log_line() -> Iterator[Lines]:
+    """Attached to the root logger and to every LeadDesk logger (Powertools' do not propagate)."""
+    lines = Lines()
+    touched: list[tuple[logging.Logger, int]] = []
+
+    def attach(logger: logging.Logger) -> None:
+        touched.append((logger, logger.level))
+        logger.addHandler(lines)
+        logger.setLevel(logging.INFO)
+
+    root = lines.copy()
+    touched.append((logging.getLogger(), logging.getLogger().level))
+    logging.getLogger().addHandler(root)
+    logging.getLogger().setLevel(logging.INFO)
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("leaddesk"):
+            attach(logging.getLogger(name))
+    yield lines
+    for logger, level in touched:
+        logger.removeHandler(lines)
+        logger.removeHandler(root)
+        logger.setLevel(level)
+
+
+CUSTOMER_DATA = re.compile(r"customer\d+@contoso\.com|Lovelace\d+|\+1 ?206 ?555 ?\d{4}|\+1206555\d{4}")
+
+
+def test_a_full_workload_at_info_logs_no_customer_data(template: Template, every_log_line: Lines) -> None:
+    with moto_stage(template, log_level="INFO") as stage:
+        import ingest.app
+        import lifecycle.app
+        import lifecycle.republish
+        import lifecycle.sweep
+
+        for module in (ingest.app, lifecycle.app, lifecycle.sweep, lifecycle.republish):
+            module.logger.setLevel("INFO")
+            module.logger.addHandler(every_log_line)
+        figures = Figures()
+        sent = IngestWorkload(150, 11)
+        for workload in (sent, ApiWorkload(40, 12), SweepWorkload(13)):
+            workload.run(stage)
+            workload.account(stage, figures)
+        for module in (ingest.app, lifecycle.app, lifecycle.sweep, lifecycle.republish):
+            module.logger.removeHandler(every_log_line)
+    assert CUSTOMER_DATA.search(str(sent.originals)), "the pattern finds the customer data that was sent"
+    lines = every_log_line.lines
+    assert len(lines) > 150, "the workload logged (at INFO every record is a line)"
+    leaking = [line for line in lines if CUSTOMER_DATA.search(line)]
+    assert not leaking, leaking[:3]
+    assert (figures.lost, figures.doubled) == (0, 0)
