@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from leaddesk import composition
-from leaddesk.domain.export import HEADER
+from leaddesk.domain.export import HEADER, LIST_FILTERS
 from leaddesk.domain.models import Lead, LeadStatus, Outcome
 from leaddesk_local.lambda_events import LambdaContext
 from leaddesk_local.provision import Deployment, client
@@ -21,6 +21,19 @@ from tests.helpers.bus import capture_bus_events, drain
 from tests.helpers.exports import csv_rows, exported_file, get_export, run_worker, start_export
 from tests.helpers.leads import make_lead, put_leads, spaced
 from tests.integration.test_api_browsing import walk
+
+
+def as_json_body(params: dict[str, str]) -> dict[str, Any]:
+    """The list's query parameters as the export's JSON body: arrays of values, booleans."""
+    body: dict[str, Any] = {}
+    for name, value in params.items():
+        if name in LIST_FILTERS:
+            body[name] = value.split(",")
+        elif name == "include_test":
+            body[name] = value == "true"
+        else:
+            body[name] = value
+    return body
 
 
 def export(deployment: Deployment, body: dict[str, Any]) -> tuple[str, bytes]:
@@ -47,7 +60,7 @@ def export(deployment: Deployment, body: dict[str, Any]) -> tuple[str, bytes]:
 def test_the_file_holds_exactly_the_list_in_its_order(
     seeded: list[Lead], deployment: Deployment, params: dict[str, str]
 ) -> None:
-    body = {name: value.split(",") if "," in value else value for name, value in params.items()}
+    body = as_json_body(params)
     export_id, data = export(deployment, body)
     listed = walk(params, 100)
     rows = csv_rows(data)
@@ -79,8 +92,12 @@ def test_roles_tenants_listing_and_the_download_link(seeded: list[Lead], deploym
     assert status == 403
     status, body, _ = start_export({}, roles=("profile_admin",))
     assert status == 403
-    status, body, _ = start_export({"status": "bogus"})
-    assert status == 422 and "status" in json.dumps(body)
+    status, body, _ = start_export({"status": ["bogus"]})
+    assert status == 422 and body["field"] == "status.0"  # the body's path to the bad value
+    status, body, _ = start_export({"status": "received"})  # in a JSON body, values are an array
+    assert status == 422 and body["field"] == "status" and "array" in body["message"]
+    status, body, _ = start_export({"include_test": "true"})
+    assert status == 422 and body["field"] == "include_test"
     status, body, _ = start_export({"no_such_filter": "x"})
     assert status == 422 and "no_such_filter" in json.dumps(body)
 
@@ -114,9 +131,9 @@ def test_the_expected_rows_come_from_the_summary_counters_when_they_answer_the_q
     from tests.helpers.ingest import invoke, marketplace_lead, sqs_event
 
     invoke(sqs_event(*[marketplace_lead(f"ev-{n}", email=f"c{n}@contoso.com") for n in range(4)]))
-    _status, job, _ = start_export({"status": "received"})
+    _status, job, _ = start_export({"status": ["received"]})
     assert job["expected_rows"] == 4 and job["progress"] == 0
-    assert start_export({"country": "US"})[1]["expected_rows"] is None  # only a full count would tell
+    assert start_export({"country": ["US"]})[1]["expected_rows"] is None  # only a full count would tell
     run_worker(deployment)
     done = get_export(job["export_id"])[1]
     assert done["rows"] == 4 and done["progress"] == 1.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from leaddesk.domain.listing import LeadFilter
 from leaddesk.domain.models import Lead
@@ -107,12 +107,45 @@ class ExportStatus(StrEnum):
     FAILED = "failed"
 
 
+LIST_FILTERS = (
+    "call_to_action",
+    "country",
+    "customer_name",
+    "lead_source",
+    "lead_type",
+    "lead_quality",
+    "status",
+    "email_validity",
+    "phone_validity",
+)
+
+
 class ExportRequest(LeadFilter):
-    """`POST /exports`: the list's tab, filters and sort (the same model, the same rules)."""
+    """`POST /exports`: the list's tab, filters and sort (the same model, the same rules). In a JSON
+    body a filter's values are an array and a flag is a boolean: the query string's comma
+    separation and its "true" text are the list's transport, not the rule."""
 
     bom: bool = Field(
         default=False, description="Start the file with a UTF-8 byte order mark (for spreadsheets)"
     )
+
+    @field_validator(*LIST_FILTERS, mode="before")
+    @classmethod
+    def _an_array(cls, values: object, info: ValidationInfo) -> object:
+        if values is None:
+            return None
+        if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
+            raise ValueError('the values are a JSON array of strings, e.g. ["US", "DE"]')
+        if info.field_name != "customer_name" and any("," in value for value in values):
+            raise ValueError('one value per array item, e.g. ["received", "accepted"]')
+        return values
+
+    @field_validator("include_test", "bom", mode="before")
+    @classmethod
+    def _a_boolean(cls, value: object) -> object:
+        if not isinstance(value, bool):
+            raise ValueError("true or false")
+        return value
 
 
 class ExportJob(BaseModel):
@@ -148,7 +181,7 @@ class ExportView(BaseModel):
         default=None, ge=0, le=1, description="Share of the rows written (1 once it succeeded), when known"
     )
     reason: str | None = Field(default=None, description="Why it failed")
-    request: ExportRequest
+    request: ExportRequest = Field(description="What was asked")
     created_at: datetime
     finished_at: datetime | None = None
     download_url: str | None = None

@@ -80,7 +80,7 @@ INSTANT_SCHEMA = {"anyOf": [{"type": "string", "format": "date-time"}, {"type": 
 Instant = Annotated[datetime, BeforeValidator(_instant), WithJsonSchema(INSTANT_SCHEMA)]
 Several = BeforeValidator(_several)
 COUNTRY_CODES = sorted(str(country.alpha_2) for country in pycountry.countries)
-COUNTRIES_SCHEMA = {"type": "array", "items": {"type": "string", "enum": COUNTRY_CODES}}
+CountryCode = Annotated[str, WithJsonSchema({"type": "string", "enum": COUNTRY_CODES})]
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -102,7 +102,7 @@ class LeadFilter(BaseModel):
     call_to_action: Annotated[list[CallToAction] | None, Several] = Field(
         default=None, description=_one_of(CallToAction)
     )
-    country: Annotated[list[str] | None, Several, WithJsonSchema(COUNTRIES_SCHEMA)] = Field(
+    country: Annotated[list[CountryCode] | None, Several] = Field(
         default=None, description="ISO 3166-1 alpha-2 codes, any case (repeat or separate with commas)"
     )
     customer_name: Annotated[list[str] | None, BeforeValidator(_several_texts)] = Field(

@@ -13,6 +13,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from leaddesk.domain.text import ADDRESS_PATTERN
+
 
 class Language(StrEnum):
     """The languages LeadDesk writes its emails in (English is the fallback of every message)."""
@@ -50,7 +52,11 @@ def checked_country(value: str) -> str:
     return country
 
 
-ContactEmail = Annotated[str, Field(min_length=3, max_length=320), AfterValidator(checked_email)]
+# The document states what every accepted address has (one @, no spaces or control characters);
+# the check refuses more than a pattern can say: bad syntax, reserved, disposable and spam domains.
+ContactEmail = Annotated[
+    str, Field(min_length=3, max_length=320, pattern=ADDRESS_PATTERN), AfterValidator(checked_email)
+]
 CountryCode = Annotated[str, Field(min_length=2, max_length=60), AfterValidator(checked_country)]
 
 
