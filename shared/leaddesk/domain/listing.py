@@ -61,8 +61,10 @@ def _instant(raw: Any) -> Any:
     """An ISO 8601 date or date-time (a `+` decoded as a space from a query string is put back;
     naive times are UTC), as an instant in UTC. A bound before 1970 or past year 9999 in UTC is
     clamped: it excludes no lead, so it is a valid bound, not an error."""
-    if not isinstance(raw, str):
+    if isinstance(raw, datetime):
         return raw
+    if not isinstance(raw, str):  # a JSON number is no date either (not a Unix time)
+        raise ValueError("expected an ISO 8601 date or date-time, e.g. 2026-11-01 or 2026-11-01T09:00:00Z")
     text = _DECODED_PLUS.sub(r"\1+\2", raw.strip())
     if not _ISO_DATE.match(text):  # numbers are not timestamps here (`0.5` is no date)
         raise ValueError("expected an ISO 8601 date or date-time, e.g. 2026-11-01 or 2026-11-01T09:00:00Z")
