@@ -33,6 +33,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench.api import load, make_leads
+from leaddesk_local.metering import ItemsRead
 from leaddesk_local.motoserver import MotoProcess
 from leaddesk_local.process import free_port
 from leaddesk_local.provision import provision
@@ -76,15 +77,6 @@ class Timers:
                 self.seconds[label] += time.perf_counter() - started
 
         setattr(owner, name, timed)
-
-
-class ItemsRead:
-    def __init__(self, client: Any) -> None:
-        self.items = 0
-        client.meta.events.register("after-call.dynamodb.Query", self._after)
-
-    def _after(self, parsed: dict[str, Any], **_: Any) -> None:
-        self.items += int(parsed.get("ScannedCount", 0))
 
 
 def export_once(partner: str, measure_memory: str, request: dict[str, Any] = WHOLE_TAB) -> dict[str, Any]:

@@ -26,7 +26,6 @@ import tracemalloc
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 DAY = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
@@ -137,20 +136,6 @@ def _get(url: str) -> str:
 
 
 # --- the digest of a busy day -----------------------------------------------------------------------
-class ItemsRead:
-    def __init__(self, client: Any) -> None:
-        self.items = 0
-        client.meta.events.register("after-call.dynamodb.*", self._after)
-
-    def _after(self, model: Any, parsed: dict[str, Any], **_: Any) -> None:
-        if model.name == "Query":
-            self.items += int(parsed.get("ScannedCount", 0))
-        elif model.name == "GetItem":
-            self.items += 1 if parsed.get("Item") else 0
-        elif model.name == "BatchGetItem":
-            self.items += sum(len(v) for v in parsed.get("Responses", {}).values())
-
-
 def digest(sizes: list[int]) -> dict[str, float]:
     from moto import mock_aws
 
@@ -219,6 +204,8 @@ def _digest_run(size: int) -> dict[str, float]:
             flush=True,
         )
     print()
+    from leaddesk_local.metering import ItemsRead
+
     read = ItemsRead(aws.dynamodb())
     tracemalloc.start()
     started = time.perf_counter()

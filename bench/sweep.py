@@ -15,25 +15,9 @@ import argparse
 import os
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from leaddesk_local import moto_patches
-
-
-class ItemsRead:
-    """Items DynamoDB read for a client's requests (Query: ScannedCount; GetItem: one)."""
-
-    def __init__(self, client: Any) -> None:
-        self.items = 0
-        self.requests = 0
-        client.meta.events.register("after-call.dynamodb.*", self._after)
-
-    def _after(self, model: Any, parsed: dict[str, Any], **_: Any) -> None:
-        self.requests += 1
-        if model.name == "Query":
-            self.items += int(parsed.get("ScannedCount", 0))
-        elif model.name == "GetItem":
-            self.items += 1 if parsed.get("Item") else 0
+from leaddesk_local.metering import ItemsRead
 
 
 def main(argv: list[str] | None = None) -> None:

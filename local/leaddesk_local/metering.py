@@ -28,3 +28,22 @@ class RequestCounter:
 
     def writes(self) -> int:
         return write_requests(self.counts)
+
+
+class ItemsRead:
+    """Items DynamoDB read for a client's requests, as it bills them: a Query's ScannedCount, one
+    per GetItem that found its item, the items a BatchGetItem answered."""
+
+    def __init__(self, client: Any) -> None:
+        self.items = 0
+        self.requests = 0
+        client.meta.events.register("after-call.dynamodb.*", self._after)
+
+    def _after(self, model: Any, parsed: dict[str, Any], **_: Any) -> None:
+        self.requests += 1
+        if model.name == "Query":
+            self.items += int(parsed.get("ScannedCount", 0))
+        elif model.name == "GetItem":
+            self.items += 1 if parsed.get("Item") else 0
+        elif model.name == "BatchGetItem":
+            self.items += sum(len(v) for v in parsed.get("Responses", {}).values())
