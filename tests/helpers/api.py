@@ -31,6 +31,7 @@ def call_api(
     headers: dict[str, str] | None = None,
     path_parameters: dict[str, str] | None = None,
     function: str = "lifecycle.app",
+    raw_body: str | None = None,
 ) -> tuple[int, Any, dict[str, str]]:
     """Invoke an API function (by default the leads API) as API Gateway would; (status, json, headers)."""
     handler = importlib.import_module(function).handler
@@ -42,7 +43,7 @@ def call_api(
         path_parameters=path_parameters,
         query=query,
         headers={"content-type": "application/json", **(headers or {})},
-        body=json.dumps(body) if body is not None else None,
+        body=raw_body if raw_body is not None else json.dumps(body) if body is not None else None,
     )
     context: Any = LambdaContext(function_name=function)
     answer = handler(event, context)

@@ -57,6 +57,25 @@ def test_bodies_that_are_not_usable_json_are_422_naming_the_body(
     assert status == 422 and error["field"] == "body" and message in error["message"]
 
 
+@pytest.mark.parametrize("body", ["[{}, 1]", "[]", "null", '"text"', "12", "true"])
+def test_a_body_that_is_not_a_json_object_is_422_on_every_route(deployment: Deployment, body: str) -> None:
+    """Every body of this API is an object; an array used to pass as an empty one wherever every
+    field has a default (an export of everything, or the settings cleared)."""
+    from tests.helpers.api import call_api
+
+    for function, method, route in (
+        ("export.app", "POST", "/exports"),
+        ("notify.app", "PUT", "/settings"),
+        ("lifecycle.app", "POST", "/leads/{lead_id}/accept"),
+    ):
+        path = route.replace("{lead_id}", LEAD)
+        parameters = {"lead_id": LEAD} if "{lead_id}" in route else None
+        status, error, _ = call_api(
+            method, path, route, function=function, path_parameters=parameters, raw_body=body
+        )
+        assert status == 422 and error["field"] == "body" and "a JSON object" in error["message"], route
+
+
 def test_structured_json_types_are_json_and_other_types_one_415(deployment: Deployment) -> None:
     status, error = accept(json.dumps(ACCEPT_BODY), "application/merge-patch+json")
     assert status == 404, error  # parsed as JSON, validated, and the lead does not exist

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from leaddesk.adapters import aws
 from leaddesk.adapters.dead_letters import RETRIES_EXHAUSTED, DeadLetterQueue, describe
+from leaddesk.adapters.dynamo.keys import event_marker_key
 from leaddesk.services.ingest import InboundRecord, IngestService, RecordFate, RecordResult
 from leaddesk_local.metering import RequestCounter
 from leaddesk_local.provision import Deployment, client
@@ -163,15 +164,20 @@ def error_response(code: str, status: int = 400) -> tuple[AWSResponse, dict[str,
 
 
 @pytest.fixture
-def throttled_writes(deployment: Deployment) -> Iterator[list[int]]:
-    """DynamoDB answers TransactWriteItems with ProvisionedThroughputExceededException while the
-    list holds a positive number (decremented per call). Injected through botocore's events."""
-    remaining = [0]
+def throttled_writes(deployment: Deployment) -> Iterator[dict[str, int]]:
+    """DynamoDB answers TransactWriteItems with ProvisionedThroughputExceededException for the
+    event ids (of p-contoso) the dict names, as many times as it says. The ingest service writes a batch's
+    records in parallel, so the throttled write is chosen by its content, not by call order.
+    Injected through botocore's events."""
+    remaining: dict[str, int] = {}
 
-    def throttle(**_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
-        if remaining[0] > 0:
-            remaining[0] -= 1
-            return error_response("ProvisionedThroughputExceededException")
+    def throttle(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        body = params["body"].decode() if isinstance(params["body"], bytes) else str(params["body"])
+        for event_id, count in remaining.items():
+            _, marker = event_marker_key("p-contoso", event_id)
+            if count > 0 and json.dumps(marker) in body:
+                remaining[event_id] = count - 1
+                return error_response("ProvisionedThroughputExceededException")
         return None
 
     db = aws.dynamodb()
@@ -181,10 +187,10 @@ def throttled_writes(deployment: Deployment) -> Iterator[list[int]]:
 
 
 def test_throttling_is_retried_through_the_partial_batch_response(
-    deployment: Deployment, throttled_writes: list[int]
+    deployment: Deployment, throttled_writes: dict[str, int]
 ) -> None:
     captured = capture_bus_events(deployment)
-    throttled_writes[0] = 1  # the first record's write is throttled; botocore does not retry it here
+    throttled_writes["tr-1"] = 1  # tr-1's write is throttled once; botocore does not retry it here
     event = sqs_event(marketplace_lead("tr-1"), marketplace_lead("tr-2", email="b@contoso.com"))
     answer = invoke(event)
     throttled_id = event["Records"][0]["messageId"]

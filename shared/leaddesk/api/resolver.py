@@ -59,9 +59,27 @@ def json_only(event: Mapping[str, Any]) -> dict[str, Any]:
         raise BodyRefused(422, f"body: not valid JSON ({_why(error)})", "body") from error
     if _depth(document) > MAX_BODY_DEPTH:
         raise BodyRefused(422, f"body: nested deeper than {MAX_BODY_DEPTH} levels", "body")
+    if not isinstance(document, dict):
+        # Every body of this API is an object; the framework would read an array as an empty
+        # object wherever every field has a default (an export of everything, settings cleared).
+        raise BodyRefused(422, f"body: a JSON object, not {_kind(document)}", "body")
     # The framework reads exactly `application/json`; the body is JSON, so say so.
     headers["content-type"] = JSON
     return {**event, "headers": headers, "body": text, "isBase64Encoded": False}
+
+
+def _kind(document: Any) -> str:
+    if isinstance(document, list):
+        return "an array"
+    if document is None:
+        return "null"
+    return (
+        "a string"
+        if isinstance(document, str)
+        else "a number"
+        if not isinstance(document, bool)
+        else "a boolean"
+    )
 
 
 def _why(error: ValueError) -> str:
