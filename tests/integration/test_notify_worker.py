@@ -13,6 +13,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 
 from leaddesk.adapters import aws
+from leaddesk.adapters.dynamo.notify_items import delivery_key
 from leaddesk.adapters.notify_store import Delivery, DeliveryState, NotifyStore
 from leaddesk.domain.models import EmailValidity, LeadStatus, LeadType, Outcome, Person, Referrer
 from leaddesk_local.provision import Deployment, client
@@ -55,9 +56,15 @@ def ses_faults(deployment: Deployment) -> Iterator[dict[str, list[str]]]:
         code = queued[0].removeprefix("always:")
         if not queued[0].startswith("always:"):
             queued.pop(0)
-        status = 429 if code == "TooManyRequestsException" else 400
+        status = {"TooManyRequestsException": 429, "InternalFailure": 500, "ServiceUnavailable": 503}.get(
+            code, 400
+        )
         response = AWSResponse("https://email.us-east-1.amazonaws.com/", status, {}, None)
-        return response, {"Error": {"Code": code, "Message": f"injected {code}"}}
+        metadata = {"HTTPStatusCode": status}
+        return response, {
+            "Error": {"Code": code, "Message": f"injected {code}"},
+            "ResponseMetadata": metadata,
+        }
 
     ses = aws.sesv2()
     ses.meta.events.register_first("before-call.sesv2.SendEmail", refuse)
@@ -217,6 +224,36 @@ def test_an_interrupted_send_is_never_sent_again(deployment: Deployment, table: 
     assert sorted(item["recipient"] for item in unconfirmed) == ADMINS
     notify(lead_envelope("lead.received", crashed))
     assert len([i for i in notifications()["items"] if i["kind"] == "send_unconfirmed"]) == 2
+
+
+def test_a_server_error_of_ses_leaves_only_that_send_unconfirmed(
+    deployment: Deployment, table: str, ses_faults: dict[str, list[str]]
+) -> None:
+    """SES answering one send of a batch with a 5xx: that email may or may not have gone, so it is
+    never sent again; the batch's other emails went, and are recorded `sent` (found by the
+    fault-injection suite: one 5xx used to leave every email of the batch `sending`, and each was
+    later reported unconfirmed though SES had accepted it)."""
+    lead = make_lead(created_at=NOW)
+    store(table, lead)
+    ses_faults[ADMINS[0]] = ["InternalFailure"]
+    event = lead_envelope("lead.received", lead)
+    assert notify(event, message_ids=["m-1"]) == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    assert inbox(ADMINS[0]) == [] and len(inbox(ADMINS[1])) == 1
+    db, key = client("dynamodb", None), f"new_lead#{lead.lead_id}"
+    states = {
+        admin: db.get_item(TableName=table, Key=delivery_key("p-contoso", key, admin))["Item"]["state"]["S"]
+        for admin in ADMINS
+    }
+    assert states == {ADMINS[0]: "sending", ADMINS[1]: "sent"}
+    # SQS delivers the record again after its visibility timeout, which is longer than the lease.
+    earlier = Delivery(
+        "p-contoso", key, ADMINS[0], "referral_admin", DeliveryState.SENDING, NOW - timedelta(minutes=3)
+    )
+    NotifyStore(aws.dynamodb(), table).record([earlier])
+    assert notify(event, message_ids=["m-1"]) == {"batchItemFailures": []}
+    assert inbox(ADMINS[0]) == [] and len(inbox(ADMINS[1])) == 1  # neither is sent again
+    unconfirmed = [item for item in notifications()["items"] if item["kind"] == "send_unconfirmed"]
+    assert [item["recipient"] for item in unconfirmed] == [ADMINS[0]]
 
 
 def test_a_malformed_event_goes_to_the_dead_letter_queue_with_its_reason(deployment: Deployment) -> None:

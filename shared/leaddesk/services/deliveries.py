@@ -3,9 +3,11 @@
 A delivery is claimed (`sending`) before its email goes out; here it is sent and its outcome
 recorded: `sent`; `failed` for a permanent refusal, which also adds an action-center item;
 `deferred` when SES throttled every try (nothing went out: the SQS record is retried). When SES
-did not answer at all the record stays `sending`, and the lease rule decides on redelivery: a
-`sending` record older than the lease is never sent again (`unconfirmed`, with an action-center
-item) — every notification is sent at most once.
+did not answer at all, answered with a server error, or the send failed in any other way, the
+record stays `sending`, and the lease rule decides on redelivery: a `sending` record older than
+the lease is never sent again (`unconfirmed`, with an action-center item) — every notification
+is sent at most once. One email's failure never costs the others of the batch their outcome:
+each is recorded as it came out.
 """
 
 from __future__ import annotations
@@ -87,6 +89,9 @@ class Deliverer:
             result = self._mailer.send(delivery.address, outgoing.email, self._clock(), outgoing.headers)
         except SendUncertain as error:
             logger.warning("SES did not answer; the delivery stays `sending`: %s", error)
+            return Outcome(outgoing, delivery, settled=False)
+        except Exception as error:  # whatever it was, the batch's other outcomes are still recorded
+            logger.warning("the send failed (%s); the delivery stays `sending`", type(error).__name__)
             return Outcome(outgoing, delivery, settled=False)
         now = self._clock()
         if result.status is SendStatus.SENT:
