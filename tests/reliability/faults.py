@@ -6,7 +6,9 @@ error (DynamoDB's `ProvisionedThroughputExceededException`, EventBridge's and SQ
 `ThrottlingException`, SES's `TooManyRequestsException` (429), S3's `SlowDown` (503)) or a
 transient 5xx (`InternalFailure` / S3's `InternalError`, `ServiceUnavailable`), in the
 service's own wire format (JSON, or XML for S3). The request never reaches moto, exactly as a
-throttled request never reaches DynamoDB. botocore then does what it does on AWS: its standard
+throttled request never reaches DynamoDB — but for half of SES's 5xx, which come after SES
+accepted the email (moto sends it; LeadDesk sees only the error): a send LeadDesk cannot know
+went, which it must never make again. botocore then does what it does on AWS: its standard
 retry mode retries (the suite shortens only its backoff sleeps; SES's client makes one attempt,
 its throttling is retried by the mailer), and what still fails reaches LeadDesk's code, whose
 answer — retry the record, park the event, answer 5xx, end the export `failed` — is under test.
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+import urllib.request
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -90,7 +93,12 @@ class FaultInjector:
                 if throttle
                 else self._random.choice(S3_TRANSIENT if service == "s3" else TRANSIENT)
             )
-            self.injected[f"{service} {operation} {'throttling' if throttle else status}"] += 1
+            # Half of SES's server errors come after it accepted the email: sent, yet unknown.
+            accepted = service == "sesv2" and not throttle and self._random.random() < 0.5
+            kind = "throttling" if throttle else f"{status} after accepting" if accepted else str(status)
+            self.injected[f"{service} {operation} {kind}"] += 1
+        if accepted:
+            _forward(request)
         return AWSResponse(request.url, status, *_error(service, code))
 
     @property
@@ -112,6 +120,17 @@ def _operation_of(event_name: str) -> tuple[str, str]:
     """(service, operation) of a request about to be sent: `before-send.<service id>.<operation>`."""
     _, service, operation = [*event_name.split(".", 2), "?", "?"][:3]
     return SERVICE_NAMES.get(service, service), operation
+
+
+def _forward(request: Any) -> None:
+    """The request, as signed, to the service (moto): it does what it asks; its answer is dropped."""
+    body = request.body if isinstance(request.body, bytes) else str(request.body or "").encode()
+    headers = {
+        name: value.decode() if isinstance(value, bytes) else value for name, value in request.headers.items()
+    }
+    forwarded = urllib.request.Request(request.url, data=body, headers=headers, method=request.method)
+    with urllib.request.urlopen(forwarded, timeout=60) as answer:
+        answer.read()
 
 
 def _error(service: str, code: str) -> tuple[dict[str, str], _Body]:
