@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ClientError
 
 from leaddesk.adapters import aws
 from leaddesk.adapters.dynamo.notify_items import delivery_key
@@ -254,6 +255,51 @@ def test_a_server_error_of_ses_leaves_only_that_send_unconfirmed(
     assert inbox(ADMINS[0]) == [] and len(inbox(ADMINS[1])) == 1  # neither is sent again
     unconfirmed = [item for item in notifications()["items"] if item["kind"] == "send_unconfirmed"]
     assert [item["recipient"] for item in unconfirmed] == [ADMINS[0]]
+
+
+def test_an_unconfirmed_send_is_never_without_its_item(deployment: Deployment, table: str) -> None:
+    """The delivery turns `unconfirmed` in the transaction that adds its action-center item: when
+    that write fails, the next delivery of the event finds it still `sending` and reports it (found
+    by the fault-injection suite: the state was written first, the item after, and a failed item
+    write left an unconfirmed send nobody was told about)."""
+    lead = make_lead(created_at=NOW)
+    store(table, lead)
+    for admin in ADMINS:
+        stale = Delivery(
+            "p-contoso",
+            f"new_lead#{lead.lead_id}",
+            admin,
+            "referral_admin",
+            DeliveryState.SENDING,
+            datetime.now(UTC) - timedelta(minutes=10),
+        )
+        NotifyStore(aws.dynamodb(), table).record([stale])
+
+    def throttled(**_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        response = AWSResponse("https://dynamodb.us-east-1.amazonaws.com/", 400, {}, None)  # type: ignore[arg-type]
+        error = {"Code": "ProvisionedThroughputExceededException", "Message": "injected"}
+        return response, {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
+
+    db = aws.dynamodb()
+    db.meta.events.register_first("before-call.dynamodb.TransactWriteItems", throttled)
+    with pytest.raises(ClientError):
+        notify(lead_envelope("lead.received", lead))
+    db.meta.events.unregister("before-call.dynamodb.TransactWriteItems", throttled)
+    states = {item["state"]["S"] for item in _deliveries(table, lead.lead_id)}
+    assert states == {"sending"}  # nothing settled without its item
+    assert notify(lead_envelope("lead.received", lead)) == {"batchItemFailures": []}  # SQS again
+    unconfirmed = [item for item in notifications()["items"] if item["kind"] == "send_unconfirmed"]
+    assert sorted(item["recipient"] for item in unconfirmed) == ADMINS
+    assert {item["state"]["S"] for item in _deliveries(table, lead.lead_id)} == {"unconfirmed"}
+    assert notifications()["unread"] == 2 and inbox() == []
+
+
+def _deliveries(table: str, lead_id: str) -> list[dict[str, Any]]:
+    db = client("dynamodb", None)
+    return [
+        db.get_item(TableName=table, Key=delivery_key("p-contoso", f"new_lead#{lead_id}", admin))["Item"]
+        for admin in ADMINS
+    ]
 
 
 def test_a_malformed_event_goes_to_the_dead_letter_queue_with_its_reason(deployment: Deployment) -> None:
