@@ -162,7 +162,7 @@ def test_a_large_list_streams_in_parts_and_hands_on_when_short_of_time(
     assert [r["LeadId"] for r in csv_rows(data)] == [lead.lead_id for lead in reversed(leads)]
     s3 = client("s3", None)
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=deployment.refs["ExportBucket"])["Contents"]]
-    assert not [k for k in keys if k.endswith(".pending")]  # the side object is gone once done
+    assert not [k for k in keys if ".pending" in k]  # the side objects are gone once done
     assert s3.list_multipart_uploads(Bucket=deployment.refs["ExportBucket"]).get("Uploads", []) == []
 
 
@@ -191,6 +191,76 @@ def test_a_start_delivered_again_begins_a_new_attempt_and_the_old_one_stops(
     assert worker.run(parse_message(late["Body"]), lambda: 10**6, 1).value == "succeeded"
     data = exported_file(deployment, job["export_id"])
     assert len(csv_rows(data)) == 30
+
+
+def test_a_continuation_delivered_again_after_its_pause_writes_each_lead_once(
+    deployment: Deployment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step paused (its buffered text in a side object) and then could not queue its
+    continuation: SQS delivers it again, and it must read the text it read the first time (found
+    by the fault-injection suite: the pause overwrote the one side object, and the retried step
+    wrote its page twice)."""
+    from leaddesk.adapters import aws
+    from leaddesk.services import exports
+
+    monkeypatch.setattr(exports, "PAGE", 10)
+    leads = [make_lead(created_at=t) for t in spaced(35)]
+    put_leads(leads, deployment.refs["LeadsTable"])
+    sends: list[str] = []
+
+    def busy(**_: Any) -> None:
+        sends.append("SendMessage")
+        if len(sends) == 3:  # the start, the first continuation, then the second one: refused once
+            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "busy"}}, "SendMessage")
+
+    sqs: Any = aws.sqs()
+    sqs.meta.events.register("before-call.sqs.SendMessage", busy)
+    try:
+        _status, job, _ = start_export({})
+        run_worker(deployment, LambdaContext(function_name="ExportWorkerFunction", timeout_seconds=30))
+    finally:
+        sqs.meta.events.unregister("before-call.sqs.SendMessage", busy)
+    assert len(sends) > 4  # the step was refused once and delivered again
+    rows = csv_rows(exported_file(deployment, job["export_id"]))
+    assert [r["LeadId"] for r in rows] == [lead.lead_id for lead in reversed(leads)]
+    assert get_export(job["export_id"])[1]["rows"] == 35
+    keys = [
+        o["Key"]
+        for o in client("s3", None).list_objects_v2(Bucket=deployment.refs["ExportBucket"])["Contents"]
+    ]
+    assert not [k for k in keys if ".pending" in k]
+
+
+def test_a_complete_file_is_recorded_succeeded_through_a_failing_write(deployment: Deployment) -> None:
+    """Once the upload is complete, a step delivered again could not write the file again: the
+    job's success is written with retries of its own (found by the fault-injection suite: a
+    throttled write there ended a complete export `failed`)."""
+    from leaddesk.adapters import aws
+
+    put_leads([make_lead(created_at=t) for t in spaced(5)], deployment.refs["LeadsTable"])
+    completed: list[str] = []
+
+    def complete(**_: Any) -> None:
+        completed.append("CompleteMultipartUpload")
+
+    def throttled(**_: Any) -> None:
+        if len(completed) == 1:
+            completed.append("refused")
+            error = {"Code": "ProvisionedThroughputExceededException", "Message": "busy"}
+            raise ClientError({"Error": error}, "PutItem")
+
+    s3: Any = aws.s3()
+    db: Any = aws.dynamodb()
+    s3.meta.events.register("after-call.s3.CompleteMultipartUpload", complete)
+    db.meta.events.register("before-call.dynamodb.PutItem", throttled)
+    try:
+        _status, job, _ = start_export({})
+        assert run_worker(deployment) == 1  # no delivery again
+    finally:
+        s3.meta.events.unregister("after-call.s3.CompleteMultipartUpload", complete)
+        db.meta.events.unregister("before-call.dynamodb.PutItem", throttled)
+    assert completed == ["CompleteMultipartUpload", "refused"]
+    assert len(csv_rows(exported_file(deployment, job["export_id"]))) == 5
 
 
 def test_an_s3_failure_ends_the_export_failed_with_its_reason(deployment: Deployment) -> None:

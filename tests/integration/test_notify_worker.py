@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ClientError
 
 from leaddesk.adapters import aws
+from leaddesk.adapters.dynamo.notify_items import delivery_key
 from leaddesk.adapters.notify_store import Delivery, DeliveryState, NotifyStore
 from leaddesk.domain.models import EmailValidity, LeadStatus, LeadType, Outcome, Person, Referrer
 from leaddesk_local.provision import Deployment, client
@@ -55,9 +57,15 @@ def ses_faults(deployment: Deployment) -> Iterator[dict[str, list[str]]]:
         code = queued[0].removeprefix("always:")
         if not queued[0].startswith("always:"):
             queued.pop(0)
-        status = 429 if code == "TooManyRequestsException" else 400
+        status = {"TooManyRequestsException": 429, "InternalFailure": 500, "ServiceUnavailable": 503}.get(
+            code, 400
+        )
         response = AWSResponse("https://email.us-east-1.amazonaws.com/", status, {}, None)
-        return response, {"Error": {"Code": code, "Message": f"injected {code}"}}
+        metadata = {"HTTPStatusCode": status}
+        return response, {
+            "Error": {"Code": code, "Message": f"injected {code}"},
+            "ResponseMetadata": metadata,
+        }
 
     ses = aws.sesv2()
     ses.meta.events.register_first("before-call.sesv2.SendEmail", refuse)
@@ -217,6 +225,81 @@ def test_an_interrupted_send_is_never_sent_again(deployment: Deployment, table: 
     assert sorted(item["recipient"] for item in unconfirmed) == ADMINS
     notify(lead_envelope("lead.received", crashed))
     assert len([i for i in notifications()["items"] if i["kind"] == "send_unconfirmed"]) == 2
+
+
+def test_a_server_error_of_ses_leaves_only_that_send_unconfirmed(
+    deployment: Deployment, table: str, ses_faults: dict[str, list[str]]
+) -> None:
+    """SES answering one send of a batch with a 5xx: that email may or may not have gone, so it is
+    never sent again; the batch's other emails went, and are recorded `sent` (found by the
+    fault-injection suite: one 5xx used to leave every email of the batch `sending`, and each was
+    later reported unconfirmed though SES had accepted it)."""
+    lead = make_lead(created_at=NOW)
+    store(table, lead)
+    ses_faults[ADMINS[0]] = ["InternalFailure"]
+    event = lead_envelope("lead.received", lead)
+    assert notify(event, message_ids=["m-1"]) == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    assert inbox(ADMINS[0]) == [] and len(inbox(ADMINS[1])) == 1
+    db, key = client("dynamodb", None), f"new_lead#{lead.lead_id}"
+    states = {
+        admin: db.get_item(TableName=table, Key=delivery_key("p-contoso", key, admin))["Item"]["state"]["S"]
+        for admin in ADMINS
+    }
+    assert states == {ADMINS[0]: "sending", ADMINS[1]: "sent"}
+    # SQS delivers the record again after its visibility timeout, which is longer than the lease.
+    earlier = Delivery(
+        "p-contoso", key, ADMINS[0], "referral_admin", DeliveryState.SENDING, NOW - timedelta(minutes=3)
+    )
+    NotifyStore(aws.dynamodb(), table).record([earlier])
+    assert notify(event, message_ids=["m-1"]) == {"batchItemFailures": []}
+    assert inbox(ADMINS[0]) == [] and len(inbox(ADMINS[1])) == 1  # neither is sent again
+    unconfirmed = [item for item in notifications()["items"] if item["kind"] == "send_unconfirmed"]
+    assert [item["recipient"] for item in unconfirmed] == [ADMINS[0]]
+
+
+def test_an_unconfirmed_send_is_never_without_its_item(deployment: Deployment, table: str) -> None:
+    """The delivery turns `unconfirmed` in the transaction that adds its action-center item: when
+    that write fails, the next delivery of the event finds it still `sending` and reports it (found
+    by the fault-injection suite: the state was written first, the item after, and a failed item
+    write left an unconfirmed send nobody was told about)."""
+    lead = make_lead(created_at=NOW)
+    store(table, lead)
+    for admin in ADMINS:
+        stale = Delivery(
+            "p-contoso",
+            f"new_lead#{lead.lead_id}",
+            admin,
+            "referral_admin",
+            DeliveryState.SENDING,
+            datetime.now(UTC) - timedelta(minutes=10),
+        )
+        NotifyStore(aws.dynamodb(), table).record([stale])
+
+    def throttled(**_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        response = AWSResponse("https://dynamodb.us-east-1.amazonaws.com/", 400, {}, None)  # type: ignore[arg-type]
+        error = {"Code": "ProvisionedThroughputExceededException", "Message": "injected"}
+        return response, {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
+
+    db = aws.dynamodb()
+    db.meta.events.register_first("before-call.dynamodb.TransactWriteItems", throttled)
+    with pytest.raises(ClientError):
+        notify(lead_envelope("lead.received", lead))
+    db.meta.events.unregister("before-call.dynamodb.TransactWriteItems", throttled)
+    states = {item["state"]["S"] for item in _deliveries(table, lead.lead_id)}
+    assert states == {"sending"}  # nothing settled without its item
+    assert notify(lead_envelope("lead.received", lead)) == {"batchItemFailures": []}  # SQS again
+    unconfirmed = [item for item in notifications()["items"] if item["kind"] == "send_unconfirmed"]
+    assert sorted(item["recipient"] for item in unconfirmed) == ADMINS
+    assert {item["state"]["S"] for item in _deliveries(table, lead.lead_id)} == {"unconfirmed"}
+    assert notifications()["unread"] == 2 and inbox() == []
+
+
+def _deliveries(table: str, lead_id: str) -> list[dict[str, Any]]:
+    db = client("dynamodb", None)
+    return [
+        db.get_item(TableName=table, Key=delivery_key("p-contoso", f"new_lead#{lead_id}", admin))["Item"]
+        for admin in ADMINS
+    ]
 
 
 def test_a_malformed_event_goes_to_the_dead_letter_queue_with_its_reason(deployment: Deployment) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from tests.reliability.harness import Stage
@@ -136,15 +136,16 @@ class ApiWorkload:
 
 @dataclass
 class SweepWorkload:
-    """The schedule firing after 15 days (expiry of what nobody answered) and after 7 months (the
-    informational archive); every lead changed has its event."""
+    """The schedule firing after 13 days (the expiring-soon reminder of what nobody answered),
+    after 15 days (expiry) and after 7 months (the informational archive); every lead changed
+    has its event."""
 
     seed: int
     reports: list[dict[str, Any]] = field(default_factory=list)
 
     def run(self, stage: Stage) -> None:
-        now = datetime.now(UTC)
-        for later in (timedelta(days=15), timedelta(days=213)):
+        now = stage.now()
+        for later in (timedelta(days=13), timedelta(days=15), timedelta(days=213)):
             self.reports.append(stage.sweep((now + later).strftime("%Y-%m-%dT%H:%M:%SZ")))
 
     def account(self, stage: Stage, figures: Figures) -> None:
@@ -160,7 +161,8 @@ class SweepWorkload:
         changed = sum(report["changed"] for report in self.reports)
         runs = sum(report["runs"] for report in self.reports)
         left_for_later = sum(report["failed"] for report in self.reports)
+        reminded = sum(1 for lead in leads if lead.get("expiry_reminded_at"))
         figures.say(
             f"sweep: {changed} leads changed in {runs} scheduled runs ({left_for_later} leads or shards "
-            f"left for the next run), {len(by_sweep)} expired or aged out"
+            f"left for the next run), {reminded} reminded, {len(by_sweep)} expired or aged out"
         )

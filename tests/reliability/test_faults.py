@@ -1,10 +1,12 @@
-"""Fault injection end to end: throttling and transient 5xx at random in LeadDesk's DynamoDB, SQS
-and EventBridge calls, across ingest, the API, the sweep and the republishing of parked events;
-then every event and action accounted for. Nothing lost, nothing doubled.
+"""Fault injection end to end: throttling and transient 5xx at random in LeadDesk's DynamoDB, SQS,
+EventBridge, SES and S3 calls, across ingest, the API, the sweep, the republishing of parked
+events, notifications (emails, the action center, the digest) and exports; then every event,
+action, email and file accounted for. Nothing lost, nothing doubled, nothing stuck.
 
-Profiles (seeded, so a failure can be replayed): `make test` runs the quick one (300 events and 80
-API actions); `make reliability` the full one (2,000 events and 500 API actions)
-— LEADDESK_RELIABILITY=full, LEADDESK_RELIABILITY_SEED to vary the seed. The figures are printed.
+Profiles (seeded, so a failure can be replayed): `make test` runs the quick one (300 events, 80
+API actions, 8 exports); `make reliability` the full one (2,000 events, 500 API actions, 30
+exports) — LEADDESK_RELIABILITY=full, LEADDESK_RELIABILITY_SEED to vary the seed. The figures
+are printed.
 """
 
 from __future__ import annotations
@@ -17,20 +19,30 @@ import pytest
 
 from leaddesk.adapters import aws
 from leaddesk_local.template import Template
+from tests.reliability import exports
 from tests.reliability.actions import ApiWorkload, SweepWorkload
 from tests.reliability.faults import FaultInjector
 from tests.reliability.harness import moto_stage
+from tests.reliability.notifications import NotificationsWorkload, SettingsWorkload
 from tests.reliability.workloads import Figures, IngestWorkload
 
-PROFILES = {"quick": (300, 80), "full": (2000, 500)}
+PROFILES = {"quick": (300, 80, 8), "full": (2000, 500, 30)}
 # Of LeadDesk's requests to each service. botocore's three attempts absorb most faults; at this
 # rate about 1 call in 60 still fails after them, which LeadDesk's own retries must absorb.
 FAULT_RATE = 0.25
 
 
-def workloads(events: int, actions: int, seed: int) -> list[Any]:
+def workloads(events: int, actions: int, jobs: int, seed: int) -> list[Any]:
     """In order: each works on what the ones before it made."""
-    return [IngestWorkload(events, seed), ApiWorkload(actions, seed + 1), SweepWorkload(seed + 2)]
+    settings = SettingsWorkload()
+    return [
+        settings,
+        IngestWorkload(events, seed),
+        ApiWorkload(actions, seed + 1),
+        SweepWorkload(seed + 2),
+        exports.ExportWorkload(jobs, seed + 3),
+        NotificationsWorkload(settings, seed + 4),
+    ]
 
 
 @pytest.fixture
@@ -41,18 +53,26 @@ def quick_sdk_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0.001)
 
 
+@pytest.fixture
+def small_export_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker reads a few leads a page, so that every export spans pages and continuations."""
+    from leaddesk.services import exports as worker
+
+    monkeypatch.setattr(worker, "PAGE", exports.PAGE)
+
+
 def test_faults_injected_everywhere_lose_nothing_and_double_nothing(
-    template: Template, quick_sdk_backoff: None
+    template: Template, quick_sdk_backoff: None, small_export_pages: None
 ) -> None:
     profile = os.environ.get("LEADDESK_RELIABILITY", "quick")
-    events, actions = PROFILES[profile]
+    events, actions, jobs = PROFILES[profile]
     seed = int(os.environ.get("LEADDESK_RELIABILITY_SEED", "7"))
     figures = Figures()
     started = time.monotonic()
     with moto_stage(template) as stage:
         faults = FaultInjector(seed=seed, rate=FAULT_RATE)
-        faults.install([aws.dynamodb(), aws.sqs(), aws.events()])
-        for workload in workloads(events, actions, seed):
+        faults.install([aws.dynamodb(), aws.sqs(), aws.events(), aws.sesv2(), aws.s3()])
+        for workload in workloads(events, actions, jobs, seed):
             phase = time.monotonic()
             workload.run(stage)
             workload.account(stage, figures)
@@ -67,8 +87,10 @@ def test_faults_injected_everywhere_lose_nothing_and_double_nothing(
         f"{stage.handler_failures} failed invocations retried",
         f"dead letters: {sum(figures.dead_letters.values())} "
         f"({', '.join(f'{r} {n}' for r, n in sorted(figures.dead_letters.items()))})",
-        f"lost = {figures.lost}, doubled = {figures.doubled}",
+        f"lost = {figures.lost}, doubled = {figures.doubled}, "
+        f"stuck = {figures.stuck}, wrong = {figures.wrong}",
+        *(f"  {note}" for note in figures.notes[:20]),
     ]
     print("\n" + "\n".join(report))
     assert faults.total > 0 and faults.sdk_retries() > 0
-    assert (figures.lost, figures.doubled) == (0, 0), "\n".join(report)
+    assert (figures.lost, figures.doubled, figures.stuck, figures.wrong) == (0, 0, 0, 0), "\n".join(report)

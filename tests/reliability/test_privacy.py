@@ -1,5 +1,6 @@
 """No customer email, phone or name in any log line: the whole workload (ingest with its
-rejects, the API, the sweep, republishing) runs at INFO, and every line is searched."""
+rejects, the API, the sweep, republishing, exports, notifications and the digest) runs at INFO,
+and every line is searched."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import pytest
 
 from leaddesk_local.template import Template
 from tests.reliability.actions import ApiWorkload, SweepWorkload
+from tests.reliability.exports import ExportWorkload
 from tests.reliability.harness import moto_stage
+from tests.reliability.notifications import NotificationsWorkload, SettingsWorkload
 from tests.reliability.workloads import Figures, IngestWorkload
 
 
@@ -56,29 +59,48 @@ def every_log_line() -> Iterator[Lines]:
         logger.setLevel(level)
 
 
-CUSTOMER_DATA = re.compile(r"customer\d+@contoso\.com|Lovelace\d+|\+1 ?206 ?555 ?\d{4}|\+1206555\d{4}")
+CUSTOMER_DATA = re.compile(
+    r"customer\d+@(contoso|mailinator)\.com|Lovelace\d+|\+1 ?206 ?555 ?\d{4}|\+1206555\d{4}"
+)
 
 
 def test_a_full_workload_at_info_logs_no_customer_data(template: Template, every_log_line: Lines) -> None:
     with moto_stage(template, log_level="INFO") as stage:
+        import export.app
+        import export.worker
         import ingest.app
         import lifecycle.app
         import lifecycle.republish
         import lifecycle.sweep
+        import notify.app
+        import notify.digest
+        import notify.worker
 
-        for module in (ingest.app, lifecycle.app, lifecycle.sweep, lifecycle.republish):
+        modules = (
+            ingest.app,
+            lifecycle.app,
+            lifecycle.sweep,
+            lifecycle.republish,
+            export.app,
+            export.worker,
+            notify.app,
+            notify.worker,
+            notify.digest,
+        )
+        for module in modules:
             module.logger.setLevel("INFO")
             module.logger.addHandler(every_log_line)
         figures = Figures()
-        sent = IngestWorkload(150, 11)
-        for workload in (sent, ApiWorkload(40, 12), SweepWorkload(13)):
+        sent, settings = IngestWorkload(150, 11), SettingsWorkload()
+        steps = (settings, sent, ApiWorkload(40, 12), SweepWorkload(13), ExportWorkload(4, 14))
+        for workload in (*steps, NotificationsWorkload(settings, 15)):
             workload.run(stage)
             workload.account(stage, figures)
-        for module in (ingest.app, lifecycle.app, lifecycle.sweep, lifecycle.republish):
+        for module in modules:
             module.logger.removeHandler(every_log_line)
     assert CUSTOMER_DATA.search(str(sent.originals)), "the pattern finds the customer data that was sent"
     lines = every_log_line.lines
     assert len(lines) > 150, "the workload logged (at INFO every record is a line)"
     leaking = [line for line in lines if CUSTOMER_DATA.search(line)]
     assert not leaking, leaking[:3]
-    assert (figures.lost, figures.doubled) == (0, 0)
+    assert (figures.lost, figures.doubled, figures.stuck, figures.wrong) == (0, 0, 0, 0), figures.notes[:5]

@@ -23,19 +23,26 @@ from typing import Any
 from tests.reliability.harness import Stage
 
 NASTY = "\x00\x1b[31m\u202e"  # control, escape and bidi characters: stored clean, never a failure
+QUALIFIED = ("sales_qualified", "marketing_qualified", "shared_marketing", "joint_planning")
 
 
 @dataclass
 class Figures:
-    """What the run did and found; `lost` and `doubled` must be 0."""
+    """What the run did and found; `lost`, `doubled`, `stuck` and `wrong` must be 0."""
 
     lines: list[str] = field(default_factory=list)
     lost: int = 0
     doubled: int = 0
+    stuck: int = 0  # never finished: a delivery left `sending`, an export left `running`, an upload open
+    wrong: int = 0  # finished against a rule: the volume rule, a digest's list, a file that is not the list
     dead_letters: Counter[str] = field(default_factory=Counter)  # reason → count
+    notes: list[str] = field(default_factory=list)  # what each count above is about
 
     def say(self, line: str) -> None:
         self.lines.append(line)
+
+    def note(self, finding: str) -> None:
+        self.notes.append(finding)
 
 
 # --- ingest -----------------------------------------------------------------------------------
@@ -87,7 +94,9 @@ class IngestWorkload:
 
     def _lead(self, rng: random.Random, number: int, bus: str) -> dict[str, Any]:
         partner, event_id = f"p-rel-{number % self.partners}", f"rel-{number}"
-        email = self.emails[event_id] = f"customer{number}@contoso.com"
+        # Every 13th customer writes from a disposable domain (spam: a decline never emails them).
+        domain = "mailinator.com" if number % 13 == 0 else "contoso.com"
+        email = self.emails[event_id] = f"customer{number}@{domain}"
         name = f"Ada{NASTY if number % 9 == 0 else ''}"
         last, phone = f"Lovelace{number}", f"+1 206 555 {number % 10000:04d}"
         kind = rng.choice(["offer", "offer", "informational", "profile", "qualified"])
@@ -107,14 +116,15 @@ class IngestWorkload:
             }
             detail_type = "Marketplace Lead"
         elif kind == "profile":
+            country = ("US", "DE", "FR", "HU")[number % 4]  # the partner's locations cover some
             detail = {
-                "customer": {"first_name": name, "email": email, "company": "Contoso"},
+                "customer": {"first_name": name, "email": email, "company": "Contoso", "country": country},
                 "need": "a quote",
             }
             detail_type = "Profile Inquiry"
         else:
             detail = {
-                "lead_type": "sales_qualified",
+                "lead_type": QUALIFIED[number % len(QUALIFIED)],
                 "customer": {
                     "first_name": name,
                     "last_name": last,
@@ -124,8 +134,20 @@ class IngestWorkload:
                 },
                 "estimated_value": 1000 + number,
             }
+            if number % 3:  # the referrer is told when nobody answered (expiry)
+                detail["referrer"] = {
+                    "kind": "operator",
+                    "name": "Rita",
+                    "email": f"referrer{number}@fabrikam.com",
+                }
+            if number % 4 == 0:  # the seller's contact receives the new-lead email of seller types
+                detail["assigned_contact"] = {"name": "Sam", "email": f"seller{number % 5}@fabrikam.com"}
+            elif number % 4 == 1:  # a contact that is no address counts as missing
+                detail["assigned_contact"] = {"name": "Sam", "email": "Sam at the Redmond office"}
             detail_type = "Qualified Lead"
         detail |= {"partner_id": partner, "event_id": event_id}
+        if number % 19 == 0:
+            detail["is_test"] = True  # a test lead: stored and listed, never notified
         return {
             "EventBusName": bus,
             "Source": "reliability",
@@ -211,6 +233,32 @@ def _entry(bus: str, detail_type: str, detail: dict[str, Any]) -> dict[str, Any]
         "DetailType": detail_type,
         "Detail": json.dumps(detail),
     }
+
+
+def take_all(sqs: Any, url: str) -> list[dict[str, Any]]:
+    """Every message of a queue, removed from it, bodies and attributes as they are."""
+    taken: list[dict[str, Any]] = []
+    while True:
+        messages = sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], WaitTimeSeconds=0
+        ).get("Messages", [])
+        if not messages:
+            return taken
+        for message in messages:
+            taken.append(message)
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def table_items(stage: Stage) -> list[dict[str, Any]]:
+    """Every item of the table, as DynamoDB holds it (read with the suite's own client)."""
+    db, found = stage.client("dynamodb"), []
+    request: dict[str, Any] = {"TableName": stage.deployment.refs["LeadsTable"]}
+    while True:
+        answer = db.scan(**request)
+        found += answer["Items"]
+        if "LastEvaluatedKey" not in answer:
+            return found
+        request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
 
 def _stored_leads(stage: Stage) -> list[dict[str, Any]]:

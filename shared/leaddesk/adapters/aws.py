@@ -34,10 +34,15 @@ def _real_client(service: str) -> Any:
 
     # DynamoDB answers in milliseconds; a call still waiting after 5 s is better retried. The
     # local stack raises it (AWS_READ_TIMEOUT): its moto server is slower than the service.
-    # SES throttling is retried by the mailer itself (its own backoff and bound, then SQS retries).
-    attempts = 1 if service == "sesv2" else 3
+    # SES sends are never retried by botocore: an email resent after a 5xx or a timeout may arrive
+    # twice. The mailer retries throttling itself (the one answer known to have sent nothing).
+    # (`max_attempts` counts the retries after the first attempt; `total_max_attempts` them all.)
     config = Config(
-        retries={"mode": "standard", "max_attempts": attempts},
+        retries=(
+            {"mode": "standard", "total_max_attempts": 1}
+            if service == "sesv2"
+            else {"mode": "standard", "max_attempts": 3}
+        ),
         connect_timeout=2,
         read_timeout=float(os.environ.get("AWS_READ_TIMEOUT", "5")),
         max_pool_connections=20,

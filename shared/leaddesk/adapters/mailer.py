@@ -6,8 +6,9 @@ those that trace it (`X-LeadDesk-Notice`). Each email has one recipient, in its 
 
 Outcomes: `sent` (SES accepted it), `rejected` (SES refused it for good — a rejected address, an
 unverified sender: recorded, never retried), `deferred` (SES was throttling after every try:
-nothing was sent, so sending again later is safe). When SES does not answer at all, the email
-may or may not have gone: `SendUncertain`, and the caller's record stays `sending`.
+nothing was sent, so sending again later is safe). When SES does not answer at all, or answers
+with a server error (5xx: it failed while handling the request), the email may or may not have
+gone: `SendUncertain`, and the caller's record stays `sending`.
 """
 
 from __future__ import annotations
@@ -115,6 +116,10 @@ class SesMailer:
                     return SendResult(SendStatus.DEFERRED, reason=f"{code}: {message}", attempts=attempt)
                 if code in REJECTED:
                     return SendResult(SendStatus.REJECTED, reason=f"{code}: {message}", attempts=attempt)
+                if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) >= 500:
+                    # SES failed while handling it, perhaps after accepting the email: only
+                    # throttling is known to have sent nothing, so this is never sent again.
+                    raise SendUncertain(f"{code}: {message}") from error
                 raise
             except (ConnectionError, ReadTimeoutError) as error:
                 # No answer: SES may or may not have accepted it. The caller's record stays

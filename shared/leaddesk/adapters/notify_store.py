@@ -252,6 +252,17 @@ class NotifyStore:
     def put_delivery(self, delivery: Delivery, owner: str) -> Write:
         return Write(owner, Role.CLAIM, self._put_new(delivery.item()))
 
+    def settle_delivery(self, delivery: Delivery) -> Write:
+        """A claimed delivery's final state (`failed`, `unconfirmed`), if it is still `sending`."""
+        put = {
+            "TableName": self._table,
+            "Item": delivery.item(),
+            "ConditionExpression": "#state = :sending",
+            "ExpressionAttributeNames": {"#state": "state"},
+            "ExpressionAttributeValues": {":sending": {"S": DeliveryState.SENDING.value}},
+        }
+        return Write(delivery.notice_key, Role.PLAIN, {"Put": put})
+
     def reclaim_delivery(self, delivery: Delivery, owner: str) -> Write:
         """A deferred delivery (nothing went out) taken up again: `sending`, if still deferred."""
         update = {

@@ -1,11 +1,14 @@
 """Sending claimed emails, and what each outcome leaves behind.
 
 A delivery is claimed (`sending`) before its email goes out; here it is sent and its outcome
-recorded: `sent`; `failed` for a permanent refusal, which also adds an action-center item;
+recorded: `sent`; `failed` for a permanent refusal, written in one transaction with the
+action-center item that says so (never one without the other);
 `deferred` when SES throttled every try (nothing went out: the SQS record is retried). When SES
-did not answer at all the record stays `sending`, and the lease rule decides on redelivery: a
-`sending` record older than the lease is never sent again (`unconfirmed`, with an action-center
-item) — every notification is sent at most once.
+did not answer at all, answered with a server error, or the send failed in any other way, the
+record stays `sending`, and the lease rule decides on redelivery: a `sending` record older than
+the lease is never sent again (`unconfirmed`, with an action-center item) — every notification
+is sent at most once. One email's failure never costs the others of the batch their outcome:
+each is recorded as it came out.
 """
 
 from __future__ import annotations
@@ -67,8 +70,8 @@ class Deliverer:
             outcomes = [self._send(outgoing[0])]
         else:
             outcomes = list(self._senders().map(self._send, outgoing))
-        recorded = [o.delivery for o in outcomes if o.delivery.state is not DeliveryState.SENDING]
-        self._store.record(recorded)
+        settled = (DeliveryState.SENT, DeliveryState.DEFERRED)  # failures are settled with their item
+        self._store.record(o.delivery for o in outcomes if o.delivery.state in settled)
         failures = [o for o in outcomes if o.delivery.state is DeliveryState.FAILED]
         self.report([(o.delivery, o.outgoing.lead) for o in failures], unconfirmed=False)
         for state in (DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.DEFERRED):
@@ -88,6 +91,9 @@ class Deliverer:
         except SendUncertain as error:
             logger.warning("SES did not answer; the delivery stays `sending`: %s", error)
             return Outcome(outgoing, delivery, settled=False)
+        except Exception as error:  # whatever it was, the batch's other outcomes are still recorded
+            logger.warning("the send failed (%s); the delivery stays `sending`", type(error).__name__)
+            return Outcome(outgoing, delivery, settled=False)
         now = self._clock()
         if result.status is SendStatus.SENT:
             sent = replace(delivery, state=DeliveryState.SENT, at=now, message_id=result.message_id)
@@ -102,12 +108,12 @@ class Deliverer:
         return Outcome(outgoing, deferred, settled=False)
 
     def report(self, problems: Sequence[tuple[Delivery, Lead | None]], unconfirmed: bool) -> None:
-        """An action-center item for each failed (or unconfirmed) delivery; a redelivery adds none."""
+        """Settle each failed (or unconfirmed) delivery, still `sending`, together with its
+        action-center item, in one transaction each: a delivery is never `failed` or
+        `unconfirmed` without the item that says so, and a redelivery of the event, which finds
+        the delivery settled, adds none."""
         if not problems:
             return
-        now = self._clock()
-        writes: list[Write] = []
-        by_partner: dict[str, list[ActionItem]] = {}
         for delivery, lead in problems:
             item = delivery_item(
                 unconfirmed,
@@ -118,18 +124,22 @@ class Deliverer:
                 delivery.reason,
                 lead,
             )
-            by_partner.setdefault(delivery.partner_id, []).append(item)
-        for partner_id, items in by_partner.items():
-            for item in items:
-                writes.append(self._store.put_action(partner_id, item, None))
-            oldest = min(item.notification_id for item in items)
-            writes.append(self._store.add_unread(partner_id, len(items), oldest))
-        failed = self._store.transact(writes)
-        if failed:  # already reported by an earlier delivery, or older than the feed's watermark
-            read_writes = [
-                self._store.put_action(partner_id, item, now)
-                for partner_id, items in by_partner.items()
-                for item in items
-            ]
-            self._store.transact(read_writes)
+            self._settle(delivery, item)
         self._metrics.count("EmailsUnconfirmed" if unconfirmed else "FailuresReported", len(problems))
+
+    def _settle(self, delivery: Delivery, item: ActionItem) -> None:
+        partner_id, read_at, with_item = delivery.partner_id, None, True
+        for _ in range(3):
+            writes: list[Write] = [self._store.settle_delivery(delivery)]
+            if with_item:
+                writes.append(self._store.put_action(partner_id, item, read_at))
+                if read_at is None:
+                    writes.append(self._store.add_unread(partner_id, 1, item.notification_id))
+            failed = self._store.transact(writes)
+            if not failed or 0 in failed:
+                return  # settled now, or already by another delivery of the event (with its item)
+            if 1 in failed:
+                with_item = False  # the item is there already
+            else:
+                read_at = self._clock()  # older than the feed's watermark: it joins the feed as read
+        raise RuntimeError(f"could not settle the delivery of {delivery.notice_key}")

@@ -132,6 +132,5 @@ class DigestService:
                 pending += 1
             elif earlier.state is DeliveryState.SENDING:
                 lost = replace(earlier, state=DeliveryState.UNCONFIRMED, at=now)
-                self._store.record([lost])
-                self._deliverer.report([(lost, None)], unconfirmed=True)
+                self._deliverer.report([(lost, None)], unconfirmed=True)  # with its action-center item
         return claimed, pending

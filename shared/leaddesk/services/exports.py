@@ -18,14 +18,17 @@ the cursor and the upload's state) when its invocation runs short of time. It en
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
+from botocore.exceptions import ClientError
 from pydantic import BaseModel, ValidationError
 from ulid import ULID
 
+from leaddesk.adapters.aws import permanent_failure
 from leaddesk.adapters.csv_upload import MultipartCsv, UploadState
 from leaddesk.adapters.exports_store import ExportConflict, ExportsStore
 from leaddesk.adapters.store import LeadStore
@@ -50,6 +53,7 @@ if TYPE_CHECKING:
 logger = Logger(child=True)
 PAGE = 500  # leads read per query: rows are written and progress recorded page by page
 SAFETY_MS = 30_000  # hand the rest on when an invocation has less than this left
+FINISH_ATTEMPTS = 5  # tries at recording a complete file's success (each with botocore's retries)
 EXPORT_COMPLETED = "export.completed"
 EXPORT_FAILED = "export.failed"
 
@@ -203,6 +207,7 @@ class ExportWorker:
         changes: ChangePublisher,
         clock: Callable[[], datetime],
         max_receives: int,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._jobs = jobs
         self._leads = leads
@@ -212,6 +217,7 @@ class ExportWorker:
         self._changes = changes
         self._clock = clock
         self._max_receives = max_receives
+        self._sleep = sleep
 
     def run(
         self, message: ExportMessage, time_left_ms: Callable[[], int], receive_count: int
@@ -292,8 +298,9 @@ class ExportWorker:
             cursor = page.cursor
             if cursor is None:
                 writer.finish()
-                done = self._save(job, status=ExportStatus.SUCCEEDED, rows=rows, finished_at=self._clock())
+                done = self._succeeded(job, rows)
                 self._announce(EXPORT_COMPLETED, done, row_count=rows, completed_at=done.finished_at)
+                _remove_sides(writer, job)
                 return ExportStatus.SUCCEEDED
             job = self._save(job, rows=rows)
             if time_left_ms() < SAFETY_MS:
@@ -302,11 +309,23 @@ class ExportWorker:
                     export_id=job.export_id,
                     attempt=job.attempt,
                     cursor=cursor,
-                    upload=writer.pause(),
+                    upload=writer.pause(rows),
                     rows=rows,
                 )
                 self._queue.send(onward.model_dump_json())
                 return ExportStatus.RUNNING
+
+    def _succeeded(self, job: ExportJob, rows: int) -> ExportJob:
+        """The job `succeeded`, its file complete: written with retries of its own, since a step
+        delivered again once its upload is complete could not write the file again."""
+        for attempt in range(FINISH_ATTEMPTS):
+            try:
+                return self._save(job, status=ExportStatus.SUCCEEDED, rows=rows, finished_at=self._clock())
+            except ClientError as error:
+                if permanent_failure(error) is not None or attempt + 1 == FINISH_ATTEMPTS:
+                    raise
+                self._sleep(0.1 * 2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _save(self, job: ExportJob, **changes: object) -> ExportJob:
         """The running attempt's next state (ExportConflict when a newer attempt replaced it)."""
@@ -330,6 +349,13 @@ class ExportWorker:
 def _key(job: ExportJob) -> str:
     assert job.object_key is not None, "an attempt has begun"
     return job.object_key
+
+
+def _remove_sides(writer: MultipartCsv, job: ExportJob) -> None:
+    try:
+        writer.remove_sides()
+    except Exception:  # the bucket's retention rule deletes them with the file
+        logger.warning("could not remove the side objects", extra={"export_id": job.export_id})
 
 
 def _abort(writer: MultipartCsv | None, job: ExportJob) -> None:

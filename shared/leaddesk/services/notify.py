@@ -210,9 +210,7 @@ class NotifyService:
                     unconfirmed.append((lost, job.lead))
             if job.redelivered:
                 job.recipients = []  # recipients are decided once, when the event is first handled
-        if unconfirmed:
-            self._store.record(delivery for delivery, _ in unconfirmed)
-            self._deliverer.report(unconfirmed, unconfirmed=True)
+        self._deliverer.report(unconfirmed, unconfirmed=True)  # each with its action-center item
 
     # --- 4. the volume rule ----------------------------------------------------------------------
     def _decide_volume(self, fresh: list[_Job]) -> None:
