@@ -73,8 +73,10 @@ def test_every_index_partition_key_is_a_partners_or_a_due_shard(
     for n in range(12):
         partner = f"p-digest-{n}"
         put_settings(partner, referral_admin_emails=["ana@partner-contoso.com"])
+        # Microseconds apart: minutes apart, a run just after midnight put some in yesterday.
         busy = [
-            make_lead(partner=partner, created_at=datetime.now(UTC) - timedelta(minutes=m)) for m in range(11)
+            make_lead(partner=partner, created_at=datetime.now(UTC) - timedelta(microseconds=m))
+            for m in range(11)
         ]
         put_leads(busy, deployment.refs["LeadsTable"])
         notify(*[lead_envelope("lead.received", lead) for lead in busy[:10]])
