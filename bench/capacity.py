@@ -20,7 +20,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from leaddesk_local import moto_patches
+from bench._moto import in_process_aws
 
 GSI_KEYS = ("GSI1PK", "GSI2PK", "GSI3PK", "GSI4PK", "GSI5PK", "DUEPK")  # the table's indexes
 
@@ -115,18 +115,7 @@ def main(argv: list[str] | None = None) -> None:
     argparse.ArgumentParser(prog="python -m bench capacity").parse_args(argv)
     from moto import mock_aws
 
-    moto_patches.apply()
-    os.environ |= {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-    os.environ |= {
-        "POWERTOOLS_METRICS_DISABLED": "true",
-        "POWERTOOLS_LOG_LEVEL": "ERROR",
-        "EMAIL_DELIVERABILITY": "off",
-    }
-    os.environ.pop("AWS_ENDPOINT_URL", None)
+    in_process_aws(EMAIL_DELIVERABILITY="off")
     with mock_aws():
         rows = measure()
     print("DynamoDB capacity units per operation (priced by DynamoDB's rules on this run's items)")

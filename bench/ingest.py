@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench._moto import in_process_aws
 from leaddesk.domain.contact import (
     ContactValidator,
     SyntaxOnly,
@@ -231,14 +232,10 @@ def _timed(work: Callable[[], object]) -> float:
 def _moto_in_process() -> Iterator[Any]:
     from moto import mock_aws
 
-    from leaddesk_local import moto_patches
     from leaddesk_local.provision import provision
     from leaddesk_local.template import Template
 
-    moto_patches.apply()  # the local stack's patches: request counts are the same, only faster
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
-        os.environ[name] = value
-    os.environ.pop("AWS_ENDPOINT_URL", None)
+    in_process_aws()
     with mock_aws():
         yield provision(Template.load(), None)
 

@@ -27,6 +27,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench._moto import in_process_aws
+
 DAY = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
 
@@ -139,16 +141,7 @@ def _get(url: str) -> str:
 def digest(sizes: list[int]) -> dict[str, float]:
     from moto import mock_aws
 
-    from leaddesk_local import moto_patches
-
-    moto_patches.apply()
-    os.environ |= {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-    os.environ |= {"POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR"}
-    os.environ.pop("AWS_ENDPOINT_URL", None)
+    in_process_aws()
     figures: dict[str, float] = {}
     print(
         f"[digest] one partner's day with {', '.join(f'{n:,}' for n in sizes)} collected leads (in-process moto)"

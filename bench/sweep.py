@@ -16,7 +16,7 @@ import os
 import time
 from datetime import UTC, datetime, timedelta
 
-from leaddesk_local import moto_patches
+from bench._moto import in_process_aws
 from leaddesk_local.metering import ItemsRead
 
 
@@ -27,14 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     args = options.parse_args(argv)
     from moto import mock_aws
 
-    moto_patches.apply()
-    os.environ |= {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-    os.environ |= {"POWERTOOLS_METRICS_DISABLED": "true", "POWERTOOLS_LOG_LEVEL": "ERROR"}
-    os.environ.pop("AWS_ENDPOINT_URL", None)
+    in_process_aws()
     with mock_aws():
         run(args.leads, args.due)
 
