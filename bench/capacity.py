@@ -130,7 +130,7 @@ def measure() -> list[tuple[str, float, float, float]]:
     from leaddesk.domain.lifecycle import Action
     from leaddesk.domain.listing import LeadFilter
     from leaddesk.domain.requests import AcceptRequest
-    from leaddesk.services.ingest import InboundRecord
+    from leaddesk.services.records import QueuedRecord
     from leaddesk_local.provision import client, provision
     from leaddesk_local.stack import merged_environment
     from leaddesk_local.template import Template
@@ -170,18 +170,18 @@ def measure() -> list[tuple[str, float, float, float]]:
     meter.reset()
     for b in range(batches):
         ingest.ingest(
-            [InboundRecord(f"m{b}-{k}", event(b * 10 + k, f"c{b * 10 + k}@contoso.com")) for k in range(10)]
+            [QueuedRecord(f"m{b}-{k}", event(b * 10 + k, f"c{b * 10 + k}@contoso.com")) for k in range(10)]
         )
     row("ingest: a new lead (batches of 10)", batches * 10)
     for b in range(batches):
         ingest.ingest(
-            [InboundRecord(f"d{b}-{k}", event(b * 10 + k, f"c{b * 10 + k}@contoso.com")) for k in range(10)]
+            [QueuedRecord(f"d{b}-{k}", event(b * 10 + k, f"c{b * 10 + k}@contoso.com")) for k in range(10)]
         )
     row("ingest: the same event again (duplicate)", batches * 10)
     for b in range(batches):
         ingest.ingest(
             [
-                InboundRecord(f"t{b}-{k}", event(b * 10 + k, f"c{b * 10 + k}@contoso.com", "again"))
+                QueuedRecord(f"t{b}-{k}", event(b * 10 + k, f"c{b * 10 + k}@contoso.com", "again"))
                 for k in range(10)
             ]
         )

@@ -32,6 +32,7 @@ from leaddesk.domain.contact import (
     validate_phone,
 )
 from leaddesk.domain.inbound import InboundRejected, IngestContext, _fold, parse_inbound
+from leaddesk.services.records import QueuedRecord
 
 PIPELINE_EVENTS = 10_000
 E2E_EVENTS = int(os.environ.get("BENCH_E2E_EVENTS", "5000"))
@@ -246,7 +247,7 @@ def requests() -> dict[str, float]:
     from leaddesk.adapters.dynamo.items import ItemPolicy
     from leaddesk.adapters.metrics import OperatorMetrics
     from leaddesk.adapters.store import LeadStore
-    from leaddesk.services.ingest import InboundRecord, IngestService, RecordFate
+    from leaddesk.services.ingest import IngestService, RecordFate
     from leaddesk_local.metering import RequestCounter, write_requests
     from leaddesk_local.provision import client
 
@@ -299,7 +300,7 @@ def requests() -> dict[str, float]:
                 for start in range(0, n, 10):
                     _progress(f"{prefix} events ({message_prefix})", start + 10, n, started)
                     batch = [
-                        InboundRecord(f"{message_prefix}-{i}", lead(i, prefix))
+                        QueuedRecord(f"{message_prefix}-{i}", lead(i, prefix))
                         for i in range(start, start + 10)
                     ]
                     fates.update(result.fate for result in service.ingest(batch))

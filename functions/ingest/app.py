@@ -12,6 +12,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leaddesk import composition
+from leaddesk.services.records import QueuedRecord
 from leaddesk.triggers import SqsBatch
 
 logger = Logger(service="leaddesk-ingest")
@@ -21,10 +22,10 @@ metrics = Metrics()
 @logger.inject_lambda_context
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    from leaddesk.services.ingest import InboundRecord, RecordFate  # the first batch pays for it
+    from leaddesk.services.ingest import RecordFate  # the first batch pays for it
 
     batch = SqsBatch.model_validate(event)
-    records = [InboundRecord(record.message_id, record.body) for record in batch.records]
+    records = [QueuedRecord(record.message_id, record.body) for record in batch.records]
     results = composition.ingest_service().ingest(records)
     for result in results:
         log = logger.warning if result.fate in (RecordFate.RETRY, RecordFate.DEAD_LETTER) else logger.info

@@ -22,10 +22,11 @@ metrics = Metrics()
 @logger.inject_lambda_context
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    from leaddesk.services.notify import Fate, NotifyRecord  # the first batch pays for it
+    from leaddesk.services.notify import Fate  # the first batch pays for it
+    from leaddesk.services.records import QueuedRecord
 
     batch = SqsBatch.model_validate(event)
-    records = [NotifyRecord(record.message_id, record.body) for record in batch.records]
+    records = [QueuedRecord(record.message_id, record.body) for record in batch.records]
     results = composition.notify_service().handle(records)
     for result in results:
         log = logger.warning if result.fate in (Fate.RETRY, Fate.DEAD_LETTER) else logger.info

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from leaddesk.services.ingest import InboundRecord, RecordFate
+from leaddesk.services.ingest import RecordFate
+from leaddesk.services.records import QueuedRecord
 from leaddesk_local.provision import Deployment, client
 from leaddesk_local.template import Template
 from tests.helpers.ingest import marketplace_lead
@@ -71,7 +72,7 @@ def test_concurrent_deliveries_of_one_event_make_one_lead_and_one_event(
         start = threading.Barrier(THREADS)
         fates: list[RecordFate] = []
 
-        def deliver(n: int, record: InboundRecord, start: threading.Barrier, fates: list[RecordFate]) -> None:
+        def deliver(n: int, record: QueuedRecord, start: threading.Barrier, fates: list[RecordFate]) -> None:
             start.wait()
             result = services[n].ingest([record])[0]
             while result.fate is RecordFate.RETRY:  # SQS would redeliver: do it until final
@@ -81,7 +82,7 @@ def test_concurrent_deliveries_of_one_event_make_one_lead_and_one_event(
 
         # Each thread is a separate SQS message carrying the same producer event (PutEvents retried).
         threads = [
-            threading.Thread(target=deliver, args=(n, InboundRecord(f"{event_id}-m{n}", body), start, fates))
+            threading.Thread(target=deliver, args=(n, QueuedRecord(f"{event_id}-m{n}", body), start, fates))
             for n in range(THREADS)
         ]
         for thread in threads:

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from leaddesk.adapters import aws
 from leaddesk.adapters.dead_letters import RETRIES_EXHAUSTED, DeadLetterQueue, describe
 from leaddesk.adapters.dynamo.keys import event_marker_key
-from leaddesk.services.ingest import InboundRecord, IngestService, RecordFate, RecordResult
+from leaddesk.services.ingest import IngestService, RecordFate, RecordResult
+from leaddesk.services.records import QueuedRecord
 from leaddesk_local.metering import RequestCounter
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.bus import capture_bus_events, drain, envelope
@@ -41,9 +42,9 @@ def service(deployment: Deployment, clock: Callable[[], datetime]) -> IngestServ
     return ingest_service(deployment, clock, backoff=0)
 
 
-def records(*bodies: Any, prefix: str = "m") -> list[InboundRecord]:
+def records(*bodies: Any, prefix: str = "m") -> list[QueuedRecord]:
     return [
-        InboundRecord(f"{prefix}-{n}", body if isinstance(body, str) else json.dumps(body))
+        QueuedRecord(f"{prefix}-{n}", body if isinstance(body, str) else json.dumps(body))
         for n, body in enumerate(bodies)
     ]
 

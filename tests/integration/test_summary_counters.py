@@ -22,7 +22,8 @@ from leaddesk.domain.lifecycle import Action, NotAllowed
 from leaddesk.domain.listing import LeadFilter
 from leaddesk.domain.models import CloseReason, LeadStatus, Tab
 from leaddesk.domain.requests import AcceptRequest, DeclineRequest
-from leaddesk.services.ingest import InboundRecord, RecordFate
+from leaddesk.services.ingest import RecordFate
+from leaddesk.services.records import QueuedRecord
 from leaddesk_local.metering import RequestCounter
 from leaddesk_local.provision import Deployment, client
 from leaddesk_local.template import Template
@@ -78,7 +79,7 @@ def test_counters_equal_a_full_count_after_racing_writers(moto_server: Deploymen
                 )
                 for k in range(3)
             ]
-            records = [InboundRecord(f"m-{n}-{i}-{k}", body) for k, body in enumerate(bodies)]
+            records = [QueuedRecord(f"m-{n}-{i}-{k}", body) for k, body in enumerate(bodies)]
             results = service.ingest(records)
             while any(r.fate is RecordFate.RETRY for r in results):
                 results = service.ingest(records)

@@ -19,7 +19,8 @@ from leaddesk.domain.models import LeadType
 from leaddesk.domain.notify_settings import NotificationSettings
 from leaddesk.services.deliveries import Deliverer
 from leaddesk.services.digest import DigestService
-from leaddesk.services.notify import NotifyRecord, NotifyService
+from leaddesk.services.notify import NotifyService
+from leaddesk.services.records import QueuedRecord
 from leaddesk_local.inbox import SentMail, in_process
 from leaddesk_local.provision import Deployment, client
 from leaddesk_local.template import Template
@@ -86,7 +87,7 @@ def test_thirty_leads_in_parallel_make_ten_emails_and_one_digest_of_twenty(templ
             body = json.dumps(lead_envelope("lead.received", leads[n]))
             start.wait()
             try:
-                results = instances[n % len(instances)].handle([NotifyRecord(f"m-{n}", body)])
+                results = instances[n % len(instances)].handle([QueuedRecord(f"m-{n}", body)])
                 assert results[0].fate.value == "done", results
             except BaseException as error:  # reported below
                 failures.append(error)

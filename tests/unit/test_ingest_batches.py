@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from leaddesk.services.ingest import InboundRecord, _independent_chains
+from leaddesk.services.ingest import _independent_chains
+from leaddesk.services.records import QueuedRecord
 from tests.helpers.leads import make_lead
 
 
@@ -13,7 +14,7 @@ def test_leads_sharing_an_event_or_a_customer_stay_together_in_batch_order() -> 
     c = make_lead(event_id="c", customer={"email": "y@contoso.com", "company": "C"})  # same customer as b
     d = make_lead(event_id="d", customer={"email": "z@contoso.com", "company": "C"})  # same customer as a2
     e = make_lead(event_id="e", customer={"email": "w@contoso.com", "company": "C"})
-    batch = [(InboundRecord(f"m{n}", "{}"), lead) for n, lead in enumerate([a1, b, a2, c, d, e])]
+    batch = [(QueuedRecord(f"m{n}", "{}"), lead) for n, lead in enumerate([a1, b, a2, c, d, e])]
     chains = _independent_chains(batch)
     assert [[record.message_id for record, _ in chain] for chain in chains] == [
         ["m0", "m2", "m4"],  # a1, a2 (same event), d (same customer as a2)

@@ -30,6 +30,7 @@ from leaddesk.domain.dedupe import DEDUPE_WINDOW, dedupe_key
 from leaddesk.domain.events import OutboundEvent, lead_received
 from leaddesk.domain.inbound import InboundRejected, IngestContext, parse_inbound
 from leaddesk.domain.models import Lead
+from leaddesk.services.records import QueuedRecord
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +44,6 @@ class RecordFate(StrEnum):
     TOUCHPOINT = "touchpoint"
     DEAD_LETTER = "dead_letter"
     RETRY = "retry"
-
-
-@dataclass(frozen=True)
-class InboundRecord:
-    message_id: str
-    body: str
 
 
 @dataclass(frozen=True)
@@ -90,9 +85,9 @@ class IngestService:
         self._contact = contact
         self._clock = clock
 
-    def ingest(self, records: Sequence[InboundRecord]) -> list[RecordResult]:
+    def ingest(self, records: Sequence[QueuedRecord]) -> list[RecordResult]:
         results: dict[str, RecordResult] = {}
-        parsed: list[tuple[InboundRecord, Lead]] = []
+        parsed: list[tuple[QueuedRecord, Lead]] = []
         for record in records:
             lead_or_result = self._parse(record)
             if isinstance(lead_or_result, RecordResult):
@@ -103,7 +98,7 @@ class IngestService:
         known = self._read_markers([lead for _, lead in parsed])
         stored: dict[str, tuple[RecordResult, OutboundEvent | None]] = {}
 
-        def store_chain(chain: list[tuple[InboundRecord, Lead]]) -> None:
+        def store_chain(chain: list[tuple[QueuedRecord, Lead]]) -> None:
             for record, lead in chain:  # in batch order: a repeat sees what the first one wrote
                 stored[record.message_id] = self._store(record, lead, known)
 
@@ -144,7 +139,7 @@ class IngestService:
             if result.fate is RecordFate.DEAD_LETTER:
                 self._metrics.count("DeadLettered", dimension=("Field", result.field or "body"))
 
-    def _parse(self, record: InboundRecord) -> Lead | RecordResult:
+    def _parse(self, record: QueuedRecord) -> Lead | RecordResult:
         """The record's lead, or its final result when it is permanently bad (dead-lettered)."""
         try:
             envelope = BusEnvelope.model_validate(json.loads(record.body))
@@ -161,7 +156,7 @@ class IngestService:
             field, reason = "body", f"could not be parsed ({type(error).__name__}: {error})"
         return self._dead_letter(record, field, reason)
 
-    def _dead_letter(self, record: InboundRecord, field: str, reason: str) -> RecordResult:
+    def _dead_letter(self, record: QueuedRecord, field: str, reason: str) -> RecordResult:
         """A record that can never succeed: to the dead-letter queue with its reason, not retried
         (unless the dead-letter send itself fails: then it is retried, never lost)."""
         try:
@@ -189,7 +184,7 @@ class IngestService:
             return {}
 
     def _store(
-        self, record: InboundRecord, lead: Lead, known: dict[MarkerKey, Marker]
+        self, record: QueuedRecord, lead: Lead, known: dict[MarkerKey, Marker]
     ) -> tuple[RecordResult, OutboundEvent | None]:
         dedupe = dedupe_key(lead)
         try:
@@ -216,7 +211,7 @@ class IngestService:
         return RecordResult(record.message_id, fate, stored.lead_id), None
 
 
-Pair = tuple[InboundRecord, Lead]
+Pair = tuple[QueuedRecord, Lead]
 
 
 def _independent_chains(parsed: Sequence[Pair]) -> list[list[Pair]]:

@@ -53,6 +53,7 @@ from leaddesk.domain.notices import (
 from leaddesk.domain.notify_settings import NotificationSettings
 from leaddesk.domain.timed_rules import expires_at
 from leaddesk.services.deliveries import Deliverer, Outgoing
+from leaddesk.services.records import QueuedRecord
 
 logger = logging.getLogger(__name__)
 CLAIM_ROUNDS = 4
@@ -68,12 +69,6 @@ class Fate(StrEnum):
 
 
 @dataclass(frozen=True)
-class NotifyRecord:
-    message_id: str
-    body: str
-
-
-@dataclass(frozen=True)
 class NotifyResult:
     message_id: str
     fate: Fate
@@ -84,7 +79,7 @@ class NotifyResult:
 
 @dataclass
 class _Job:
-    record: NotifyRecord
+    record: QueuedRecord
     notice: Notice
     lead: Lead | None
     settings: NotificationSettings
@@ -126,9 +121,9 @@ class NotifyService:
         self._lease = lease
         self._expiry_days = expiry_days
 
-    def handle(self, records: Sequence[NotifyRecord]) -> list[NotifyResult]:
+    def handle(self, records: Sequence[QueuedRecord]) -> list[NotifyResult]:
         results: dict[str, NotifyResult] = {}
-        notices: list[tuple[NotifyRecord, Notice]] = []
+        notices: list[tuple[QueuedRecord, Notice]] = []
         for record in records:
             try:
                 notices.append((record, parse_notice(record.body)))
@@ -149,7 +144,7 @@ class NotifyService:
 
     # --- 2. what each notice asks for ------------------------------------------------------------
     def _jobs(
-        self, notices: list[tuple[NotifyRecord, Notice]], results: dict[str, NotifyResult]
+        self, notices: list[tuple[QueuedRecord, Notice]], results: dict[str, NotifyResult]
     ) -> list[_Job]:
         keys = [settings_key(n.partner_id) for _, n in notices]
         keys += [lead_key(n.partner_id, n.subject_id) for _, n in notices if n.export is None]
@@ -344,7 +339,7 @@ class NotifyService:
             self._metrics.count("LeadsCollectedForDigest")
         return NotifyResult(message_id, Fate.DONE, job.key, reason, sent)
 
-    def _dead_letter(self, record: NotifyRecord, field_name: str, reason: str) -> NotifyResult:
+    def _dead_letter(self, record: QueuedRecord, field_name: str, reason: str) -> NotifyResult:
         try:
             self._dead_letters.send(record.body, reason, field_name, record.message_id)
         except Exception as error:  # the queue will bring it back; nothing is lost
