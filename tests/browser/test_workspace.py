@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import time
@@ -111,8 +112,11 @@ def accessible(page: Page, view: str) -> None:
 
 
 def keep_for_the_docs(view: str) -> None:
-    DOCS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(ARTIFACTS / f"{view}.png", DOCS / f"{view}.png")
+    """Refresh docs/screenshots only when asked (`LEADDESK_SCREENSHOTS=docs`): a screenshot
+    differs by a few pixels from run to run, and the suite must not dirty the checkout."""
+    if os.environ.get("LEADDESK_SCREENSHOTS") == "docs":
+        DOCS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ARTIFACTS / f"{view}.png", DOCS / f"{view}.png")
 
 
 def test_a_partner_works_leads_in_the_browser(
