@@ -5,6 +5,7 @@
   10,000 leads in the tab, as a ratio to one bare `GET /leads` of the same page measured in the
   same run (medians).
 - The list view's API requests on load (no waterfall: at most 2).
+- The timeline of the last navigation: each request asked and answered, and the first row.
 
     python -m bench web [--leads 10000] [--runs 7]
 """
@@ -18,6 +19,7 @@ import statistics
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -111,13 +113,30 @@ def main(argv: list[str] | None = None) -> None:
 
                 page.on("request", count)
                 started = time.perf_counter()
+                timeline: list[tuple[float, str]] = []
+
+                def at(
+                    what: str,
+                    request: Request,
+                    events: list[tuple[float, str]] = timeline,
+                    since: float = started,
+                ) -> None:
+                    path = request.url.removeprefix(stack.api_url)
+                    events.append(((time.perf_counter() - since) * 1000, f"{what} {path}"))
+
+                page.on("request", partial(at, "asked"))
+                page.on("requestfinished", partial(at, "answered"))
                 page.goto(f"{stack.api_url}/app/")
                 page.wait_for_selector("[data-lead-id]")
                 if run:
                     first_rows.append((time.perf_counter() - started) * 1000)
                     requests_on_load.append(len(api_calls))
+                    timeline.append((first_rows[-1], "first row rendered"))
                 context.close()
             browser.close()
+    print("one navigation (the last), ms after it started:")
+    for moment, what in sorted(timeline):
+        print(f"  {moment:7.0f}  {what}")
     bare_ms, row_ms = statistics.median(bare), statistics.median(first_rows)
     ratio = row_ms / bare_ms
     print(f"GET /leads (first page of 25, {args.leads:,} leads in the tab): median {bare_ms:.0f} ms")
