@@ -98,6 +98,11 @@ class _Job:
     def day(self) -> date | None:
         return lead_day(self.lead) if self.lead is not None else None
 
+    @property
+    def owed_digest(self) -> OwedDigest | None:
+        """The digest of the lead's day (which a digest-mode lead joins)."""
+        return OwedDigest(self.notice.partner_id, self.day) if self.day is not None else None
+
 
 class NotifyService:
     def __init__(
@@ -227,7 +232,7 @@ class NotifyService:
             for job in jobs:
                 if job.key in result.taken:
                     job.dropped = True  # a concurrent delivery of the same event has it
-                elif job.mode is DIGEST and _owed_day(job) in result.digests_started:
+                elif job.mode is DIGEST and job.owed_digest in result.digests_started:
                     job.mode = INDIVIDUAL  # the day's digest went already: this late lead is emailed now
             read_before.update(result.read_through)
         raise RuntimeError("could not claim the batch's notices after several rounds")
@@ -328,7 +333,3 @@ class NotifyService:
             return NotifyResult(record.message_id, Fate.RETRY, reason=f"dead-letter failed: {error}")
         self._metrics.count("DeadLettered", dimension=("Field", field_name))
         return NotifyResult(record.message_id, Fate.DEAD_LETTER, reason=f"{field_name}: {reason}")
-
-
-def _owed_day(job: _Job) -> OwedDigest | None:
-    return OwedDigest(job.notice.partner_id, job.day) if job.day is not None else None
