@@ -46,8 +46,8 @@ FORBIDDEN = {
 }
 
 
-# What only adapters touch: the table's keys and items, and the AWS SDK with its type stubs.
-STORAGE_INTERNALS = ("leaddesk.adapters.dynamo", "botocore", "boto3", "mypy_boto3")
+# What only adapters touch: the table's keys and items, the AWS clients, the SDK and its stubs.
+STORAGE_INTERNALS = ("leaddesk.adapters.dynamo", "leaddesk.adapters.aws", "botocore", "boto3", "mypy_boto3")
 
 
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))
