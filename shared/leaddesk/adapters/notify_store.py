@@ -114,7 +114,7 @@ class NotifyStore:
         answer = self._db.get_item(TableName=self._table, Key=settings_key(partner_id), ConsistentRead=True)
         return settings_from(answer.get("Item"))
 
-    def feed_watermark(self, partner_id: str) -> str | None:
+    def _feed_watermark(self, partner_id: str) -> str | None:
         answer = self._db.get_item(TableName=self._table, Key=feed_key(partner_id), ConsistentRead=True)
         return watermark_of(answer.get("Item"))
 
@@ -155,7 +155,7 @@ class NotifyStore:
             if write.role is Role.CLAIM:
                 taken.add(write.owner)
             elif write.role is Role.FEED:
-                read_through[write.owner] = self.feed_watermark(write.owner) or ""
+                read_through[write.owner] = self._feed_watermark(write.owner) or ""
             elif write.role is Role.DIGEST_OWED:
                 started.add(write.owner)
             else:
