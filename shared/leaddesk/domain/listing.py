@@ -95,24 +95,23 @@ def _filter_field(spec: ListFilter) -> tuple[Any, Any]:
     """The model field of one registry entry: its type (what it accepts, what the document says)
     and its description, with the tabs offering it as the document's extension."""
     annotation: Any
-    description = spec.description
-    if isinstance(spec.values, Vocabulary):
-        vocabulary: Any = spec.values.enum
-        annotation = Annotated[list[vocabulary] | None, Several]
-        listed = "Any of (repeat the parameter or separate with commas): " + ", ".join(
-            member.value for member in spec.values.enum
-        )
-        description = f"{listed} {description}".strip()
+    sentences = [spec.description]
+    match spec.values:
+        case Vocabulary(enum=enum):
+            vocabulary: Any = enum
+            annotation = Annotated[list[vocabulary] | None, Several]
+            listed = ", ".join(member.value for member in enum)
+            sentences.insert(0, f"Any of (repeat the parameter or separate with commas): {listed}")
+        case Codes():
+            code = Annotated[str, WithJsonSchema({"type": "string", "enum": list(spec.values.codes)})]
+            annotation = Annotated[list[code] | None, Several, _codes_check(spec.values)]
+        case Text():
+            annotation = Annotated[list[str] | None, BeforeValidator(_several_texts)]
     if set(spec.tabs) != set(Tab):
-        description += f" (offered on the tabs {', '.join(tab.value for tab in spec.tabs)})"
-    elif isinstance(spec.values, Codes):
-        code = Annotated[str, WithJsonSchema({"type": "string", "enum": list(spec.values.codes)})]
-        annotation = Annotated[list[code] | None, Several, _codes_check(spec.values)]
-    elif isinstance(spec.values, Text):
-        annotation = Annotated[list[str] | None, BeforeValidator(_several_texts)]
+        sentences.append(f"(offered on the tabs {', '.join(tab.value for tab in spec.tabs)})")
     field = Field(
         default=None,
-        description=description,
+        description=" ".join(sentence for sentence in sentences if sentence),
         json_schema_extra={TABS_EXTENSION: [tab.value for tab in spec.tabs]},
     )
     return annotation, field
