@@ -6,7 +6,8 @@ parameters) and the export request (`leaddesk.domain.listing`, `leaddesk.domain.
 reference meaning of a query (`leaddesk.domain.filters.matches`), the attributes copied beside
 a stored lead and the store's expressions (`leaddesk.adapters.dynamo.items` and `queries`), the
 OpenAPI document (each filter's `x-leaddesk-tabs`) and, from that document, the web app's
-`web/src/api/listFilters.ts`. A new filter is one entry here.
+`web/src/api/listFilters.ts`. A new filter is one entry here (leads stored before it carry
+its attribute only once they are written again).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from leaddesk.domain.models import (
     Tab,
 )
 
-# The OpenAPI extension that lists the tabs offering a filter (the web app shows it there only).
+# The OpenAPI extension that lists the tabs offering a filter (what the web app reads).
 TABS_EXTENSION = "x-leaddesk-tabs"
 
 
