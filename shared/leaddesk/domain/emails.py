@@ -159,10 +159,10 @@ class EmailRenderer:
         when = self.moment(expires_at, language)
         return self.render(NoticeKind.EXPIRING_SOON, language, card.urgent, lead=card, expires=when)
 
-    def declined(self, lead: Lead, language: Language) -> Email:
-        name = " ".join(p for p in (lead.customer.first_name, lead.customer.last_name) if p) or None
-        offer = lead.offer.title if lead.offer else None
-        return self.render(NoticeKind.DECLINED, language, False, name=name, offer=offer)
+    def declined(self, partner: str | None, language: Language) -> Email:
+        """To the customer, in their language: names the partner by its display name (`None`: "the
+        partner you contacted") and carries nothing the lead's event supplied."""
+        return self.render(NoticeKind.DECLINED, language, False, partner=partner)
 
     def expired(self, lead: Lead, language: Language) -> Email:
         card = self.card(lead, language)
