@@ -44,12 +44,15 @@ from leaddesk.domain.notices import (
     NoticeKind,
     NoticeRejected,
     Recipient,
+    Why,
+    email_language,
     has_action_item,
     lead_day,
     parse_notice,
     recipients,
+    trace_headers,
 )
-from leaddesk.domain.notify_settings import NotificationSettings
+from leaddesk.domain.notify_settings import Language, NotificationSettings
 from leaddesk.domain.timed_rules import expires_at
 from leaddesk.services.deliveries import Deliverer, Outgoing
 from leaddesk.services.records import QueuedRecord
@@ -286,14 +289,16 @@ class NotifyService:
                 ]
             if not claimed:
                 continue
-            email = self._email(job)
-            headers = {"X-LeadDesk-Partner": job.notice.partner_id, "X-LeadDesk-Key": job.key}
-            outgoing += [Outgoing(d, email, headers, job.lead) for d in claimed]
+            for delivery in claimed:
+                recipient = Recipient(delivery.address, Why(delivery.why))
+                language = email_language(recipient, job.lead, job.settings)
+                email = self._email(job, language)
+                headers = trace_headers(delivery.why, job.notice.partner_id, job.key, email.kind.value)
+                outgoing.append(Outgoing(delivery, email, headers, job.lead))
         return outgoing
 
-    def _email(self, job: _Job) -> Email:
-        language, lead = job.settings.language, job.lead
-        kind = job.notice.kind
+    def _email(self, job: _Job, language: Language) -> Email:
+        lead, kind = job.lead, job.notice.kind
         if job.notice.export is not None:
             export = job.notice.export
             if kind is NoticeKind.EXPORT_READY:
@@ -305,7 +310,7 @@ class NotifyService:
         if kind is NoticeKind.EXPIRING_SOON:
             return self._renderer.expiring_soon(lead, language, expires_at(lead, self._expiry_days))
         if kind is NoticeKind.DECLINED:
-            return self._renderer.declined(lead, language)
+            return self._renderer.declined(job.settings.display_name, language)
         return self._renderer.expired(lead, language)
 
     # --- results -------------------------------------------------------------------------------------
