@@ -218,13 +218,6 @@ def customer_language(lead: Lead) -> Language:
     return CUSTOMER_LANGUAGES.get((lead.customer.country or "").upper(), Language.ENGLISH)
 
 
-def email_language(recipient: Recipient, lead: Lead | None, settings: NotificationSettings) -> Language:
-    """The customer reads their own language; everyone else the partner's."""
-    if recipient.why is Why.CUSTOMER and lead is not None:
-        return customer_language(lead)
-    return settings.language
-
-
 def trace_headers(why: str, partner_id: str, notice_key: str, kind: str) -> dict[str, str]:
     """The `X-LeadDesk-*` headers that let the partner's people (and support) trace an email;
     never on mail to a customer (`why`: the delivery's), who must not see LeadDesk's internals."""

@@ -44,15 +44,13 @@ from leaddesk.domain.notices import (
     NoticeKind,
     NoticeRejected,
     Recipient,
-    Why,
-    email_language,
     has_action_item,
     lead_day,
     parse_notice,
     recipients,
     trace_headers,
 )
-from leaddesk.domain.notify_settings import Language, NotificationSettings
+from leaddesk.domain.notify_settings import NotificationSettings
 from leaddesk.domain.timed_rules import expires_at
 from leaddesk.services.deliveries import Deliverer, Outgoing
 from leaddesk.services.records import QueuedRecord
@@ -289,16 +287,15 @@ class NotifyService:
                 ]
             if not claimed:
                 continue
+            email = self._email(job)
             for delivery in claimed:
-                recipient = Recipient(delivery.address, Why(delivery.why))
-                language = email_language(recipient, job.lead, job.settings)
-                email = self._email(job, language)
                 headers = trace_headers(delivery.why, job.notice.partner_id, job.key, email.kind.value)
                 outgoing.append(Outgoing(delivery, email, headers, job.lead))
         return outgoing
 
-    def _email(self, job: _Job, language: Language) -> Email:
-        lead, kind = job.lead, job.notice.kind
+    def _email(self, job: _Job) -> Email:
+        """The notice's email: in the partner's language, but a customer's in their own."""
+        lead, kind, language = job.lead, job.notice.kind, job.settings.language
         if job.notice.export is not None:
             export = job.notice.export
             if kind is NoticeKind.EXPORT_READY:
@@ -310,7 +307,7 @@ class NotifyService:
         if kind is NoticeKind.EXPIRING_SOON:
             return self._renderer.expiring_soon(lead, language, expires_at(lead, self._expiry_days))
         if kind is NoticeKind.DECLINED:
-            return self._renderer.declined(job.settings.display_name, language)
+            return self._renderer.declined_for(lead, job.settings)  # the customer's own language
         return self._renderer.expired(lead, language)
 
     # --- results -------------------------------------------------------------------------------------
