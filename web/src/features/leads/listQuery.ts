@@ -1,6 +1,6 @@
 // The list's tab, filters and sort live in the URL (bookmarkable, shareable): one mapping
 // between the address's query string and the API's list query.
-import type { ListQuery } from "./api/client";
+import type { ListQuery } from "../../api/client";
 
 const MULTI = [
   "call_to_action",
