@@ -1,6 +1,6 @@
 // The action center's server state: the feed by cursor, marking read, the frame's unread count.
 import { useInfiniteQuery, useIsFetching, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { api, unwrap, type NotificationPage } from "../../api/client";
 
 const PAGE_SIZE = 25;
@@ -45,10 +45,9 @@ export function useMarkRead() {
  * have settled, so that it never delays a page's first rows. */
 export function useUnreadCount() {
   const fetching = useIsFetching();
+  // Latched during render (not in an effect, which would cost one more render): once ready, always.
   const [ready, setReady] = useState(false);
-  useEffect(() => {
-    if (fetching === 0) setReady(true);
-  }, [fetching]);
+  if (!ready && fetching === 0) setReady(true);
   return useQuery({
     queryKey: notificationKeys.unread,
     queryFn: async ({ signal }) =>
