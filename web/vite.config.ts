@@ -15,6 +15,6 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
     setupFiles: ["src/testing/setup.ts"],
-    testTimeout: 20_000, // a whole app in jsdom, on shared CI cores
+    testTimeout: 30_000, // a whole app in jsdom, on shared CI cores
   },
 });

@@ -5,10 +5,11 @@ import { afterAll, afterEach, beforeAll } from "vitest";
 import { loadConfig } from "../config";
 import { server } from "./api";
 
-// Role queries skip the per-element visibility check (getComputedStyle over Fluent's many style
-// rules is jsdom's slowest path: seconds per test); the tests assert what is in the page instead.
-// The first render of a lazily loaded page takes longer than the default second.
-configure({ defaultHidden: true, asyncUtilTimeout: 5_000 });
+// Role queries skip the visibility check (jsdom's getComputedStyle for every element and each of
+// its ancestors, per query: most of a test's time); the tests assert what is in the page instead.
+// The first render of a lazily loaded page takes longer than the default second (seconds on busy
+// shared cores): an element is awaited up to 10 s.
+configure({ defaultHidden: true, asyncUtilTimeout: 10_000 });
 
 // jsdom has no ResizeObserver; Fluent's MessageBar observes its own width.
 class NoResizeObserver {
