@@ -286,6 +286,7 @@ def moto_stage(template: Template, log_level: str = "WARNING") -> Iterator[Stage
         from export.worker import handler as export_worker
         from ingest.app import handler as ingest
         from lifecycle.republish import handler as republish
+        from notify.feedback import handler as mail_feedback
         from notify.worker import handler as notifier
 
         stage.sources = [  # the template's batch sizes
@@ -293,6 +294,7 @@ def moto_stage(template: Template, log_level: str = "WARNING") -> Iterator[Stage
             _source(stage, "EventRepublishFunction", republish, "PendingEventsQueue", 10),
             _source(stage, "NotifyFunction", notifier, "NotifyQueue", 10),
             _source(stage, "ExportWorkerFunction", export_worker, "ExportQueue", 1),
+            _source(stage, "MailFeedbackFunction", mail_feedback, "MailFeedbackQueue", 10),
         ]
         yield stage
     finally:
