@@ -199,6 +199,8 @@ class NotificationsWorkload:
             kind = {"succeeded": "export_ready", "failed": "export_failed"}.get(status)
             if kind is None:
                 continue  # an export still running is the export workload's finding
+            if _doc(job).get("reason") == "could not be queued; try again":
+                continue  # refused by POST /exports itself (5xx at once): no export.failed is published
             expected_items[(kind, export_id)] += 1
             doc = _doc(job)
             if doc.get("requester_email"):
