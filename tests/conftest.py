@@ -18,6 +18,7 @@ keeps tenants apart (every key begins with `P#<partner>`). The rule for a test o
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterator
@@ -65,6 +66,21 @@ def _in_process_moto_answers_one_request_at_a_time() -> None:
             return dispatch(self, *args, **kwargs)
 
     BotocoreStubber.__call__ = locked  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_botocore_loader_per_process() -> Iterator[None]:
+    """Every botocore session loads the JSON models its clients need (endpoints, the service's
+    shapes and rules: about 0.1 s a client, more on a busy machine), and tests make sessions all
+    the time: each `client()` of leaddesk_local.provision, and LeadDesk's own after every
+    `composition.reset()`. One loader for the process keeps what it loaded (as one session's
+    loader does for its clients); a new client then costs a few tens of milliseconds."""
+    import botocore.loaders
+    import botocore.session
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.session, "create_loader", functools.cache(botocore.loaders.create_loader))
+        yield
 
 
 @pytest.fixture(scope="session")

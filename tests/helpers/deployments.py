@@ -93,14 +93,29 @@ class SharedDeployment:
         """Empty what tests share regardless of partner: every queue of the template (the
         functions' queues and their dead-letter queues), the queues and rules tests subscribed
         to the bus, the buckets (objects and unfinished uploads), and the mail moto's SES holds.
-        Tests run one at a time in a worker, so nothing is in flight."""
-        sqs, events, s3 = self._client("sqs"), self._client("events"), self._client("s3")
+        Tests run one at a time in a worker, so nothing is in flight. moto's back ends tell what
+        holds anything; only that is emptied through the API (most tests leave little behind)."""
+        from moto.s3.models import s3_backends
+        from moto.ses.models import ses_backends
+        from moto.sqs.models import sqs_backends
+
+        queues = sqs_backends[ACCOUNT_ID][REGION]
         with pytest.MonkeyPatch.context() as moto_settings:
             # SQS refuses a second purge within 60 s; moto does too unless told otherwise.
             moto_settings.setenv("MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR", "false")
             for logical_id in self.template.of_type("AWS::SQS::Queue"):
-                sqs.purge_queue(QueueUrl=deployed.refs[logical_id])
-        bus = deployed.outputs["EventBusName"]
+                queues.purge_queue(deployed.attributes[(logical_id, "QueueName")])
+        if any(name.startswith(CAPTURE_PREFIX) for name in queues.queues):
+            self._remove_captures(deployed.outputs["EventBusName"])
+        buckets = s3_backends[ACCOUNT_ID]["aws"].buckets
+        for logical_id in self.template.of_type("AWS::S3::Bucket"):
+            name = deployed.refs[logical_id]
+            if buckets[name].keys or buckets[name].multiparts:
+                _empty_bucket(self._client("s3"), name)
+        ses_backends[ACCOUNT_ID][REGION].sent_messages.clear()
+
+    def _remove_captures(self, bus: str) -> None:
+        sqs, events = self._client("sqs"), self._client("events")
         for rule in events.list_rules(EventBusName=bus, NamePrefix=CAPTURE_PREFIX)["Rules"]:
             targets = events.list_targets_by_rule(Rule=rule["Name"], EventBusName=bus)["Targets"]
             if targets:
@@ -108,11 +123,6 @@ class SharedDeployment:
             events.delete_rule(Name=rule["Name"], EventBusName=bus)
         for url in sqs.list_queues(QueueNamePrefix=CAPTURE_PREFIX).get("QueueUrls", []):
             sqs.delete_queue(QueueUrl=url)
-        for logical_id in self.template.of_type("AWS::S3::Bucket"):
-            _empty_bucket(s3, deployed.refs[logical_id])
-        from moto.ses.models import ses_backends
-
-        ses_backends[ACCOUNT_ID][REGION].sent_messages.clear()
 
     def _with_table_of_its_own(self, deployed: Deployment) -> Deployment:
         db = self._client("dynamodb")
