@@ -7,13 +7,18 @@ keeps tenants apart (every key begins with `P#<partner>`). The rule for a test o
   `partners("keys-1")`), never a fixed id such as "p-contoso": another test of the worker may
   have written that partner's leads. The helpers (`make_lead`, `marketplace_lead`,
   `call_api`, `put_settings`, ...) act for `partners.contoso` when given no partner, so a test
-  that only uses the defaults needs nothing more;
+  that only uses the defaults needs nothing more; expected values name the partner too
+  (`f"user-{partners.contoso}"`, `f"P#{partners.contoso}"`);
 - queues (and their dead-letter queues), the bus's test subscriptions, the buckets and the
   mail SES holds are emptied before each test, and `composition` is reset: a test sees only
   its own messages and mail;
 - what reads across partners — the sweep over `DueByShard`, the digest over `DigestsDue`, a
   Scan, any count over a whole table — sees every test's leads. Such a test is marked
   `@pytest.mark.fresh_deployment` and gets a table of its own (see tests/helpers/deployments.py).
+
+The concurrency tests run moto servers of their own (`tests/helpers/moto.py`) and are not
+concerned. A test that starts a `mock_aws()` of its own while the shared one is off resets
+moto's back ends; the next test on `deployment` then provisions again (slower, still right).
 """
 
 from __future__ import annotations
