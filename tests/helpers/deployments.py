@@ -29,15 +29,16 @@ from leaddesk_local.template import Template
 
 CAPTURE_PREFIX = "capture-"  # what `tests.helpers.bus.capture_bus_events` names its queues and rules
 
-# The credentials, region and switches every test on moto runs with.
+# The credentials and region every test on moto runs with, and what it changes of the
+# functions' environment (no DNS lookups for email deliverability).
 BASE_ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": REGION,
     "AWS_REGION": REGION,
-    "EMAIL_DELIVERABILITY": "off",
 }
+TEST_SWITCHES = {"EMAIL_DELIVERABILITY": "off"}
 
 
 class SharedDeployment:
@@ -68,7 +69,7 @@ class SharedDeployment:
                 if fresh_table:
                     deployed = self._with_table_of_its_own(deployed)
                     functions_environment = merged_environment(self.template, deployed)
-                for name, value in functions_environment.items():
+                for name, value in (functions_environment | TEST_SWITCHES).items():
                     environment.setenv(name, value)
                 try:
                     yield deployed
