@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import uuid
 from typing import Any
 
 from leaddesk_local.lambda_events import LambdaContext
@@ -80,11 +78,3 @@ def exported_file(deployment: Deployment, export_id: str, partner: str | None = 
 def csv_rows(data: bytes) -> list[dict[str, str]]:
     """The file read with Python's csv module (a BOM, if any, removed by utf-8-sig)."""
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-
-
-def unique_partner() -> str:
-    return f"p-{uuid.uuid4().hex[:8]}"
-
-
-def table() -> str:
-    return os.environ["TABLE_NAME"]
