@@ -119,42 +119,58 @@ class LeadChanged(LeadDetail):
 
 
 class LeadAccepted(LeadChanged):
+    """A partner accepted a received lead (the deal is recorded)."""
+
     detail_type = "lead.accepted"
     action: Literal[Action.ACCEPT]
 
 
 class LeadDeclined(LeadChanged):
+    """A partner declined a received lead (the customer is told to choose another partner)."""
+
     detail_type = "lead.declined"
     action: Literal[Action.DECLINE]
 
 
 class LeadEdited(LeadChanged):
+    """A partner edited an accepted lead's deal."""
+
     detail_type = "lead.edited"
     action: Literal[Action.EDIT]
 
 
 class LeadQualified(LeadChanged):
+    """A partner recorded whether the customer responded."""
+
     detail_type = "lead.qualified"
     action: Literal[Action.QUALIFY]
 
 
 class LeadEvaluated(LeadChanged):
+    """A partner recorded budget, authority, need and timeline."""
+
     detail_type = "lead.evaluated"
     action: Literal[Action.EVALUATE]
     complete: bool = Field(description="Whether budget, authority, need and timeline are all recorded")
 
 
 class LeadWon(LeadChanged):
+    """A partner closed an accepted lead as won."""
+
     detail_type = "lead.won"
     action: Literal[Action.WON]
 
 
 class LeadLost(LeadChanged):
+    """A partner closed an accepted lead as lost."""
+
     detail_type = "lead.lost"
     action: Literal[Action.LOST]
 
 
 class LeadConverted(LeadChanged):
+    """A partner converted an accepted lead into an opportunity."""
+
     detail_type = "lead.converted"
     action: Literal[Action.CONVERT]
     opportunity_id: str | None = None
@@ -168,18 +184,24 @@ class LeadArchived(LeadChanged):
 
 
 class LeadExpired(LeadChanged):
+    """Nobody answered a received lead within the expiry period (the referrer is told)."""
+
     detail_type = "lead.expired"
     action: Literal[Action.EXPIRE]
     notify: Literal["referrer"] = Field(default="referrer", description="Who is told: the referrer")
 
 
 class LeadExpiringSoon(LeadChanged):
+    """A received lead expires in two days (the partner is reminded)."""
+
     detail_type = "lead.expiring_soon"
     action: Literal[Action.REMIND_EXPIRY]
     expires_at: Timestamp
 
 
 class LeadFlameCooled(LeadChanged):
+    """A flame lead nobody answered within 72 hours cools down."""
+
     detail_type = "lead.flame_cooled"
     action: Literal[Action.COOL_FLAME]
 
@@ -194,12 +216,16 @@ class ExportDetail(EventDetail):
 
 
 class ExportCompleted(ExportDetail):
+    """An export's file is written (the requester is emailed a link)."""
+
     detail_type = "export.completed"
     row_count: int = Field(ge=0)
     completed_at: Timestamp | None = None
 
 
 class ExportFailed(ExportDetail):
+    """An export failed for good (the requester is told why)."""
+
     detail_type = "export.failed"
     reason: str = Field(max_length=1000)
 
@@ -247,20 +273,21 @@ def parse_detail(detail_type: str, detail: Any) -> EventDetail:
 
 def json_schemas() -> dict[str, dict[str, Any]]:
     """The JSON Schema of the envelope and of each event's detail, by file name (docs/events/)."""
-    schemas: dict[str, dict[str, Any]] = {
-        "envelope.json": _schema(Envelope, "envelope", "The EventBridge envelope of every event")
-    }
+    envelope = "The EventBridge envelope of every event; `detail` follows the event's own schema."
+    schemas: dict[str, dict[str, Any]] = {"envelope.json": _schema(Envelope, "envelope", envelope)}
     for detail_type, model in EVENT_MODELS.items():
-        schemas[f"{detail_type}.json"] = _schema(model, detail_type, (model.__doc__ or "").strip())
+        schemas[f"{detail_type}.json"] = _schema(model, detail_type, model.__doc__ or detail_type)
     return schemas
 
 
 def _schema(model: type[BaseModel], name: str, description: str) -> dict[str, Any]:
+    """What subscribers receive (serialization mode: every field, defaults included), self-contained."""
     schema = model.model_json_schema(mode="serialization")
+    schema.pop("title", None)
     schema.pop("description", None)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": name,
-        "description": description.split("\n\n", maxsplit=1)[0].replace("\n", " ") if description else name,
+        "description": " ".join(description.split("\n\n", maxsplit=1)[0].split()),
         **schema,
     }
