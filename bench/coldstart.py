@@ -4,7 +4,8 @@ The floor is what any LeadDesk handler needs before its own code: `import boto3`
 its HTTP resolver, measured in the same run. For each function of template.yaml, a fresh
 interpreter with Lambda's import paths and that function's own environment (from the template)
 imports the handler module, then builds the services its first invocation builds (through the
-composition root, as the handler does). Medians of N processes.
+composition root, as the handler does). Medians of N processes. `LAMBDA_TASK_ROOT` is set as
+Lambda sets it, so the handlers trace as they do in Lambda (and pay for their Tracer).
 
     python -m bench coldstart [--samples 10]
 """
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> None:
     worst_import = worst_built = 0.0
     for spec in template.functions():
         environment = {k: str(v) for k, v in resolve(spec.environment, lookup, template.parameters).items()}
+        environment["LAMBDA_TASK_ROOT"] = str(PROJECT_ROOT / spec.code_uri)  # in Lambda: tracing on
         module = spec.handler.rpartition(".")[0]
         if spec.logical_id not in FIRST_CALL:
             raise SystemExit(
