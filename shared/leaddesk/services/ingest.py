@@ -1,7 +1,8 @@
-"""Ingest a batch of inbound events: parse, store once, fold repeats, publish, dead-letter.
+"""Ingest a batch of inbound events: parse, store once, fold repeats, publish.
 
 Every record ends in exactly one outcome — created, duplicate, touchpoint, dead_letter or
-retry — so a batch can always be accounted for.
+retry — so a batch can always be accounted for; the queue consumer (services.queue_consumer)
+sends the dead letters with their reason and reports the retries.
 """
 
 from __future__ import annotations
