@@ -19,8 +19,9 @@ def handler(event, context):
     return {{"ok": event["n"]}}
 
 wrapped = traced(handler)
-print(wrapped is handler, "aws_xray_sdk.core" in sys.modules, "aws_xray_sdk.ext.requests" in sys.modules)
-print(wrapped({{"n": 1}}, None))
+print(wrapped is handler, "aws_xray_sdk.core" in sys.modules)  # importing the handler builds no Tracer
+print(wrapped({{"n": 1}}, None), wrapped({{"n": 2}}, None))
+print("aws_xray_sdk.core" in sys.modules, "aws_xray_sdk.ext.requests" in sys.modules)
 """
 TRACE_ID = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
 
@@ -35,13 +36,14 @@ def probe(**environment: str) -> list[str]:
 
 
 def test_outside_lambda_or_when_disabled_the_handler_is_left_as_it_is() -> None:
-    assert probe() == ["True False False", "{'ok': 1}"]
-    disabled = probe(LAMBDA_TASK_ROOT="/var/task", POWERTOOLS_TRACE_DISABLED="true")
-    assert disabled == ["True False False", "{'ok': 1}"]
+    untouched = ["True False", "{'ok': 1} {'ok': 2}", "False False"]
+    assert probe() == untouched
+    assert probe(LAMBDA_TASK_ROOT="/var/task", POWERTOOLS_TRACE_DISABLED="true") == untouched
 
 
-def test_in_lambda_the_handler_is_traced_with_botocore_patched_only() -> None:
+def test_in_lambda_the_first_invocation_builds_the_tracer_and_patches_botocore_only() -> None:
     traced = probe(
         LAMBDA_TASK_ROOT="/var/task", _X_AMZN_TRACE_ID=TRACE_ID, AWS_XRAY_CONTEXT_MISSING="IGNORE_ERROR"
     )
-    assert traced == ["False True False", "{'ok': 1}"]
+    # The first invocation builds the Tracer: the X-Ray SDK, with botocore patched and nothing else.
+    assert traced == ["False False", "{'ok': 1} {'ok': 2}", "True False"]
