@@ -6,15 +6,17 @@ retried; a permanently bad event goes to the dead-letter queue with its reason.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leaddesk import composition
-from leaddesk.services.queue_consumer import PartialBatchResponse
 from leaddesk.tracing import traced
 from leaddesk.triggers import SqsBatch
+
+if TYPE_CHECKING:  # the consumer itself is built with the services, on the first invocation
+    from leaddesk.services.queue_consumer import PartialBatchResponse
 
 logger = Logger(service="leaddesk-ingest")
 metrics = Metrics()

@@ -51,7 +51,7 @@ class Envelope(BaseModel):
     which model reads it depends on `detail-type`.
     """
 
-    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", defer_build=True)
 
     version: str | None = None
     id: str | None = None
@@ -68,8 +68,11 @@ class EventDetail(BaseModel):
     """What every LeadDesk event's detail carries. Consumers ignore fields they do not know
     (an additive change keeps the version)."""
 
-    # The schema says what subscribers receive: every field, defaults included.
-    model_config = ConfigDict(extra="ignore", frozen=True, json_schema_serialization_defaults_required=True)
+    # The schema says what subscribers receive: every field, defaults included. Each model's
+    # validator is built on its first use, not at import (a function uses few of them).
+    model_config = ConfigDict(
+        extra="ignore", frozen=True, json_schema_serialization_defaults_required=True, defer_build=True
+    )
 
     detail_type: ClassVar[str]
     schema_version: Literal[1] = 1
