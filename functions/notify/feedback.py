@@ -8,13 +8,17 @@ reason.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leaddesk import composition
+from leaddesk.tracing import traced
 from leaddesk.triggers import SqsBatch
+
+if TYPE_CHECKING:  # the consumer itself is built with the services, on the first invocation
+    from leaddesk.services.queue_consumer import PartialBatchResponse
 
 logger = Logger(service="leaddesk-mail-feedback")
 metrics = Metrics()
@@ -22,21 +26,8 @@ metrics = Metrics()
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    from leaddesk.services.feedback import FeedbackFate
-    from leaddesk.services.records import QueuedRecord
-
-    batch = SqsBatch.model_validate(event)
-    records = [QueuedRecord(record.message_id, record.body) for record in batch.records]
-    results = composition.feedback_service().handle(records)
-    for result in results:
-        log = logger.warning if result.fate in (FeedbackFate.RETRY, FeedbackFate.DEAD_LETTER) else logger.info
-        log(
-            "feedback " + result.fate.value,
-            extra={"message_id": result.message_id, "reason": result.reason, "suppressed": result.suppressed},
-        )
-    return {
-        "batchItemFailures": [
-            {"itemIdentifier": r.message_id} for r in results if r.fate is FeedbackFate.RETRY
-        ]
-    }
+@traced
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialBatchResponse:
+    return composition.feedback_queue().consume(
+        SqsBatch.model_validate(event), composition.feedback_service().handle
+    )

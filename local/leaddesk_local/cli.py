@@ -14,6 +14,7 @@
     leaddesk export --partner P [--tab T] [--filter NAME=VALUES]... [--sort S] [--out FILE]
                                                        export a tab's list to CSV and download it
     leaddesk openapi                                   print the API's OpenAPI document
+    leaddesk events-schema [--out docs/events]         write the JSON Schema of every event
 
 Against AWS (`--aws`), the usual AWS settings apply and the stack's outputs are read from
 CloudFormation (`--stack-name`, default leaddesk).
@@ -293,6 +294,45 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_events_schema(args: argparse.Namespace) -> int:
+    """One JSON Schema file per event type, and the envelope's (docs/events.md says why)."""
+    from leaddesk.domain.contract import json_schemas
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    schemas = json_schemas()
+    for stale in set(out.glob("*.json")) - {out / name for name in schemas}:
+        stale.unlink()  # an event type the contract no longer has
+    for name, schema in schemas.items():
+        (out / name).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{len(schemas)} schemas written to {out}")
+    return 0
+
+
+def _add_mail_parsers(sub: Any) -> None:
+    mail = sub.add_parser("mail", help="the emails the local stack has sent")
+    mail_sub = mail.add_subparsers(dest="mail_command", required=True)
+    mail_list = mail_sub.add_parser("list", help="recipient, subject, text and time of each sent email")
+    mail_list.add_argument(
+        "--to", help="only emails to this address (case-insensitive, part of it is enough)"
+    )
+    mail_list.add_argument(
+        "--json", action="store_true", help="one JSON array of {to, subject, text, time, …}"
+    )
+    mail_list.set_defaults(run=cmd_mail_list)
+    bounce = mail_sub.add_parser(
+        "bounce", help="SES feedback about an address (a hard bounce; --complaint: a complaint)"
+    )
+    bounce.add_argument("address", help="the address that bounced or complained")
+    bounce.add_argument("--complaint", action="store_true", help="a complaint instead of a hard bounce")
+    bounce.add_argument(
+        "--partner", help="the partner whose email it was (default: read from the last email to ADDRESS)"
+    )
+    bounce.add_argument("--aws", action="store_true", help="publish on the deployed stack's feedback topic")
+    bounce.add_argument("--stack-name", default="leaddesk", help="the deployed stack (with --aws)")
+    bounce.set_defaults(run=cmd_mail_bounce)
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="leaddesk", description="LeadDesk command line")
     sub = top.add_subparsers(dest="command", required=True)
@@ -351,30 +391,14 @@ def parser() -> argparse.ArgumentParser:
     digest.add_argument("--at", help="ISO 8601 time the daily schedule fires at (default: now)")
     digest.set_defaults(run=cmd_digest)
 
-    mail = sub.add_parser("mail", help="the emails the local stack has sent")
-    mail_sub = mail.add_subparsers(dest="mail_command", required=True)
-    mail_list = mail_sub.add_parser("list", help="recipient, subject, text and time of each sent email")
-    mail_list.add_argument(
-        "--to", help="only emails to this address (case-insensitive, part of it is enough)"
-    )
-    mail_list.add_argument(
-        "--json", action="store_true", help="one JSON array of {to, subject, text, time, …}"
-    )
-    mail_list.set_defaults(run=cmd_mail_list)
-    bounce = mail_sub.add_parser(
-        "bounce", help="SES feedback about an address (a hard bounce; --complaint: a complaint)"
-    )
-    bounce.add_argument("address", help="the address that bounced or complained")
-    bounce.add_argument("--complaint", action="store_true", help="a complaint instead of a hard bounce")
-    bounce.add_argument(
-        "--partner", help="the partner whose email it was (default: read from the last email to ADDRESS)"
-    )
-    bounce.add_argument("--aws", action="store_true", help="publish on the deployed stack's feedback topic")
-    bounce.add_argument("--stack-name", default="leaddesk", help="the deployed stack (with --aws)")
-    bounce.set_defaults(run=cmd_mail_bounce)
+    _add_mail_parsers(sub)
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     openapi.set_defaults(run=cmd_openapi)
+
+    events_schema = sub.add_parser("events-schema", help="write the JSON Schema of every LeadDesk event")
+    events_schema.add_argument("--out", default=str(PROJECT_ROOT / "docs" / "events"), help="the directory")
+    events_schema.set_defaults(run=cmd_events_schema)
 
     for command in (send, sweep, digest, export, *add_dlq_parsers(sub)):
         command.add_argument("--aws", action="store_true", help="use the deployed stack on AWS")

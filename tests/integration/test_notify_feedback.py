@@ -17,15 +17,16 @@ from tests.helpers.bus import drain
 from tests.helpers.ingest import sqs_event
 from tests.helpers.leads import make_lead
 from tests.helpers.notify import call_notify_api, inbox, lead_envelope, notify, put_settings, store
+from tests.helpers.tenants import Partners, or_current
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 ANA = "ana@partner-contoso.com"
 
 
 @pytest.fixture
-def partner(deployment: Deployment) -> str:
-    put_settings("p-contoso", referral_admin_emails=[ANA], display_name="Contoso Consulting")
-    return "p-contoso"
+def partner(deployment: Deployment, partners: Partners) -> str:
+    put_settings(partners.contoso, referral_admin_emails=[ANA], display_name="Contoso Consulting")
+    return partners.contoso
 
 
 def feedback(*bodies: Any) -> dict[str, Any]:
@@ -51,12 +52,12 @@ def publish_feedback(deployment: Deployment, kind: FeedbackKind, address: str, p
     return len(bodies)
 
 
-def lead_view(lead_id: str, partner: str = "p-contoso") -> tuple[dict[str, Any], str]:
+def lead_view(lead_id: str, partner: str | None = None) -> tuple[dict[str, Any], str]:
     status, body, headers = call_api(
         "GET",
         f"/leads/{lead_id}",
         "/leads/{lead_id}",
-        partner,
+        or_current(partner),
         ("viewer",),
         path_parameters={"lead_id": lead_id},
     )
@@ -64,7 +65,7 @@ def lead_view(lead_id: str, partner: str = "p-contoso") -> tuple[dict[str, Any],
     return body, headers["ETag"]
 
 
-def suppressions(partner: str = "p-contoso") -> list[dict[str, Any]]:
+def suppressions(partner: str | None = None) -> list[dict[str, Any]]:
     status, body = call_notify_api(
         "GET", "/settings/suppressions", "/settings/suppressions", partner, ("viewer",)
     )
@@ -79,7 +80,7 @@ def clear(address: str, roles: tuple[str, ...] = ("referrals_admin",)) -> int:
         "DELETE",
         path,
         "/settings/suppressions/{address}",
-        "p-contoso",
+        None,
         roles,
         path_parameters={"address": address.replace("@", "%40")},
     )
@@ -147,14 +148,16 @@ def test_a_bounce_suppresses_the_next_send_and_clearing_it_sends_again(
     assert len(inbox(ANA)) == 2
 
 
-def test_feedback_delivered_twice_suppresses_once_with_one_item(deployment: Deployment, partner: str) -> None:
+def test_feedback_delivered_twice_suppresses_once_with_one_item(
+    deployment: Deployment, partner: str, partners: Partners
+) -> None:
     event = json.dumps(ses_event(FeedbackKind.COMPLAINT, ANA, partner, "m-1", NOW, "fb-twice"))
     assert feedback(event, event) == {"batchItemFailures": []}
     assert feedback(event) == {"batchItemFailures": []}
     assert [s["kind"] for s in suppressions()] == ["complaint"]
     _, feed = call_notify_api("GET", "/notifications", "/notifications", partner, ("viewer",))
     assert [i["kind"] for i in feed["items"]] == ["address_suppressed"] and feed["unread"] == 1
-    assert suppressions("p-fabrikam") == []  # the partner the email was sent for, no other
+    assert suppressions(partners.other) == []  # the partner the email was sent for, no other
 
 
 def test_malformed_feedback_goes_to_its_dead_letter_queue_with_the_reason(

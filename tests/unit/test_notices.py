@@ -84,6 +84,16 @@ def test_events_the_notifier_cannot_handle_are_refused_naming_the_field() -> Non
     with pytest.raises(NoticeRejected):
         parse_notice("[]")
     notice = parse_notice(
-        '{"detail-type": "export.completed", "detail": {"partner_id": "p", "export_id": "e1"}}'
+        '{"detail-type": "export.completed", '
+        '"detail": {"partner_id": "p", "export_id": "e1", "row_count": 3}}'
     )
     assert (notice.kind, notice.key) == (NoticeKind.EXPORT_READY, "export_ready#e1")
+    with pytest.raises(NoticeRejected) as missing_rows:  # the contract's export.completed has its rows
+        parse_notice('{"detail-type": "export.completed", "detail": {"partner_id": "p", "export_id": "e1"}}')
+    assert missing_rows.value.field == "detail.row_count"
+    with pytest.raises(NoticeRejected) as newer:  # a version the notifier does not know
+        parse_notice('{"detail-type": "lead.received", "detail": {"partner_id": "p", "schema_version": 2}}')
+    assert newer.value.field == "detail.schema_version"
+    with pytest.raises(NoticeRejected) as no_detail:
+        parse_notice('{"detail-type": "lead.declined"}')
+    assert no_detail.value.field == "detail"

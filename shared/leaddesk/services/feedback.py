@@ -1,7 +1,8 @@
 """SES's feedback about LeadDesk's emails: hard bounces and complaints suppress the address.
 
 For each message of the feedback queue (SES → SNS → SQS): parse it (`leaddesk.domain.feedback`;
-what can never be used goes to the feedback dead-letter queue with its reason), then for each
+what can never be used is a `dead_letter`, which the queue consumer sends to the feedback
+dead-letter queue with its reason and field), then for each
 address it names write, in one transaction, the partner's suppression and the action-center
 item that says so. Feedback delivered twice finds the suppression (or its item) there and adds
 nothing. A soft bounce changes nothing. A record is reported failed (SQS delivers it again) only
@@ -16,14 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from leaddesk.adapters.dead_letters import DeadLetterQueue
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.notify_store import NotifyStore
 from leaddesk.domain.action_center import suppression_item
 from leaddesk.domain.deliveries import SettleOutcome
 from leaddesk.domain.feedback import FeedbackKind, FeedbackRejected, Suppression, parse_feedback
 from leaddesk.domain.notices import address_tag
-from leaddesk.services.records import QueuedRecord
+from leaddesk.services.records import DEAD_LETTER, RETRY, QueuedRecord
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +31,8 @@ logger = logging.getLogger(__name__)
 class FeedbackFate(StrEnum):
     SUPPRESSED = "suppressed"  # at least one address suppressed now
     NOTHING = "nothing"  # a soft bounce, or every address suppressed already
-    DEAD_LETTER = "dead_letter"
-    RETRY = "retry"
+    DEAD_LETTER = DEAD_LETTER
+    RETRY = RETRY
 
 
 @dataclass(frozen=True)
@@ -41,18 +41,15 @@ class FeedbackResult:
     fate: FeedbackFate
     reason: str | None = None
     suppressed: int = 0
+    field: str | None = None  # dead letters: the offending field
+
+    def log_fields(self) -> dict[str, object]:
+        return {"suppressed": self.suppressed}
 
 
 class FeedbackService:
-    def __init__(
-        self,
-        store: NotifyStore,
-        dead_letters: DeadLetterQueue,
-        clock: Callable[[], datetime],
-        metrics: OperatorMetrics,
-    ) -> None:
+    def __init__(self, store: NotifyStore, clock: Callable[[], datetime], metrics: OperatorMetrics) -> None:
         self._store = store
-        self._dead_letters = dead_letters
         self._clock = clock
         self._metrics = metrics
 
@@ -63,7 +60,9 @@ class FeedbackService:
         try:
             feedback = parse_feedback(record.body)
         except FeedbackRejected as error:
-            return self._dead_letter(record, error.field, error.reason)
+            return FeedbackResult(
+                record.message_id, FeedbackFate.DEAD_LETTER, error.reason, field=error.field
+            )
         suppressed = 0
         try:
             for suppression in feedback.suppressions():
@@ -90,11 +89,3 @@ class FeedbackService:
                 return False  # suppressed already, or this very feedback was handled (and cleared since)
             read_at = self._clock()  # older than the feed's watermark: it joins the feed as read
         raise RuntimeError(f"could not suppress an address for partner {partner_id}")
-
-    def _dead_letter(self, record: QueuedRecord, field_name: str, reason: str) -> FeedbackResult:
-        try:
-            self._dead_letters.send(record.body, reason, field_name, record.message_id)
-        except Exception as error:  # the queue will bring it back; nothing is lost
-            return FeedbackResult(record.message_id, FeedbackFate.RETRY, f"dead-letter failed: {error}")
-        self._metrics.count("FeedbackDeadLettered", dimension=("Field", field_name))
-        return FeedbackResult(record.message_id, FeedbackFate.DEAD_LETTER, f"{field_name}: {reason}")

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from leaddesk.adapters.dead_letters import DeadLetterQueue
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.notify_store import NotifyStore
 from leaddesk.domain.action_center import ActionItem, ActionKind, export_item, lead_item
+from leaddesk.domain.contract import ExportCompleted, ExportFailed
 from leaddesk.domain.deliveries import (
     ActionClaim,
     BatchClaim,
@@ -75,6 +75,10 @@ class NotifyResult:
     key: str | None = None
     reason: str | None = None
     sent: int = 0
+    field: str | None = None  # dead letters: the offending field
+
+    def log_fields(self) -> dict[str, object]:
+        return {"key": self.key, "sent": self.sent}
 
 
 @dataclass
@@ -111,7 +115,6 @@ class NotifyService:
         store: NotifyStore,
         deliverer: Deliverer,
         renderer: EmailRenderer,
-        dead_letters: DeadLetterQueue,
         clock: Callable[[], datetime],
         metrics: OperatorMetrics,
         lease: timedelta,
@@ -120,7 +123,6 @@ class NotifyService:
         self._store = store
         self._deliverer = deliverer
         self._renderer = renderer
-        self._dead_letters = dead_letters
         self._clock = clock
         self._metrics = metrics
         self._lease = lease
@@ -168,11 +170,13 @@ class NotifyService:
         return jobs
 
     def _action(self, notice: Notice, lead: Lead | None) -> ActionItem:
-        if notice.export is not None:
+        if isinstance(notice.export, ExportCompleted):
             export = notice.export
-            at = export.completed_at or self._clock()
-            ready = notice.kind is NoticeKind.EXPORT_READY
-            return export_item(ready, export.export_id, at, export.row_count, export.reason)
+            return export_item(
+                True, export.export_id, export.completed_at or self._clock(), export.row_count, None
+            )
+        if isinstance(notice.export, ExportFailed):
+            return export_item(False, notice.export.export_id, self._clock(), None, notice.export.reason)
         assert lead is not None
         if notice.kind is NoticeKind.NEW_LEAD:
             return lead_item(ActionKind.NEW_LEAD, lead, lead.created_at)
@@ -296,11 +300,13 @@ class NotifyService:
     def _email(self, job: _Job) -> Email:
         """The notice's email: in the partner's language, but a customer's in their own."""
         lead, kind, language = job.lead, job.notice.kind, job.settings.language
-        if job.notice.export is not None:
+        if isinstance(job.notice.export, ExportCompleted):
             export = job.notice.export
-            if kind is NoticeKind.EXPORT_READY:
-                return self._renderer.export_ready(export.export_id, export.row_count, language)
-            return self._renderer.export_failed(export.export_id, export.reason, language)
+            return self._renderer.export_ready(export.export_id, export.row_count, language)
+        if isinstance(job.notice.export, ExportFailed):
+            return self._renderer.export_failed(
+                job.notice.export.export_id, job.notice.export.reason, language
+            )
         assert lead is not None
         if kind is NoticeKind.NEW_LEAD:
             return self._renderer.new_lead(lead, language)
@@ -328,10 +334,7 @@ class NotifyService:
             self._metrics.count("LeadsCollectedForDigest")
         return NotifyResult(message_id, Fate.DONE, job.key, reason, sent)
 
-    def _dead_letter(self, record: QueuedRecord, field_name: str, reason: str) -> NotifyResult:
-        try:
-            self._dead_letters.send(record.body, reason, field_name, record.message_id)
-        except Exception as error:  # the queue will bring it back; nothing is lost
-            return NotifyResult(record.message_id, Fate.RETRY, reason=f"dead-letter failed: {error}")
-        self._metrics.count("DeadLettered", dimension=("Field", field_name))
-        return NotifyResult(record.message_id, Fate.DEAD_LETTER, reason=f"{field_name}: {reason}")
+    @staticmethod
+    def _dead_letter(record: QueuedRecord, field_name: str, reason: str) -> NotifyResult:
+        """An event the notifier can never handle: the queue consumer dead-letters it."""
+        return NotifyResult(record.message_id, Fate.DEAD_LETTER, reason=reason, field=field_name)
