@@ -28,7 +28,7 @@ API_DESCRIPTION = (
     "legitimacy, and nothing here presents a lead as endorsed."
 )
 # The modules whose `app` serves a part of the HTTP API (one per function with HttpApi routes).
-API_APPS = ("lifecycle.app", "export.app", "notify.app")
+API_APPS = ("leads_api.app", "exports_api.app", "notifications_api.app")
 # Typed query models of routes (each field a query parameter).
 QUERY_MODELS = (LeadListQuery, NotificationQuery)
 
