@@ -121,11 +121,11 @@ def test_roles_tenants_listing_and_the_download_link(
 
     from tests.helpers.api import call_api
 
-    status, listed, _ = call_api("GET", "/exports", "/exports", roles=("viewer",), function="export.app")
+    status, listed, _ = call_api("GET", "/exports", "/exports", roles=("viewer",), function="exports_api.app")
     assert status == 200
     assert [item["export_id"] for item in listed["items"]][:2] == [second, first]
     assert all(item["download_url"] is None for item in listed["items"])
-    other = call_api("GET", "/exports", "/exports", partner=partners.other, function="export.app")[1]
+    other = call_api("GET", "/exports", "/exports", partner=partners.other, function="exports_api.app")[1]
     assert other["items"] == []
 
 
