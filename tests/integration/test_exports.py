@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from leaddesk import composition
-from leaddesk.domain.export import HEADER
+from leaddesk.domain.exports import HEADER
 from leaddesk.domain.list_filters import FILTERS_BY_NAME
 from leaddesk.domain.models import Lead, LeadStatus, Outcome
 from leaddesk_local.lambda_events import LambdaContext
