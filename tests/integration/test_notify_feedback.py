@@ -30,7 +30,7 @@ def partner(deployment: Deployment, partners: Partners) -> str:
 
 
 def feedback(*bodies: Any) -> dict[str, Any]:
-    from notify.feedback import handler
+    from mail_feedback.app import handler
 
     answer: dict[str, Any] = handler(sqs_event(*bodies), LambdaContext(function_name="MailFeedbackFunction"))
     return answer
