@@ -25,6 +25,7 @@ import {
   TIMELINE_LABELS,
   when,
 } from "../../labels";
+import { LeadEmails } from "./LeadEmails";
 import { lastListSearch } from "./listQuery";
 import { useLead } from "./queries";
 
@@ -132,6 +133,7 @@ export function LeadPage() {
         </Section>
       </div>
       <Section title="History">
+        <LeadEmails emails={data.emails ?? []} />
         {data.history.length === 0 ? (
           <Text>No change yet.</Text>
         ) : (

@@ -14,6 +14,7 @@ const KIND_LABELS: Record<ActionItem["kind"], string> = {
   export_failed: "Export failed",
   send_failed: "Email not delivered",
   send_unconfirmed: "Email may not have arrived",
+  address_suppressed: "Address no longer emailed",
 };
 
 /** The action center: what needs the partner's attention, newest first, read or unread. */

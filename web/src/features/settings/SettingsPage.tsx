@@ -14,6 +14,7 @@ import { ApiError, type Language, type NotificationSettings, type SettingsUpdate
 import { canChangeSettings, currentSession } from "../../auth/session";
 import { ProblemBar } from "../../components/ProblemBar";
 import { useSaveSettings, useSettings } from "./queries";
+import { Suppressions } from "./Suppressions";
 import { parseLocations, parseEmails, type FormProblems } from "./settingsForm";
 
 const LANGUAGES: Record<Language, string> = {
@@ -36,6 +37,7 @@ export function SettingsPage() {
       {settings.isPending && <Spinner label="Loading the settings…" />}
       {settings.isError && <ProblemBar error={settings.error} retry={() => void settings.refetch()} />}
       {settings.data && <SettingsForm saved={settings.data} editable={canChangeSettings(currentSession())} />}
+      <Suppressions />
     </section>
   );
 }
@@ -50,6 +52,7 @@ function SettingsForm({ saved, editable }: { saved: NotificationSettings; editab
       .join("\n"),
   );
   const [language, setLanguage] = useState<Language>(saved.language ?? "en");
+  const [displayName, setDisplayName] = useState(saved.display_name ?? "");
   const [problems, setProblems] = useState<FormProblems>({});
   const refused = save.error instanceof ApiError ? save.error : null;
   const problemOf = (field: string) => problems[field] ?? (refused?.body.field?.startsWith(field) ? refused.message : undefined);
@@ -65,6 +68,7 @@ function SettingsForm({ saved, editable }: { saved: NotificationSettings; editab
       referral_admin_emails: adminList,
       locations: locationMap,
       language,
+      display_name: displayName.trim() || null,
     };
     save.mutate(body);
   }
@@ -117,6 +121,13 @@ function SettingsForm({ saved, editable }: { saved: NotificationSettings; editab
             </Option>
           ))}
         </Dropdown>
+      </Field>
+      <Field
+        label="Name shown to customers"
+        hint="How emails to your customers (a declined request) name you. Plain text, no link or address; when empty they say “the partner you contacted”."
+        validationMessage={problemOf("display_name")}
+      >
+        <Input value={displayName} maxLength={80} disabled={!editable} onChange={(_, data) => setDisplayName(data.value)} />
       </Field>
       {refused && !refused.body.field && <ProblemBar error={refused} />}
       {save.isSuccess && (
