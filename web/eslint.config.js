@@ -1,7 +1,7 @@
 // LeadDesk web: lint rules (ESLint flat config). `npm run lint`; part of `make web-check`.
 //
 // Import boundaries (eslint-plugin-boundaries), see docs/web.md:
-// - shared code (api/, auth/, components/, config.ts, labels.ts) imports shared code only;
+// - shared code (api/, auth/, components/, i18n/, config.ts, labels.ts) imports shared code only;
 // - a feature (features/<name>/) imports shared code, its own files, and another feature only
 //   through that feature's index.ts;
 // - the app's shell (main.tsx, App.tsx) imports shared code and features' index.ts;
@@ -47,7 +47,7 @@ export default defineConfig(
       "boundaries/elements": [
         { type: "feature", pattern: "src/features/*", capture: ["feature"] },
         { type: "testing", pattern: "src/testing" },
-        { type: "shared", pattern: ["src/api", "src/auth", "src/components"] },
+        { type: "shared", pattern: ["src/api", "src/auth", "src/components", "src/i18n"] },
       ],
       "boundaries/files": [
         { category: "app", pattern: ["src/main.tsx", "src/App.tsx"] },
