@@ -1,11 +1,12 @@
 import { StrictMode } from "react";
+import { createIntl } from "react-intl";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { currentSession } from "./auth/session";
 import { loadConfig } from "./config";
 import { newQueryClient } from "./api/queryClient";
 import { prefetchList } from "./features/leads";
-import { initialLanguage, loadCatalog } from "./i18n";
+import { initialLanguage, intlLocale, loadCatalog, loadedCatalog } from "./i18n";
 import "./styles.css";
 
 const root = createRoot(document.getElementById("root") as HTMLElement);
@@ -25,5 +26,13 @@ Promise.all([loadConfig(), loadCatalog(language).catch(() => undefined)])
       </StrictMode>,
     );
   })
-  // Before any catalog: config.json is missing, so the page says so in English.
-  .catch((error: Error) => root.render(<p role="alert">LeadDesk could not start: {error.message}</p>));
+  .catch((error: Error) => {
+    // Without config.json the app cannot run: say so, in the language if its catalog came.
+    const messages = loadedCatalog(language);
+    const intl = createIntl({ locale: messages ? intlLocale(language) : "en", defaultLocale: "en", messages: (messages ?? {}) as Record<string, string> });
+    root.render(
+      <p role="alert">
+        {intl.formatMessage({ id: "app.failed", defaultMessage: "LeadDesk could not start: {error}" }, { error: error.message })}
+      </p>,
+    );
+  });
