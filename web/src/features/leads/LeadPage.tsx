@@ -30,6 +30,7 @@ import {
   YES_NO,
 } from "../../labels";
 import { lastListSearch } from "./listQuery";
+import { qualityReason } from "./qualityReasons";
 import { useLead } from "./queries";
 
 const FACTS = defineMessages({
@@ -129,7 +130,7 @@ export function LeadPage() {
               [t(FACTS.email), data.customer.email, label(intl, EMAIL_VALIDITY_LABELS, data.email_validity)],
               [t(FACTS.phone), data.customer.phone, label(intl, PHONE_VALIDITY_LABELS, data.phone_validity)],
               [t(FIELD_LABELS.country), format.country(data.customer.country)],
-              [t(FIELD_LABELS.lead_quality), label(intl, QUALITY_LABELS, data.lead_quality), data.quality_reasons.join("; ") || undefined],
+              [t(FIELD_LABELS.lead_quality), label(intl, QUALITY_LABELS, data.lead_quality), data.quality_reasons.map((reason) => qualityReason(intl, reason)).join("; ") || undefined],
               [t(FACTS.doNotContact), data.do_not_contact ? t(FACTS.doNotContactYes) : t(YES_NO.no)],
             ]}
           />
