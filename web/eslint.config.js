@@ -9,6 +9,7 @@
 import js from "@eslint/js";
 import { defineConfig } from "eslint/config";
 import boundaries from "eslint-plugin-boundaries";
+import formatjs from "eslint-plugin-formatjs";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
@@ -37,6 +38,18 @@ export default defineConfig(
     files: ["src/**/*.{ts,tsx}"],
     plugins: { "react-hooks": reactHooks },
     rules: reactHooks.configs.recommended.rules,
+  },
+  {
+    // Every visible text comes from the catalogs (docs/web.md#languages): no text, aria-label,
+    // label, placeholder or title written in JSX; messages with ids and valid ICU.
+    files: ["src/**/*.tsx"],
+    ignores: ["src/**/*.test.tsx", "src/testing/**"],
+    plugins: { formatjs },
+    rules: {
+      "formatjs/no-literal-string-in-jsx": ["error", { props: { include: [["*", "{label,placeholder,title,hint,validationMessage}"]] } }],
+      "formatjs/enforce-default-message": ["error", "literal"],
+      "formatjs/no-invalid-icu": "error",
+    },
   },
   {
     files: ["src/**/*.{ts,tsx}"],

@@ -13,7 +13,7 @@ import { NotificationsPage, UnreadBadge } from "./features/notifications";
 import { SettingsPage } from "./features/settings";
 import { SignInCallback, SignInPage } from "./features/signin";
 import { I18nProvider } from "./i18n";
-import { label, ROLE_LABELS } from "./labels";
+import { label, PRODUCT_NAME, ROLE_LABELS } from "./labels";
 
 // The app's shell: the routes and the signed-in frame. Each feature's pages come from its
 // index.ts, which decides what loads up front and what loads when first opened.
@@ -74,7 +74,7 @@ function SignedIn() {
     <div className="shell">
       <header className="top">
         <Text weight="semibold" size={500}>
-          LeadDesk
+          {PRODUCT_NAME}
         </Text>
         <nav aria-label={intl.formatMessage({ id: "frame.nav", defaultMessage: "Workspace" })}>
           <NavLink to="/" end>
@@ -92,7 +92,10 @@ function SignedIn() {
           </NavLink>
         </nav>
         <Text className="who">
-          {session.partnerId} · {intl.formatList(session.roles.map((role) => label(intl, ROLE_LABELS, role)))}
+          {intl.formatMessage(
+            { id: "frame.who", defaultMessage: "{partner} · {roles}" },
+            { partner: session.partnerId, roles: intl.formatList(session.roles.map((role) => label(intl, ROLE_LABELS, role))) },
+          )}
         </Text>
         <LanguagePicker />
         <Button

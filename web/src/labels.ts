@@ -175,6 +175,12 @@ export function options<K extends string>(intl: IntlShape, labels: Labels<K>): [
   return (Object.keys(labels) as K[]).map((value) => [value, intl.formatMessage(labels[value] as MessageDescriptor)]);
 }
 
+/** The product's name, never translated. */
+export const PRODUCT_NAME = "LeadDesk";
+
+/** What a cell or field shows when it has no value. */
+export const NONE = "—";
+
 export function contactName(lead: { customer: { first_name?: string | null; last_name?: string | null } }): string {
-  return [lead.customer.first_name, lead.customer.last_name].filter(Boolean).join(" ") || "—";
+  return [lead.customer.first_name, lead.customer.last_name].filter(Boolean).join(" ") || NONE;
 }

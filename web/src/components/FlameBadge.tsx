@@ -1,6 +1,7 @@
 import { Badge } from "@fluentui/react-components";
 import { FormattedMessage, useIntl } from "react-intl";
 import type { components } from "../api/schema";
+import { NONE } from "../labels";
 
 /** The flame: the customer asked to be contacted (hot for 72 hours, then cooling). */
 export function FlameBadge({ flame }: { flame: components["schemas"]["Flame"] }) {
@@ -19,5 +20,5 @@ export function FlameBadge({ flame }: { flame: components["schemas"]["Flame"] })
       </Badge>
     );
   }
-  return <span aria-label={intl.formatMessage({ id: "flame.none", defaultMessage: "No flame" })}>—</span>;
+  return <span aria-label={intl.formatMessage({ id: "flame.none", defaultMessage: "No flame" })}>{NONE}</span>;
 }

@@ -2,6 +2,7 @@
 // cached formatters). Dates and times show their time zone.
 import { useMemo } from "react";
 import { useIntl, type IntlShape } from "react-intl";
+import { NONE } from "../labels";
 
 export interface Formats {
   /** A moment (ISO 8601), with its time zone; "—" when there is none. */
@@ -27,7 +28,7 @@ export function formats(intl: IntlShape): Formats {
             minute: "2-digit",
             timeZoneName: "short",
           })
-        : "—",
+        : NONE,
     date: (isoDate) =>
       isoDate ? intl.formatDate(`${isoDate.slice(0, 10)}T00:00:00Z`, { dateStyle: "medium", timeZone: "UTC" }) : undefined,
     money: (amount, currency) => {

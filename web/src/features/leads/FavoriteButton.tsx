@@ -1,6 +1,7 @@
 import { Heart20Filled, Heart20Regular } from "@fluentui/react-icons";
 import { useIntl } from "react-intl";
 import type { Lead } from "../../api/client";
+import { NONE } from "../../labels";
 import { useFavorite } from "./queries";
 
 /** The heart: a bookmark on any lead (people who may act on leads only). A plain toggle button:
@@ -16,7 +17,7 @@ export function FavoriteButton({ lead, canAct }: { lead: Lead; canAct: boolean }
         role="img"
       />
     ) : (
-      <span aria-hidden>—</span>
+      <span aria-hidden>{NONE}</span>
     );
   }
   return (

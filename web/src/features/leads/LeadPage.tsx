@@ -251,6 +251,15 @@ function closure(intl: IntlShape, lead: Lead): string | undefined {
   return reason ? `${reason}${lead.closure?.notes ? ` — ${lead.closure.notes}` : ""}` : undefined;
 }
 
+function FactNote({ note }: { note: string }) {
+  const intl = useIntl();
+  return (
+    <Text size={200} className="note fact-note">
+      {intl.formatMessage({ id: "lead.factNote", defaultMessage: "({note})" }, { note })}
+    </Text>
+  );
+}
+
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
     <Card className="card">
@@ -279,7 +288,7 @@ function FactList({ rows }: { rows: [string, string | null | undefined, string?]
           <dt>{title}</dt>
           <dd>
             {value}
-            {note ? <Text size={200} className="note"> ({note})</Text> : null}
+            {note ? <FactNote note={note} /> : null}
           </dd>
         </div>
       ))}

@@ -27,6 +27,7 @@ import {
   FIELD_LABELS,
   label,
   LEAD_TYPE_LABELS,
+  NONE,
   options,
   PHONE_VALIDITY_LABELS,
   QUALITY_LABELS,
@@ -239,7 +240,7 @@ function LeadTable({ leads, canAct }: { leads: Lead[]; canAct: boolean }) {
             </td>
             <td>{contactName(lead)}</td>
             <td>{label(intl, LEAD_TYPE_LABELS, lead.lead_type)}</td>
-            <td>{lead.lead_source ? label(intl, SOURCE_LABELS, lead.lead_source) : "—"}</td>
+            <td>{lead.lead_source ? label(intl, SOURCE_LABELS, lead.lead_source) : NONE}</td>
             <td>{label(intl, STATUS_LABELS, lead.status)}</td>
             <td>{label(intl, QUALITY_LABELS, lead.lead_quality)}</td>
             <td>{format.dateTime(lead.created_at)}</td>

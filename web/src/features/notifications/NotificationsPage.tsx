@@ -6,7 +6,7 @@ import { canChangeSettings, currentSession } from "../../auth/session";
 import { FlameBadge } from "../../components/FlameBadge";
 import { ProblemBar } from "../../components/ProblemBar";
 import { defineMessages, useFormats } from "../../i18n";
-import { label, LEAD_TYPE_LABELS } from "../../labels";
+import { label, LEAD_TYPE_LABELS, NONE } from "../../labels";
 import { useMarkRead, useNotifications } from "./queries";
 
 const KIND_LABELS = defineMessages({
@@ -56,12 +56,12 @@ function describe(intl: IntlShape, item: ActionItem): string {
     case "send_failed":
       return intl.formatMessage(
         { id: "notifications.sendFailed", defaultMessage: "The email to {recipient} could not be delivered." },
-        { recipient: item.recipient ?? "—" },
+        { recipient: item.recipient ?? NONE },
       );
     case "send_unconfirmed":
       return intl.formatMessage(
         { id: "notifications.sendUnconfirmed", defaultMessage: "The email to {recipient} may not have been delivered: check with them." },
-        { recipient: item.recipient ?? "—" },
+        { recipient: item.recipient ?? NONE },
       );
     default:
       return item.message;
@@ -112,7 +112,7 @@ export function NotificationsPage() {
               <div>
                 <Text weight={item.read ? "regular" : "semibold"}>{label(intl, KIND_LABELS, item.kind)}</Text>
                 {item.flame && <FlameBadge flame={item.flame} />}
-                <Text className="note"> · {format.dateTime(item.at)}</Text>
+                <Text className="note">{format.dateTime(item.at)}</Text>
               </div>
               <Text block>{describe(intl, item)}</Text>
               <Text block className="note">
