@@ -14,21 +14,28 @@ import json
 import re
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from leaddesk_local.template import PROJECT_ROOT
-from tests.browser.test_workspace import accessible, browser  # noqa: F401  (one browser for the module)
+from tests.browser.test_workspace import CHROMIUM, CHROMIUM_ARGS, accessible
 from tests.helpers.stack import RunningStack, token
 
 pytestmark = pytest.mark.e2e
 
 MESSAGES = PROJECT_ROOT / "web" / "src" / "i18n" / "messages"
-LANGUAGES = {"en": "English", "fr": "Français", "it": "Italiano", "nl": "Nederlands", "hu": "Magyar", "tr": "Türkçe"}
+LANGUAGES = {
+    "en": "English",
+    "fr": "Français",
+    "it": "Italiano",
+    "nl": "Nederlands",
+    "hu": "Magyar",
+    "tr": "Türkçe",
+}
 PSEUDO = "en-XA"
 PARTNER = "p-i18n"
 COMPANIES = ("Fabrikam Lingua", "Tailspin Lingua")
@@ -37,7 +44,8 @@ PROPER_NOUNS = {"LeadDesk", *LANGUAGES.values()}
 
 
 def catalog(language: str) -> dict[str, str]:
-    return json.loads((MESSAGES / f"{language}.json").read_text(encoding="utf-8"))
+    messages: dict[str, str] = json.loads((MESSAGES / f"{language}.json").read_text(encoding="utf-8"))
+    return messages
 
 
 def literal(message: str) -> str:
@@ -56,11 +64,15 @@ def english_only(language: str) -> tuple[set[str], set[str]]:
     seeing one in that language is a label left in English."""
     english, translated = catalog("en"), catalog(language)
     theirs = {literal(text).strip() for text in translated.values()}
-    labels = {text for key, text in english.items() if "{" not in text and translated[key] != text and text not in theirs}
+    labels = {
+        text
+        for key, text in english.items()
+        if "{" not in text and translated[key] != text and text not in theirs
+    }
     phrases = set()
-    for key, text in english.items():
-        for fragment in re.split(r"\s*[{}<>]\s*", literal(text) if "{" in text else text):
-            fragment = fragment.strip(" .,:;()—–-")
+    for text in english.values():
+        for part in re.split(r"\s*[{}<>]\s*", literal(text) if "{" in text else text):
+            fragment = part.strip(" .,:;()—–-")
             if len(fragment) >= 10 and " " in fragment and not any(fragment in their for their in theirs):
                 phrases.add(fragment)
     return labels, phrases
@@ -68,11 +80,13 @@ def english_only(language: str) -> tuple[set[str], set[str]]:
 
 VISIBLE_TEXTS = """() => {
   const seen = [];
-  const visible = (element) => element && element.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
+  const visible = (element) =>
+    element && element.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const text = node.textContent.replace(/\\s+/g, " ").trim();
-    if (text && visible(node.parentElement) && !node.parentElement.closest("script,style")) seen.push(text);
+    const parent = node.parentElement;
+    if (text && visible(parent) && !parent.closest("script,style")) seen.push(text);
   }
   for (const element of document.querySelectorAll("[aria-label],[placeholder],[title],[alt]")) {
     if (!visible(element)) continue;
@@ -86,7 +100,9 @@ VISIBLE_TEXTS = """() => {
 }"""
 
 # Labels whose text no longer fits their box: a button, tab, heading or label that clips.
-CLIPPED = """() => [...document.querySelectorAll("button, [role=tab], th, label, h1, h2, a, .fui-MessageBarTitle")]
+CLIPPED = """() => [
+  ...document.querySelectorAll("button, [role=tab], th, label, h1, h2, a, .fui-MessageBarTitle"),
+]
   .filter((element) => element.checkVisibility())
   .filter((element) => {
     const style = getComputedStyle(element);
@@ -94,6 +110,15 @@ CLIPPED = """() => [...document.querySelectorAll("button, [role=tab], th, label,
     return clips && element.scrollWidth > element.clientWidth + 1;
   })
   .map((element) => element.outerHTML.slice(0, 160))"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One browser for the module's tests."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +130,10 @@ def setting(local_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory)
     for n, company in enumerate(COMPANIES):
         event = json.loads(json.dumps(template))
         event["detail"] |= {"partner_id": PARTNER, "event_id": f"i18n-{n}"}
-        event["detail"]["UserDetails"] |= {"Company": company, "Email": f"buyer{n}@{company.split()[0].lower()}.com"}
+        event["detail"]["UserDetails"] |= {
+            "Company": company,
+            "Email": f"buyer{n}@{company.split()[0].lower()}.com",
+        }
         (folder / f"{n}.json").write_text(json.dumps(event))
     assert local_stack.cli("send", *map(str, sorted(folder.glob("*.json")))).returncode == 0
     headers = {"Authorization": f"Bearer {token(local_stack, PARTNER)}"}
@@ -118,7 +146,12 @@ def setting(local_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory)
     assert set(found) >= set(COMPANIES), "the leads never arrived"
     accepted = api.post(
         f"/leads/{found['Tailspin Lingua']}/accept",
-        json={"deal_name": "Tailspin rollout", "estimated_value": 125000.5, "currency": "EUR", "estimated_close_date": "2027-03-31"},
+        json={
+            "deal_name": "Tailspin rollout",
+            "estimated_value": 125000.5,
+            "currency": "EUR",
+            "estimated_close_date": "2027-03-31",
+        },
     )
     assert accepted.status_code == 200, accepted.text
     started = api.post("/exports", json={"tab": "marketplace"})
@@ -136,7 +169,7 @@ def setting(local_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory)
 
 
 @contextmanager
-def opened(browser: Browser, stack: RunningStack, init_script: str | None = None) -> Iterator[Page]:  # noqa: F811
+def opened(browser: Browser, stack: RunningStack, init_script: str | None = None) -> Iterator[Page]:
     """The sign-in page in a fresh browser context (nothing kept from another test)."""
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
     if init_script:
@@ -152,7 +185,10 @@ def opened(browser: Browser, stack: RunningStack, init_script: str | None = None
 def no_english(page: Page, language: str, view: str) -> None:
     labels, phrases = english_only(language)
     seen = page.evaluate(VISIBLE_TEXTS)
-    left = sorted({text for text in seen if text in labels} | {phrase for phrase in phrases for text in seen if phrase in text})
+    left = sorted(
+        {text for text in seen if text in labels}
+        | {phrase for phrase in phrases for text in seen if phrase in text}
+    )
     assert not left, (language, view, left)
     assert page.evaluate("document.documentElement.lang") == language, (language, view)
 
@@ -206,7 +242,10 @@ def every_page(page: Page, stack: RunningStack, setting: dict[str, str], languag
 
 @pytest.mark.parametrize("language", list(LANGUAGES))
 def test_every_page_speaks_the_language_picked(
-    browser: Browser, local_stack: RunningStack, setting: dict[str, str], language: str  # noqa: F811
+    browser: Browser,
+    local_stack: RunningStack,
+    setting: dict[str, str],
+    language: str,
 ) -> None:
     with opened(browser, local_stack) as page:
 
@@ -219,7 +258,9 @@ def test_every_page_speaks_the_language_picked(
         every_page(page, local_stack, setting, language, check)
 
 
-def test_the_browser_s_language_is_the_default_and_english_the_fallback(browser: Browser, local_stack: RunningStack) -> None:  # noqa: F811
+def test_the_browser_s_language_is_the_default_and_english_the_fallback(
+    browser: Browser, local_stack: RunningStack
+) -> None:
     for locale, expected in (("hu-HU", "hu"), ("de-DE", "en")):
         context = browser.new_context(locale=locale)
         page = context.new_page()
@@ -237,23 +278,23 @@ INTL_WORDS = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|AM|
 
 
 def test_the_pseudo_locale_shows_no_text_outside_the_catalogs(
-    browser: Browser, local_stack: RunningStack, setting: dict[str, str]  # noqa: F811
+    browser: Browser,
+    local_stack: RunningStack,
+    setting: dict[str, str],
 ) -> None:
     with opened(browser, local_stack, PSEUDO_CHOSEN) as page:
         data: set[str] = set()
 
         def remember(response: Any) -> None:
             if "application/json" in (response.headers.get("content-type") or ""):
-                try:
+                with suppress(ValueError):  # a body that is not JSON holds no data to allow
                     collect(response.json(), data)
-                except Exception:  # noqa: BLE001 - a body that is not JSON holds no data to allow
-                    pass
 
         page.on("response", remember)
 
         def check(view: str) -> None:
             countries = page.evaluate(
-                "(codes) => codes.map((code) => { try { return new Intl.DisplayNames(['en'], {type: 'region'}).of(code); } catch { return code; } })",
+                "(codes) => codes.map((code) => new Intl.DisplayNames(['en'], {type: 'region'}).of(code))",
                 sorted(value for value in data if re.fullmatch(r"[A-Z]{2}", value)),
             )
             domains = {value.rpartition("@")[2] for value in data if "@" in value}  # quoted in reasons
