@@ -96,18 +96,19 @@ def exports_service() -> ExportsService:
     from leaddesk.adapters import aws
     from leaddesk.adapters.clock import utc_now
     from leaddesk.adapters.dynamo.items import ItemPolicy
+    from leaddesk.adapters.export_files import ExportFiles
+    from leaddesk.adapters.export_queue import ExportQueue
     from leaddesk.adapters.exports_store import ExportsStore
     from leaddesk.adapters.store import LeadStore
     from leaddesk.config import ExportApiSettings, load_settings
-    from leaddesk.services.exports import ExportQueue, ExportsService
+    from leaddesk.services.exports import ExportsService
 
     config = load_settings(ExportApiSettings)
     return ExportsService(
         ExportsStore(aws.dynamodb(), config.table_name),
         LeadStore(aws.dynamodb(), config.table_name, ItemPolicy()),
         ExportQueue(aws.sqs(), config.export_queue_url),
-        aws.s3(),
-        config.export_bucket,
+        ExportFiles(aws.s3(), config.export_bucket),
         utc_now,
         config.download_link_seconds,
     )
@@ -117,17 +118,18 @@ def exports_service() -> ExportsService:
 def export_worker() -> ExportWorker:
     from leaddesk.adapters import aws
     from leaddesk.adapters.clock import utc_now
+    from leaddesk.adapters.export_files import ExportFiles
+    from leaddesk.adapters.export_queue import ExportQueue
     from leaddesk.adapters.exports_store import ExportsStore
     from leaddesk.config import ExportWorkerSettings, load_settings
-    from leaddesk.services.exports import ExportQueue, ExportWorker
+    from leaddesk.services.exports import ExportWorker
 
     config = load_settings(ExportWorkerSettings)
     return ExportWorker(
         ExportsStore(aws.dynamodb(), config.table_name),
         _lead_store(config),
         ExportQueue(aws.sqs(), config.export_queue_url),
-        aws.s3(),
-        config.export_bucket,
+        ExportFiles(aws.s3(), config.export_bucket),
         _change_publisher(config),
         utc_now,
         config.export_max_receives,

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from leaddesk.adapters.dynamo.items import ItemPolicy
 from leaddesk.adapters.store import LeadStore
-from leaddesk.domain.filters import ENUM_FILTERS, LeadQuery, Order, Sort, matches, sort_key
+from leaddesk.domain.filters import LeadQuery, Order, Sort, matches, sort_key
+from leaddesk.domain.list_filters import LIST_FILTERS, Vocabulary
 from leaddesk.domain.listing import LeadFilter
 from leaddesk.domain.models import (
     Lead,
@@ -54,7 +55,11 @@ def expected(leads: list[Lead], params: dict[str, str]) -> list[str]:
 
 
 filter_values = {
-    **{name: [member.value for member in vocabulary] for name, vocabulary in ENUM_FILTERS.items()},
+    **{
+        spec.name: [member.value for member in spec.values.enum]
+        for spec in LIST_FILTERS
+        if isinstance(spec.values, Vocabulary)
+    },
     "country": ["US", "DE", "HU", "fr"],
     "customer_name": ["contoso", "TRADERS", "ltd", "zzz"],
 }
@@ -184,13 +189,13 @@ def test_index_choice_keeps_reads_close_to_results(seeded: list[Lead], deploymen
     store = LeadStore(client("dynamodb", None), deployment.refs["LeadsTable"], ItemPolicy())
     for query in (
         LeadQuery(tab=Tab.MARKETPLACE, include_test=True),
-        LeadQuery(tab=Tab.QUALIFIED, equals={"status": frozenset({"received"})}, include_test=True),
+        LeadQuery(tab=Tab.QUALIFIED, filters={"status": frozenset({"received"})}, include_test=True),
         LeadQuery(tab=Tab.MARKETPLACE, created_from=T0 + timedelta(hours=3), include_test=True),
     ):
         page = store.query_leads("p-contoso", query, limit=5)
         assert len(page.leads) == 5
         assert page.items_read == 5, query
     two = store.query_leads(
-        "p-contoso", LeadQuery(equals={"status": frozenset({"received", "accepted"})}, include_test=True), 5
+        "p-contoso", LeadQuery(filters={"status": frozenset({"received", "accepted"})}, include_test=True), 5
     )
     assert len(two.leads) == 5 and two.items_read <= 10

@@ -13,7 +13,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from leaddesk import composition
-from leaddesk.domain.export import HEADER, LIST_FILTERS
+from leaddesk.domain.export import HEADER
+from leaddesk.domain.list_filters import FILTERS_BY_NAME
 from leaddesk.domain.models import Lead, LeadStatus, Outcome
 from leaddesk_local.lambda_events import LambdaContext
 from leaddesk_local.provision import Deployment, client
@@ -27,7 +28,7 @@ def as_json_body(params: dict[str, str]) -> dict[str, Any]:
     """The list's query parameters as the export's JSON body: arrays of values, booleans."""
     body: dict[str, Any] = {}
     for name, value in params.items():
-        if name in LIST_FILTERS:
+        if name in FILTERS_BY_NAME:
             body[name] = value.split(",")
         elif name == "include_test":
             body[name] = value == "true"

@@ -15,7 +15,8 @@ from botocore.exceptions import ClientError
 
 from leaddesk.adapters import aws
 from leaddesk.adapters.dynamo.notify_items import delivery_key
-from leaddesk.adapters.notify_store import Delivery, DeliveryState, NotifyStore
+from leaddesk.adapters.notify_store import NotifyStore
+from leaddesk.domain.deliveries import Delivery, DeliveryState
 from leaddesk.domain.models import EmailValidity, LeadStatus, LeadType, Outcome, Person, Referrer
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.bus import drain

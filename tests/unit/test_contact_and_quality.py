@@ -1,4 +1,5 @@
-from leaddesk.domain.contact import ContactValidator, Deliverability, normalize_country, validate_phone
+from leaddesk.domain.contact import ContactValidator, Deliverability, validate_phone
+from leaddesk.domain.countries import country_code
 from leaddesk.domain.models import Customer, EmailValidity, LeadQuality, PhoneValidity
 from leaddesk.domain.quality import assess_quality
 
@@ -37,10 +38,10 @@ def test_phone_uses_country_as_default_region() -> None:
 
 
 def test_countries_normalised() -> None:
-    assert normalize_country("usa") == "US"
-    assert normalize_country("Netherlands") == "NL"
-    assert normalize_country("nl") == "NL"
-    assert normalize_country("Atlantis") is None
+    assert country_code("usa") == "US"
+    assert country_code("Netherlands") == "NL"
+    assert country_code("nl") == "NL"
+    assert country_code("Atlantis") is None
 
 
 def test_quality_rule() -> None:

@@ -178,3 +178,34 @@ def test_ingest_refuses_a_tenant_no_token_could_name(partner: str) -> None:
     with pytest.raises(InboundRejected) as rejected:
         ingest({"partner_id": partner})
     assert rejected.value.field == "partner_id"
+
+
+def test_a_request_body_is_parsed_once() -> None:
+    """The JSON-only check parses the body before routing; the framework's validation takes that
+    document instead of parsing the text again."""
+    import json
+    from unittest import mock
+
+    from leaddesk.api.resolver import build_resolver, new_router
+
+    router = new_router()
+
+    @router.post("/echo")
+    def echo() -> dict[str, object]:
+        body: dict[str, object] = router.current_event.json_body
+        return body
+
+    app = build_resolver(router)
+    event = {
+        "version": "2.0",
+        "routeKey": "POST /echo",
+        "rawPath": "/echo",
+        "headers": {"content-type": "application/json"},
+        "requestContext": {"http": {"method": "POST", "path": "/echo"}, "stage": "$default"},
+        "body": '{"deal_name": "Contoso ERP"}',
+        "isBase64Encoded": False,
+    }
+    with mock.patch("leaddesk.api.resolver.json.loads", wraps=json.loads) as loads:
+        answer = app.resolve(event, None)
+    assert json.loads(answer["body"]) == {"deal_name": "Contoso ERP"}
+    assert loads.call_count == 1

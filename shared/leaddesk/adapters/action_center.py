@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from leaddesk.adapters.dynamo.keys import partner_key
+from leaddesk.adapters.dynamo.notify_actions import settings_from
 from leaddesk.adapters.dynamo.notify_items import ACTION_PREFIX, action_key, feed_key, settings_key
 from leaddesk.adapters.dynamo.paging import cancellation_reasons, failed_condition
-from leaddesk.adapters.notify_store import settings_from
 from leaddesk.domain.action_center import ID_TIME_FORMAT, ActionItem, time_of
 from leaddesk.domain.filters import CursorError
 from leaddesk.domain.notify_settings import NotificationSettings

@@ -93,23 +93,3 @@ def reset_clients() -> None:
     _client.cache_clear()
     _real_client.cache_clear()
     _session.cache_clear()
-
-
-# Errors AWS answers for a request that can never succeed as it is: retrying only repeats them.
-_PERMANENT_CODES = frozenset({"ValidationException", "SerializationException", "InvalidParameterValue"})
-
-
-def permanent_failure(error: BaseException) -> str | None:
-    """Why a request failed for good (its content, not the service's state), or None when it is
-    worth retrying (throttling, a 5xx, a timeout, a conflicting transaction)."""
-    from botocore.exceptions import ClientError, ParamValidationError
-
-    if isinstance(error, UnicodeError | ParamValidationError):
-        return f"the request cannot be encoded ({type(error).__name__}: {error})"
-    if isinstance(error, ClientError):
-        code = str(error.response.get("Error", {}).get("Code", ""))
-        reasons = [str(r.get("Code")) for r in error.response.get("CancellationReasons", []) or []]
-        if code in _PERMANENT_CODES or "ValidationError" in reasons:
-            message = error.response.get("Error", {}).get("Message", "")
-            return f"refused by {error.operation_name}: {code} {message}".strip()
-    return None

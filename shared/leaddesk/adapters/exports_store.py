@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from leaddesk.adapters.dynamo.keys import partner_key
+from leaddesk.adapters.failures import PermanentFailure, TransientStoreError, permanent_failure
 from leaddesk.domain.export import ExportJob, ExportStatus
 
 if TYPE_CHECKING:
@@ -56,7 +57,9 @@ class ExportsStore:
 
     def save(self, job: ExportJob, expected: Iterable[ExportStatus], attempt: int) -> None:
         """Write the job's new state if it is still in one of `expected` and at `attempt` (a finished
-        job stays finished; a stale attempt cannot write over the one that replaced it)."""
+        job stays finished; a stale attempt cannot write over the one that replaced it).
+        Raises ExportConflict when it is not, PermanentFailure when the write can never succeed
+        as it is, TransientStoreError when DynamoDB refused it this time (throttling, a 5xx)."""
         allowed = {f":s{n}": {"S": status.value} for n, status in enumerate(expected)}
         try:
             self._db.put_item(
@@ -69,7 +72,10 @@ class ExportsStore:
         except ClientError as error:
             if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
                 raise ExportConflict(job.export_id) from error
-            raise
+            reason = permanent_failure(error)
+            if reason is not None:
+                raise PermanentFailure(reason) from error
+            raise TransientStoreError(str(error)) from error
 
     @staticmethod
     def _attributes(job: ExportJob) -> dict[str, Any]:

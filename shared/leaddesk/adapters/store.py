@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from leaddesk.adapters.dynamo.counters import Counts, counter_update, deltas, read_counts
-from leaddesk.adapters.dynamo.ingest_writes import IngestResult, IngestWrites, Marker
+from leaddesk.adapters.dynamo.ingest_writes import IngestWrites
 from leaddesk.adapters.dynamo.items import (
     KEPT_BY_CHANGES,
     OPTIONAL_ATTRIBUTES,
@@ -23,10 +23,12 @@ from leaddesk.adapters.dynamo.items import (
     item_to_lead,
     lead_to_item,
 )
-from leaddesk.adapters.dynamo.keys import MarkerKey, favorites_key, lead_key
+from leaddesk.adapters.dynamo.keys import favorites_key, lead_key
 from leaddesk.adapters.dynamo.paging import cancellation_reasons
 from leaddesk.adapters.dynamo.queries import MAX_ITEMS_READ, LeadQueries, Page
+from leaddesk.adapters.failures import permanent_failures
 from leaddesk.domain.filters import LeadQuery
+from leaddesk.domain.ingest_outcomes import IngestResult, Marker, MarkerKey
 from leaddesk.domain.models import Lead
 
 if TYPE_CHECKING:
@@ -58,7 +60,10 @@ class LeadStore:
         delivery_id: str,
         known: Mapping[MarkerKey, Marker] | None = None,
     ) -> IngestResult:
-        return self._ingest.add_lead(lead, dedupe, delivery_id, known)
+        """Store a new lead once per event id, folding 24 h repeats (see `dynamo.ingest_writes`).
+        Raises PermanentFailure when the write can never succeed as it is."""
+        with permanent_failures():
+            return self._ingest.add_lead(lead, dedupe, delivery_id, known)
 
     # --- reads --------------------------------------------------------------------------------
     def get_lead(self, partner_id: str, lead_id: str) -> Lead | None:

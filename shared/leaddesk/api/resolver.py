@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
@@ -32,11 +33,17 @@ class BodyRefused(Exception):
         self.status, self.message, self.field = status, message, field
 
 
+# The body `json_only` parsed, handed to the framework's validation so it is parsed once. A
+# context variable, because the local stack's gateway may run one resolver on several threads.
+_parsed_body: ContextVar[tuple[str, dict[str, Any]] | None] = ContextVar("parsed_body", default=None)
+
+
 def json_only(event: Mapping[str, Any]) -> dict[str, Any]:
     """The event as the routes may see it, or `BodyRefused`: 415 for a body declared as anything
     but JSON, 422 for one that is not UTF-8 JSON (bad syntax, numbers Python will not convert,
     nesting deeper than any body of this API). Checked once, before routing, so every route
-    answers the same way and the framework never meets a body it would choke on."""
+    answers the same way and the framework never meets a body it would choke on; the parsed
+    body is kept for the framework (see `parsed_body`)."""
     headers = {str(name).lower(): value for name, value in (event.get("headers") or {}).items()}
     content_type = headers.get("content-type")
     method = str((event.get("requestContext") or {}).get("http", {}).get("method", "")).upper()
@@ -65,7 +72,18 @@ def json_only(event: Mapping[str, Any]) -> dict[str, Any]:
         raise BodyRefused(422, f"body: a JSON object, not {_kind(document)}", "body")
     # The framework reads exactly `application/json`; the body is JSON, so say so.
     headers["content-type"] = JSON
+    _parsed_body.set((text, document))
     return {**event, "headers": headers, "body": text, "isBase64Encoded": False}
+
+
+def parsed_body(text: str) -> dict[str, Any]:
+    """The framework's JSON deserializer: the document `json_only` already parsed from this very
+    text (the same string object), else a parse of its own."""
+    kept = _parsed_body.get()
+    if kept is not None and kept[0] is text:
+        return kept[1]
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
 
 
 def _kind(document: Any) -> str:
@@ -116,11 +134,13 @@ class JsonApiResolver(APIGatewayHttpResolver):
     """An HTTP API resolver whose requests pass the JSON-only check before any route sees them."""
 
     def resolve(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
+        token = _parsed_body.set(None)
         try:
-            checked = json_only(event)
+            return super().resolve(json_only(event), context)
         except BodyRefused as refused:
             return _refusal(refused)
-        return super().resolve(checked, context)
+        finally:
+            _parsed_body.reset(token)
 
 
 def new_router() -> APIGatewayHttpRouter:
@@ -128,7 +148,7 @@ def new_router() -> APIGatewayHttpRouter:
 
 
 def build_resolver(*routers: APIGatewayHttpRouter) -> JsonApiResolver:
-    app = JsonApiResolver(enable_validation=True)
+    app = JsonApiResolver(enable_validation=True, json_body_deserializer=parsed_body)
     register_error_map(app)
     for router in routers:
         app.include_router(router)

@@ -3,7 +3,7 @@
 email-validator checks syntax and reserved names, the maintained disposable-domain list and a
 configurable blocklist mark spam, and deliverability (does the domain accept mail?) sits
 behind `DeliverabilityChecker` so a slow or absent DNS never blocks ingest. phonenumbers
-checks phones with the lead's country as the default region; pycountry normalises countries.
+checks phones with the lead's country as the default region (countries: `domain.countries`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Protocol
 
 import email_validator
 import phonenumbers
-import pycountry
 from disposable_email_domains import blocklist as _disposable_domains
 
 from leaddesk.domain.models import EmailValidity, PhoneValidity
@@ -179,23 +178,3 @@ def validate_phone(raw: str | None, country: str | None) -> tuple[str | None, Ph
     if not phonenumbers.is_possible_number(number) or not phonenumbers.is_valid_number(number):
         return text, PhoneValidity.INVALID, "phone is not a valid number for its region"
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), PhoneValidity.VALID, None
-
-
-@lru_cache(maxsize=4096)
-def normalize_country(raw: str | None) -> str | None:
-    """`us`, `USA`, `United States` → `US`; None when it names no country."""
-    text = (raw or "").strip()
-    if not text:
-        return None
-    try:
-        if len(text) == 2:
-            found = pycountry.countries.get(alpha_2=text.upper())
-        elif len(text) == 3:
-            found = pycountry.countries.get(alpha_3=text.upper())
-        else:
-            found = None
-        if found is None:
-            found = pycountry.countries.lookup(text)
-    except LookupError:
-        return None
-    return str(found.alpha_2)

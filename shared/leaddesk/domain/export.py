@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from leaddesk.domain.list_filters import FILTERS_BY_NAME, LIST_FILTERS, Match
 from leaddesk.domain.listing import LeadFilter
 from leaddesk.domain.models import Lead
 from leaddesk.domain.views import visible_customer
@@ -107,19 +108,6 @@ class ExportStatus(StrEnum):
     FAILED = "failed"
 
 
-LIST_FILTERS = (
-    "call_to_action",
-    "country",
-    "customer_name",
-    "lead_source",
-    "lead_type",
-    "lead_quality",
-    "status",
-    "email_validity",
-    "phone_validity",
-)
-
-
 class ExportRequest(LeadFilter):
     """`POST /exports`: the list's tab, filters and sort (the same model, the same rules). In a JSON
     body a filter's values are an array and a flag is a boolean: the query string's comma
@@ -129,14 +117,16 @@ class ExportRequest(LeadFilter):
         default=False, description="Start the file with a UTF-8 byte order mark (for spreadsheets)"
     )
 
-    @field_validator(*LIST_FILTERS, mode="before")
+    @field_validator(*(spec.name for spec in LIST_FILTERS), mode="before")
     @classmethod
     def _an_array(cls, values: object, info: ValidationInfo) -> object:
         if values is None:
             return None
         if not isinstance(values, list) or not all(isinstance(value, str) for value in values):
             raise ValueError('the values are a JSON array of strings, e.g. ["US", "DE"]')
-        if info.field_name != "customer_name" and any("," in value for value in values):
+        # A code or a vocabulary's value never holds a comma: it joins two values in one item.
+        free_text = FILTERS_BY_NAME[str(info.field_name)].match is Match.CONTAINS
+        if not free_text and any("," in value for value in values):
             raise ValueError('one value per array item, e.g. ["received", "accepted"]')
         return values
 

@@ -12,17 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from leaddesk.domain.models import (
-    CallToAction,
-    EmailValidity,
-    Lead,
-    LeadQuality,
-    LeadSourceKind,
-    LeadStatus,
-    LeadType,
-    PhoneValidity,
-    Tab,
-)
+from leaddesk.domain.list_filters import FILTERS_BY_NAME, STATUS, Match
+from leaddesk.domain.models import Lead, LeadStatus, Tab
 
 
 class CursorError(ValueError):
@@ -42,24 +33,13 @@ class Order(StrEnum):
 
 DEFAULT_ORDER = {Sort.CREATED_AT: Order.DESC, Sort.CUSTOMER_NAME: Order.ASC, Sort.ESTIMATED_VALUE: Order.DESC}
 
-# filter name → its vocabulary (None: free text / validated separately)
-ENUM_FILTERS: dict[str, type[StrEnum]] = {
-    "call_to_action": CallToAction,
-    "lead_source": LeadSourceKind,
-    "lead_type": LeadType,
-    "lead_quality": LeadQuality,
-    "status": LeadStatus,
-    "email_validity": EmailValidity,
-    "phone_validity": PhoneValidity,
-}
-
 
 @dataclass(frozen=True)
 class LeadQuery:
     tab: Tab = Tab.MARKETPLACE
-    # attribute name → allowed values (OR); every entry must hold (AND)
-    equals: dict[str, frozenset[str]] = field(default_factory=dict)
-    customer_name: tuple[str, ...] = ()  # lowercased substrings, OR
+    # filter name (of `LIST_FILTERS`) → its values as the store compares them (OR within a
+    # filter); every filter must hold (AND)
+    filters: dict[str, frozenset[str]] = field(default_factory=dict)
     created_from: datetime | None = None
     created_to: datetime | None = None
     include_test: bool = False
@@ -68,30 +48,25 @@ class LeadQuery:
 
     @property
     def statuses(self) -> frozenset[str]:
-        return self.equals.get("status", frozenset())
+        return self.filters.get(STATUS.name, frozenset())
 
     def counted_statuses(self) -> frozenset[LeadStatus] | None:
         """The statuses whose per-tab counters add up to exactly this query's leads, when they do:
         a tab, optionally some statuses, nothing else (the counters never count test leads)."""
-        if self.include_test or self.customer_name or self.created_from or self.created_to:
+        if self.include_test or self.created_from or self.created_to:
             return None
-        if set(self.equals) - {"status"}:
+        if set(self.filters) - {STATUS.name}:
             return None
         return frozenset(LeadStatus(s) for s in self.statuses) or frozenset(LeadStatus)
 
 
-def filter_values(lead: Lead) -> dict[str, str | None]:
-    """The lead's value of each equality filter (None: the lead lacks it, so never matches)."""
-    return {
-        "call_to_action": lead.call_to_action.value if lead.call_to_action else None,
-        "lead_source": lead.lead_source.value if lead.lead_source else None,
-        "lead_type": lead.lead_type.value,
-        "lead_quality": lead.lead_quality.value,
-        "status": lead.status.value,
-        "email_validity": lead.email_validity.value,
-        "phone_validity": lead.phone_validity.value,
-        "country": lead.customer.country,
-    }
+def _holds(match: Match, value: str | None, allowed: frozenset[str]) -> bool:
+    """A lead lacking the filtered attribute (None) never matches the filter."""
+    if value is None:
+        return False
+    if match is Match.CONTAINS:
+        return any(part in value for part in allowed)
+    return value in allowed
 
 
 def _millisecond(moment: datetime) -> datetime:
@@ -107,13 +82,9 @@ def matches(lead: Lead, query: LeadQuery) -> bool:
         return False
     if lead.is_test and not query.include_test:
         return False
-    values = filter_values(lead)
-    for name, allowed in query.equals.items():
-        if values[name] not in allowed:
-            return False
-    if query.customer_name:
-        company = (lead.customer.company or "").lower()
-        if not company or not any(part in company for part in query.customer_name):
+    for name, allowed in query.filters.items():
+        spec = FILTERS_BY_NAME[name]
+        if not _holds(spec.match, spec.value_of(lead), allowed):
             return False
     created = _millisecond(lead.created_at)
     if query.created_from and created < _millisecond(query.created_from):

@@ -20,7 +20,8 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from leaddesk.domain.access import is_partner_id
-from leaddesk.domain.contact import ContactValidator, normalize_country
+from leaddesk.domain.contact import ContactValidator
+from leaddesk.domain.countries import country_code
 from leaddesk.domain.dedupe import dedupe_key  # noqa: F401  (kept importable from here)
 from leaddesk.domain.lead_source import (
     ActionCode,
@@ -232,7 +233,7 @@ def _build(
     validation, quality and flame — then the lead, built once (no copies on the hot path)."""
     partner_id, event_id = envelope.required_text("partner_id"), envelope.required_text("event_id")
     raw_country = customer.get("country")
-    country = normalize_country(raw_country)
+    country = country_code(raw_country)
     flags = list(fields.pop("ingest_flags", ()))
     if raw_country and country is None:
         flags.append(f"unknown_country:{raw_country}")
@@ -246,6 +247,8 @@ def _build(
         verdict.phone_reason,
         verdict.email_lookalike,
     )
+    if raw_country and country is None:
+        reasons.append(f"country not recognised: {raw_country}")  # kept as given in ingest_flags
     received = fields["status"] is LeadStatus.RECEIVED
     return Lead(
         lead_id=ctx.lead_id,

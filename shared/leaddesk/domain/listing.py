@@ -1,7 +1,8 @@
 """The typed query of a lead list: `GET /leads`' parameters and the filters of an export.
 
 One model validates every parameter (a bad one answers 400 naming it) and builds the store's
-`LeadQuery`. Filters take several values (OR) as a repeated parameter or comma-separated; an
+`LeadQuery`; its filter fields are made from the registry (`leaddesk.domain.list_filters`), one
+per entry. Filters take several values (OR) as a repeated parameter or comma-separated; an
 empty text filter is no filter, an empty value of a vocabulary is refused like any unknown one.
 """
 
@@ -9,29 +10,21 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pycountry
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     WithJsonSchema,
-    field_validator,
+    create_model,
 )
 
 from leaddesk.domain.filters import DEFAULT_ORDER, LeadQuery, Order, Sort
-from leaddesk.domain.models import (
-    CallToAction,
-    EmailValidity,
-    LeadQuality,
-    LeadSourceKind,
-    LeadStatus,
-    LeadType,
-    PhoneValidity,
-    Tab,
-)
+from leaddesk.domain.list_filters import LIST_FILTERS, TABS_EXTENSION, Codes, ListFilter, Text, Vocabulary
+from leaddesk.domain.models import Tab
 from leaddesk.domain.text import clean_text
 
 
@@ -81,17 +74,51 @@ def _instant(raw: Any) -> Any:
 INSTANT_SCHEMA = {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]}
 Instant = Annotated[datetime, BeforeValidator(_instant), WithJsonSchema(INSTANT_SCHEMA)]
 Several = BeforeValidator(_several)
-COUNTRY_CODES = sorted(str(country.alpha_2) for country in pycountry.countries)
-CountryCode = Annotated[str, WithJsonSchema({"type": "string", "enum": COUNTRY_CODES})]
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _one_of(vocabulary: type[Any]) -> str:
-    return "Any of (repeat the parameter or separate with commas): " + ", ".join(m.value for m in vocabulary)
+def _codes_check(values: Codes) -> AfterValidator:
+    known = frozenset(values.codes)
+
+    def check(codes: list[str] | None) -> list[str] | None:
+        if codes is None:
+            return None
+        upper = [code.upper() for code in codes]
+        for code in upper:
+            if code not in known:
+                raise ValueError(f"{code!r} is not an {values.what}")
+        return upper
+
+    return AfterValidator(check)
 
 
-class LeadFilter(BaseModel):
-    """Which leads of a tab, in which order: shared by the list and by exports."""
+def _filter_field(spec: ListFilter) -> tuple[Any, Any]:
+    """The model field of one registry entry: its type (what it accepts, what the document says)
+    and its description, with the tabs offering it as the document's extension."""
+    annotation: Any
+    sentences = [spec.description]
+    match spec.values:
+        case Vocabulary(enum=enum):
+            vocabulary: Any = enum
+            annotation = Annotated[list[vocabulary] | None, Several]
+            listed = ", ".join(member.value for member in enum)
+            sentences.insert(0, f"Any of (repeat the parameter or separate with commas): {listed}")
+        case Codes():
+            code = Annotated[str, WithJsonSchema({"type": "string", "enum": list(spec.values.codes)})]
+            annotation = Annotated[list[code] | None, Several, _codes_check(spec.values)]
+        case Text():
+            annotation = Annotated[list[str] | None, BeforeValidator(_several_texts)]
+    if set(spec.tabs) != set(Tab):
+        sentences.append(f"(offered on the tabs {', '.join(tab.value for tab in spec.tabs)})")
+    field = Field(
+        default=None,
+        description=" ".join(sentence for sentence in sentences if sentence),
+        json_schema_extra={TABS_EXTENSION: [tab.value for tab in spec.tabs]},
+    )
+    return annotation, field
+
+
+class _Shape(BaseModel):
+    """What a list is before its filters: the tab and the order."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -101,29 +128,13 @@ class LeadFilter(BaseModel):
         description="created_at (default, newest first), customer_name, estimated_value",
     )
     order: Order | None = Field(default=None, description="asc or desc (default depends on the sort)")
-    call_to_action: Annotated[list[CallToAction] | None, Several] = Field(
-        default=None, description=_one_of(CallToAction)
-    )
-    country: Annotated[list[CountryCode] | None, Several] = Field(
-        default=None, description="ISO 3166-1 alpha-2 codes, any case (repeat or separate with commas)"
-    )
-    customer_name: Annotated[list[str] | None, BeforeValidator(_several_texts)] = Field(
-        default=None, description="Case-insensitive substrings of the company name (OR)"
-    )
-    lead_source: Annotated[list[LeadSourceKind] | None, Several] = Field(
-        default=None, description=_one_of(LeadSourceKind)
-    )
-    lead_type: Annotated[list[LeadType] | None, Several] = Field(default=None, description=_one_of(LeadType))
-    lead_quality: Annotated[list[LeadQuality] | None, Several] = Field(
-        default=None, description=_one_of(LeadQuality)
-    )
-    status: Annotated[list[LeadStatus] | None, Several] = Field(default=None, description=_one_of(LeadStatus))
-    email_validity: Annotated[list[EmailValidity] | None, Several] = Field(
-        default=None, description=_one_of(EmailValidity)
-    )
-    phone_validity: Annotated[list[PhoneValidity] | None, Several] = Field(
-        default=None, description=_one_of(PhoneValidity)
-    )
+
+
+class _Window(BaseModel):
+    """What narrows every tab besides the filters: the creation window and the test leads."""
+
+    model_config = ConfigDict(extra="forbid")
+
     created_from: Instant | None = Field(
         default=None, description="ISO 8601 date or date-time, inclusive (a time without offset is UTC)"
     )
@@ -133,36 +144,29 @@ class LeadFilter(BaseModel):
     )
     include_test: bool = Field(default=False, description="Also list test leads")
 
-    @field_validator("country")
-    @classmethod
-    def _countries(cls, codes: list[str] | None) -> list[str] | None:
-        if codes is None:
-            return None
-        upper = [code.upper() for code in codes]
-        for code in upper:
-            if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-                raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
-        return upper
+
+if TYPE_CHECKING:
+    _Filters = _Shape
+else:
+    # One field per registry entry, after the shape's fields (the document lists them in order).
+    _Filters = create_model(
+        "_Filters", __base__=_Shape, **{spec.name: _filter_field(spec) for spec in LIST_FILTERS}
+    )
+
+
+class LeadFilter(_Window, _Filters):
+    """Which leads of a tab, in which order: shared by the list and by exports. Its fields: the
+    tab, sort and order, one per list filter (`LIST_FILTERS`), the creation window, test leads."""
 
     def to_query(self) -> LeadQuery:
-        equals: dict[str, frozenset[str]] = {}
-        for name in (
-            "call_to_action",
-            "lead_source",
-            "lead_type",
-            "lead_quality",
-            "status",
-            "email_validity",
-            "phone_validity",
-            "country",
-        ):
-            values = getattr(self, name)
-            if values is not None:
-                equals[name] = frozenset(str(v) for v in values)
+        filters = {
+            spec.name: frozenset(spec.normalised(str(value)) for value in values)
+            for spec in LIST_FILTERS
+            if (values := getattr(self, spec.name)) is not None
+        }
         return LeadQuery(
             tab=self.tab,
-            equals=equals,
-            customer_name=tuple(v.lower() for v in self.customer_name or ()),
+            filters=filters,
             created_from=self.created_from,
             created_to=self.created_to,
             include_test=self.include_test,

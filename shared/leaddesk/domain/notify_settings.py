@@ -44,11 +44,11 @@ def checked_email(value: str) -> str:
 
 
 def checked_country(value: str) -> str:
-    from leaddesk.domain.contact import normalize_country
+    from leaddesk.domain.countries import country_code
 
-    country = normalize_country(value)
+    country = country_code(value)
     if country is None:
-        raise ValueError(f"{value!r} is not a country (ISO 3166-1 alpha-2, e.g. US)")
+        raise ValueError(f"{value!r} names no country (a code such as US or TUR, or a name such as Turkey)")
     return country
 
 

@@ -21,8 +21,9 @@ from datetime import datetime
 
 from leaddesk.adapters.mailer import SendStatus, SendUncertain, SesMailer
 from leaddesk.adapters.metrics import OperatorMetrics
-from leaddesk.adapters.notify_store import Delivery, DeliveryState, NotifyStore, Write
+from leaddesk.adapters.notify_store import NotifyStore
 from leaddesk.domain.action_center import ActionItem, delivery_item
+from leaddesk.domain.deliveries import Delivery, DeliveryState, SettleOutcome
 from leaddesk.domain.emails import Email
 from leaddesk.domain.models import Lead
 from leaddesk.domain.notices import address_tag
@@ -128,17 +129,12 @@ class Deliverer:
         self._metrics.count("EmailsUnconfirmed" if unconfirmed else "FailuresReported", len(problems))
 
     def _settle(self, delivery: Delivery, item: ActionItem) -> None:
-        partner_id, read_at, with_item = delivery.partner_id, None, True
+        read_at, with_item = None, True
         for _ in range(3):
-            writes: list[Write] = [self._store.settle_delivery(delivery)]
-            if with_item:
-                writes.append(self._store.put_action(partner_id, item, read_at))
-                if read_at is None:
-                    writes.append(self._store.add_unread(partner_id, 1, item.notification_id))
-            failed = self._store.transact(writes)
-            if not failed or 0 in failed:
+            outcome = self._store.settle(delivery, item if with_item else None, read_at)
+            if outcome in (SettleOutcome.SETTLED, SettleOutcome.SETTLED_BEFORE):
                 return  # settled now, or already by another delivery of the event (with its item)
-            if 1 in failed:
+            if outcome is SettleOutcome.ITEM_EXISTS:
                 with_item = False  # the item is there already
             else:
                 read_at = self._clock()  # older than the feed's watermark: it joins the feed as read

@@ -18,17 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from leaddesk.adapters.dynamo.notify_items import delivery_key
 from leaddesk.adapters.metrics import OperatorMetrics
-from leaddesk.adapters.notify_store import (
-    Delivery,
-    DeliveryState,
-    NotifyStore,
-    OwedDigest,
-    delivery_from,
-    plain_key,
-)
-from leaddesk.domain.emails import DIGEST_MAX_LISTED, EmailRenderer, LeadFacts
+from leaddesk.adapters.notify_store import NotifyStore
+from leaddesk.domain.deliveries import Delivery, DeliveryState, OwedDigest
+from leaddesk.domain.emails import DIGEST_MAX_LISTED, EmailRenderer
 from leaddesk.services.deliveries import Deliverer, Outgoing
 
 logger = logging.getLogger(__name__)
@@ -81,10 +74,7 @@ class DigestService:
         settings = self._store.settings(owed.partner_id)
         outgoing = []
         for delivery in claimed:
-            facts = [
-                LeadFacts.model_validate(entry)
-                for entry in self._store.digest_entries(owed, delivery.address, DIGEST_MAX_LISTED)
-            ]
+            facts = self._store.digest_entries(owed, delivery.address, DIGEST_MAX_LISTED)
             cards = [self._renderer.card(lead, settings.language) for lead in facts]
             email = self._renderer.digest(owed.day, cards, counts[delivery.address], settings.language)
             headers = {"X-LeadDesk-Partner": owed.partner_id, "X-LeadDesk-Key": owed.key}
@@ -106,27 +96,12 @@ class DigestService:
             Delivery(owed.partner_id, owed.key, address, WHY, DeliveryState.SENDING, now)
             for address in addresses
         ]
-        writes = [self._store.put_delivery(delivery, delivery.address) for delivery in fresh]
-        taken = {writes[position].owner for position in self._store.transact(writes)} if writes else set()
-        if not taken:
-            return fresh, 0
-        # Some were claimed before (a second run, or an interrupted one): each transaction that
-        # failed wrote nothing, so claim the others again one by one and look at the taken ones.
-        claimed: list[Delivery] = []
-        for delivery in fresh:
-            if delivery.address not in taken and not self._store.transact(
-                [self._store.put_delivery(delivery, delivery.address)]
-            ):
-                claimed.append(delivery)
-        found = self._store.get_many(delivery_key(owed.partner_id, owed.key, address) for address in taken)
-        pending = 0
-        for address in taken:
-            item = found.get(plain_key(delivery_key(owed.partner_id, owed.key, address)))
-            if item is None:
-                continue
-            earlier = delivery_from(item, owed.partner_id)
+        claims = self._store.claim_deliveries(fresh)
+        claimed, pending = list(claims.claimed), 0
+        # Claimed before: by a second run, or an interrupted one.
+        for earlier in claims.earlier:
             if earlier.state is DeliveryState.DEFERRED:
-                if not self._store.transact([self._store.reclaim_delivery(earlier, address)]):
+                if self._store.reclaim(earlier):
                     claimed.append(replace(earlier, state=DeliveryState.SENDING, at=now))
             elif earlier.state is DeliveryState.SENDING and now - earlier.at < self._lease:
                 pending += 1

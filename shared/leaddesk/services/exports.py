@@ -21,16 +21,16 @@ import json
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
-from botocore.exceptions import ClientError
 from pydantic import BaseModel, ValidationError
 from ulid import ULID
 
-from leaddesk.adapters.aws import permanent_failure
 from leaddesk.adapters.csv_upload import MultipartCsv, UploadState
+from leaddesk.adapters.export_files import ExportFiles
+from leaddesk.adapters.export_queue import ExportQueue
 from leaddesk.adapters.exports_store import ExportConflict, ExportsStore
+from leaddesk.adapters.failures import TransientStoreError
 from leaddesk.adapters.store import LeadStore
 from leaddesk.domain.errors import ExportNotFound
 from leaddesk.domain.events import OutboundEvent
@@ -45,10 +45,6 @@ from leaddesk.domain.export import (
     row,
 )
 from leaddesk.services.changes import ChangePublisher
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
-    from mypy_boto3_sqs import SQSClient
 
 logger = Logger(child=True)
 PAGE = 500  # leads read per query: rows are written and progress recorded page by page
@@ -82,15 +78,6 @@ class ExportMessage(BaseModel):
     rows: int = 0
 
 
-class ExportQueue:
-    def __init__(self, client: SQSClient, queue_url: str) -> None:
-        self._client = client
-        self._url = queue_url
-
-    def send(self, message: str) -> None:
-        self._client.send_message(QueueUrl=self._url, MessageBody=message)
-
-
 class ExportsService:
     """What the export API does."""
 
@@ -99,16 +86,14 @@ class ExportsService:
         jobs: ExportsStore,
         leads: LeadStore,
         queue: ExportQueue,
-        s3: S3Client,
-        bucket: str,
+        files: ExportFiles,
         clock: Callable[[], datetime],
         link_seconds: int,
     ) -> None:
         self._jobs = jobs
         self._leads = leads
         self._queue = queue
-        self._s3 = s3
-        self._bucket = bucket
+        self._files = files
         self._clock = clock
         self._link_seconds = link_seconds
 
@@ -171,15 +156,8 @@ class ExportsService:
         )
         if link and job.status is ExportStatus.SUCCEEDED and job.object_key:
             # A fresh link on every read, valid a few minutes: the file itself stays private.
-            view.download_url = self._s3.generate_presigned_url(
-                "get_object",
-                Params={
-                    "Bucket": self._bucket,
-                    "Key": job.object_key,
-                    "ResponseContentDisposition": f'attachment; filename="leads-{job.export_id}.csv"',
-                    "ResponseContentType": "text/csv; charset=utf-8",
-                },
-                ExpiresIn=self._link_seconds,
+            view.download_url = self._files.download_link(
+                job.object_key, f"leads-{job.export_id}.csv", self._link_seconds
             )
             view.download_expires_at = self._clock() + timedelta(seconds=self._link_seconds)
         return view
@@ -202,8 +180,7 @@ class ExportWorker:
         jobs: ExportsStore,
         leads: LeadStore,
         queue: ExportQueue,
-        s3: S3Client,
-        bucket: str,
+        files: ExportFiles,
         changes: ChangePublisher,
         clock: Callable[[], datetime],
         max_receives: int,
@@ -212,8 +189,7 @@ class ExportWorker:
         self._jobs = jobs
         self._leads = leads
         self._queue = queue
-        self._s3 = s3
-        self._bucket = bucket
+        self._files = files
         self._changes = changes
         self._clock = clock
         self._max_receives = max_receives
@@ -245,10 +221,10 @@ class ExportWorker:
         try:
             if message.attempt is None:
                 job = self._begin(job)
-                writer = MultipartCsv.start(self._s3, self._bucket, _key(job), HEADER, job.request.bom)
+                writer = self._files.start(_key(job), HEADER, job.request.bom)
             else:
                 assert message.upload is not None, "a continuation carries its upload"
-                writer = MultipartCsv.resume(self._s3, self._bucket, _key(job), message.upload)
+                writer = self._files.resume(_key(job), message.upload)
             return self._write(job, writer, message.cursor, message.rows, time_left_ms)
         except ExportConflict:
             _abort(writer, job)
@@ -321,8 +297,8 @@ class ExportWorker:
         for attempt in range(FINISH_ATTEMPTS):
             try:
                 return self._save(job, status=ExportStatus.SUCCEEDED, rows=rows, finished_at=self._clock())
-            except ClientError as error:
-                if permanent_failure(error) is not None or attempt + 1 == FINISH_ATTEMPTS:
+            except TransientStoreError:
+                if attempt + 1 == FINISH_ATTEMPTS:
                     raise
                 self._sleep(0.1 * 2**attempt)
         raise AssertionError("unreachable")  # pragma: no cover

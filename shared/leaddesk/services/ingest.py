@@ -18,17 +18,25 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ulid import ULID
 
-from leaddesk.adapters.aws import permanent_failure
 from leaddesk.adapters.bus import EventPublisher
 from leaddesk.adapters.dead_letters import DeadLetterQueue
-from leaddesk.adapters.dynamo.ingest_writes import IngestOutcome, IngestResult, Marker
-from leaddesk.adapters.dynamo.keys import MarkerKey, dedupe_marker_key, event_marker_key
+from leaddesk.adapters.failures import PermanentFailure
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.store import LeadStore
 from leaddesk.domain.contact import ContactValidator
 from leaddesk.domain.dedupe import DEDUPE_WINDOW, dedupe_key
 from leaddesk.domain.events import OutboundEvent, lead_received
 from leaddesk.domain.inbound import InboundRejected, IngestContext, parse_inbound
+from leaddesk.domain.ingest_outcomes import (
+    DedupeMarker,
+    EventMarker,
+    IngestOutcome,
+    IngestResult,
+    Marker,
+    MarkerKey,
+    dedupe_marker,
+    event_marker,
+)
 from leaddesk.domain.models import Lead
 from leaddesk.services.records import QueuedRecord
 
@@ -171,10 +179,10 @@ class IngestService:
     def _read_markers(self, leads: Sequence[Lead]) -> dict[MarkerKey, Marker]:
         keys: list[MarkerKey] = []
         for lead in leads:
-            keys.append(event_marker_key(lead.partner_id, lead.event_id))
+            keys.append(event_marker(lead.partner_id, lead.event_id))
             dedupe = dedupe_key(lead)
             if dedupe:
-                keys.append(dedupe_marker_key(lead.partner_id, dedupe))
+                keys.append(dedupe_marker(lead.partner_id, dedupe))
         if not keys:
             return {}
         try:
@@ -189,10 +197,9 @@ class IngestService:
         dedupe = dedupe_key(lead)
         try:
             stored = self._leads.add_lead(lead, dedupe, record.message_id, known)
+        except PermanentFailure as hopeless:  # the same write would fail on every delivery: say why, once
+            return self._dead_letter(record, "body", f"could not be stored: {hopeless.reason}"), None
         except Exception as error:
-            hopeless = permanent_failure(error)
-            if hopeless is not None:  # the same write would fail on every delivery: say why, once
-                return self._dead_letter(record, "body", f"could not be stored: {hopeless}"), None
             return RecordResult(
                 record.message_id, RecordFate.RETRY, reason=f"{type(error).__name__}: {error}"
             ), None
@@ -227,8 +234,8 @@ def _independent_chains(parsed: Sequence[Pair]) -> list[list[Pair]]:
     first_with: dict[MarkerKey, int] = {}
     for position, (_, lead) in enumerate(parsed):
         dedupe = dedupe_key(lead)
-        keys = [event_marker_key(lead.partner_id, lead.event_id)]
-        keys += [dedupe_marker_key(lead.partner_id, dedupe)] if dedupe else []
+        keys = [event_marker(lead.partner_id, lead.event_id)]
+        keys += [dedupe_marker(lead.partner_id, dedupe)] if dedupe else []
         for key in keys:
             if key in first_with:
                 group[root(position)] = root(first_with[key])
@@ -252,19 +259,14 @@ def _remember(
     known: dict[MarkerKey, Marker], lead: Lead, dedupe: str | None, stored: IngestResult, delivery_id: str
 ) -> None:
     """What this batch just wrote, so a repeat later in the same batch takes the cheap path too."""
-    event_key = event_marker_key(lead.partner_id, lead.event_id)
+    event_key = event_marker(lead.partner_id, lead.event_id)
     if event_key not in known:
-        made = "lead" if stored.outcome is IngestOutcome.CREATED else "touchpoint"
-        known[event_key] = {
-            "made": {"S": made},
-            "lead_id": {"S": stored.lead_id},
-            "delivery_id": {"S": delivery_id},
-        }
+        made_lead = stored.outcome is IngestOutcome.CREATED
+        known[event_key] = EventMarker(stored.lead_id, made_lead, delivery_id)
     if dedupe and stored.outcome is IngestOutcome.CREATED:
-        known[dedupe_marker_key(lead.partner_id, dedupe)] = {
-            "lead_id": {"S": stored.lead_id},
-            "window_end": {"S": (lead.created_at + DEDUPE_WINDOW).isoformat()},
-        }
+        known[dedupe_marker(lead.partner_id, dedupe)] = DedupeMarker(
+            stored.lead_id, lead.created_at + DEDUPE_WINDOW
+        )
 
 
 def _rejection(error: Exception) -> tuple[str, str]:

@@ -23,20 +23,19 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from leaddesk.adapters.dead_letters import DeadLetterQueue
-from leaddesk.adapters.dynamo.keys import lead_key
-from leaddesk.adapters.dynamo.notify_items import action_key, delivery_key, settings_key
 from leaddesk.adapters.metrics import OperatorMetrics
-from leaddesk.adapters.notify_store import (
+from leaddesk.adapters.notify_store import NotifyStore
+from leaddesk.domain.action_center import ActionItem, ActionKind, export_item, lead_item
+from leaddesk.domain.deliveries import (
+    ActionClaim,
+    BatchClaim,
     Delivery,
     DeliveryState,
-    NotifyStore,
+    DigestEntry,
+    NoticeClaim,
     OwedDigest,
-    Role,
-    Write,
-    delivery_from,
-    plain_key,
+    VolumeMode,
 )
-from leaddesk.domain.action_center import ActionItem, ActionKind, export_item, lead_item
 from leaddesk.domain.emails import Email, EmailRenderer, LeadFacts
 from leaddesk.domain.models import Lead
 from leaddesk.domain.notices import (
@@ -57,7 +56,7 @@ from leaddesk.services.records import QueuedRecord
 
 logger = logging.getLogger(__name__)
 CLAIM_ROUNDS = 4
-INDIVIDUAL, DIGEST = "individual", "digest"
+INDIVIDUAL, DIGEST = VolumeMode.INDIVIDUAL, VolumeMode.DIGEST
 
 
 class Fate(StrEnum):
@@ -85,7 +84,7 @@ class _Job:
     settings: NotificationSettings
     recipients: list[Recipient]
     action: ActionItem | None
-    mode: str = INDIVIDUAL
+    mode: VolumeMode = INDIVIDUAL
     redelivered: bool = False
     dropped: bool = False
     retry: str | None = None  # why the record must come back
@@ -98,6 +97,11 @@ class _Job:
     @property
     def day(self) -> date | None:
         return lead_day(self.lead) if self.lead is not None else None
+
+    @property
+    def owed_digest(self) -> OwedDigest | None:
+        """The digest of the lead's day (which a digest-mode lead joins)."""
+        return OwedDigest(self.notice.partner_id, self.day) if self.day is not None else None
 
 
 class NotifyService:
@@ -146,17 +150,18 @@ class NotifyService:
     def _jobs(
         self, notices: list[tuple[QueuedRecord, Notice]], results: dict[str, NotifyResult]
     ) -> list[_Job]:
-        keys = [settings_key(n.partner_id) for _, n in notices]
-        keys += [lead_key(n.partner_id, n.subject_id) for _, n in notices if n.export is None]
-        items = self._store.get_many(keys) if keys else {}
+        subjects = self._store.notice_subjects(
+            [n.partner_id for _, n in notices],
+            [(n.partner_id, n.subject_id) for _, n in notices if n.export is None],
+        )
         jobs = []
         for record, notice in notices:
-            lead = None if notice.export else self._store.lead_of(items, notice.partner_id, notice.subject_id)
+            lead = None if notice.export else subjects.lead(notice.partner_id, notice.subject_id)
             if notice.export is None and lead is None:
                 reason = f"no lead {notice.subject_id} for partner {notice.partner_id}"
                 results[record.message_id] = self._dead_letter(record, "detail.lead_id", reason)
                 continue
-            settings = self._store.settings_of(items, notice.partner_id)
+            settings = subjects.settings(notice.partner_id)
             action = self._action(notice, lead) if has_action_item(notice, lead) else None
             jobs.append(_Job(record, notice, lead, settings, recipients(notice, lead, settings), action))
         return jobs
@@ -174,27 +179,23 @@ class NotifyService:
 
     # --- 3. what earlier deliveries of the same events did --------------------------------------
     def _resume(self, jobs: list[_Job]) -> None:
-        keys = []
-        for job in jobs:
-            if job.action is not None:
-                keys.append(action_key(job.notice.partner_id, job.action.notification_id))
-            keys += [delivery_key(job.notice.partner_id, job.key, r.address) for r in job.recipients]
-        found = self._store.get_many(keys) if keys else {}
+        claims = self._store.earlier_claims(
+            [(job.notice.partner_id, job.action.notification_id) for job in jobs if job.action is not None],
+            [(job.notice.partner_id, job.key, r.address) for job in jobs for r in job.recipients],
+        )
         unconfirmed: list[tuple[Delivery, Lead | None]] = []
         now = self._clock()
         for job in jobs:
-            claim = job.action and found.get(
-                plain_key(action_key(job.notice.partner_id, job.action.notification_id))
-            )
-            if claim:
+            action_id = job.action.notification_id if job.action is not None else None
+            mode = claims.modes.get((job.notice.partner_id, action_id)) if action_id else None
+            if mode is not None:
                 job.redelivered = True
-                job.mode = claim.get("mode", {}).get("S", INDIVIDUAL)
+                job.mode = mode
             for recipient in list(job.recipients):
-                item = found.get(plain_key(delivery_key(job.notice.partner_id, job.key, recipient.address)))
-                if item is None:
+                earlier = claims.deliveries.get((job.notice.partner_id, job.key, recipient.address))
+                if earlier is None:
                     continue
                 job.redelivered = True
-                earlier = delivery_from(item, job.notice.partner_id)
                 job.recipients.remove(recipient)
                 if earlier.state is DeliveryState.DEFERRED:
                     job.reclaim.append(replace(earlier, state=DeliveryState.SENDING, at=now))
@@ -220,67 +221,53 @@ class NotifyService:
 
     # --- 5. one transaction claims the batch ------------------------------------------------------
     def _claim(self, jobs: list[_Job]) -> None:
-        read_before: dict[str, str] = {}  # partner → feed watermark, once a write found one
+        read_before: dict[str, str] = {}  # partner → feed watermark, once a claim found one
         for _ in range(CLAIM_ROUNDS):
-            writes = self._writes([job for job in jobs if not job.dropped], read_before)
-            if not writes:
+            batch = self._claims([job for job in jobs if not job.dropped], read_before)
+            if batch.empty:
                 return
-            failed = self._store.transact(writes)
-            if not failed:
+            result = self._store.claim_notices(batch)
+            if result.claimed:
                 return
-            for position in failed:
-                write = writes[position]
-                if write.role is Role.CLAIM:
-                    for job in jobs:
-                        if job.key == write.owner or (
-                            job.action and job.action.notification_id == write.owner
-                        ):
-                            job.dropped = True  # a concurrent delivery of the same event has it
-                elif write.role is Role.FEED:
-                    read_before[write.owner] = self._store.feed_watermark(write.owner) or ""
-                elif write.role is Role.DIGEST_OWED:
-                    for job in jobs:  # the day's digest went already: this late lead is emailed now
-                        if f"{job.notice.partner_id}#{job.day}" == write.owner and job.mode == DIGEST:
-                            job.mode = INDIVIDUAL
+            for job in jobs:
+                if job.key in result.taken:
+                    job.dropped = True  # a concurrent delivery of the same event has it
+                elif job.mode is DIGEST and job.owed_digest in result.digests_started:
+                    job.mode = INDIVIDUAL  # the day's digest went already: this late lead is emailed now
+            read_before.update(result.read_through)
         raise RuntimeError("could not claim the batch's notices after several rounds")
 
-    def _writes(self, jobs: list[_Job], read_before: dict[str, str]) -> list[Write]:
+    def _claims(self, jobs: list[_Job], read_before: dict[str, str]) -> BatchClaim:
         now = self._clock()
-        writes: list[Write] = []
+        notices: list[NoticeClaim] = []
         unread: dict[str, list[str]] = defaultdict(list)
         owed: dict[OwedDigest, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for job in jobs:
             partner_id = job.notice.partner_id
-            writes += [self._store.reclaim_delivery(earlier, job.key) for earlier in job.reclaim]
             if job.redelivered:
+                notices.append(NoticeClaim(job.key, reclaimed=job.reclaim))
                 continue
+            action = None
             if job.action is not None:
                 is_read = job.action.notification_id.split(".", 1)[0] <= read_before.get(partner_id, "")
-                mode = {"mode": job.mode} if job.notice.kind is NoticeKind.NEW_LEAD else {}
-                writes.append(
-                    self._store.put_action(partner_id, job.action, now if is_read else None, **mode)
-                )
+                mode = job.mode if job.notice.kind is NoticeKind.NEW_LEAD else None
+                action = ActionClaim(partner_id, job.action, now if is_read else None, mode)
                 if not is_read:
                     unread[partner_id].append(job.action.notification_id)
-            if job.mode == DIGEST and job.lead is not None and job.day is not None:
-                facts = LeadFacts.of(job.lead).model_dump(mode="json")
+            if job.mode is DIGEST and job.lead is not None and job.day is not None:
+                facts = LeadFacts.of(job.lead)
                 day = OwedDigest(partner_id, job.day)
+                entries = [DigestEntry(day, r.address, facts, now) for r in job.recipients]
                 for recipient in job.recipients:
-                    entry = self._store.put_digest_entry(
-                        job.lead.lead_id, day, recipient.address, facts, now, job.key
-                    )
-                    writes.append(entry)
                     owed[day][recipient.address] += 1
+                notices.append(NoticeClaim(job.key, job.reclaim, action, digest_entries=entries))
                 continue
-            for recipient in job.recipients:
-                delivery = Delivery(
-                    partner_id, job.key, recipient.address, recipient.why.value, DeliveryState.SENDING, now
-                )
-                writes.append(self._store.put_delivery(delivery, job.key))
-        writes += [self._store.owe_digest(day, counts) for day, counts in owed.items()]
-        for partner_id, ids in unread.items():
-            writes.append(self._store.add_unread(partner_id, len(ids), min(ids)))
-        return writes
+            deliveries = [
+                Delivery(partner_id, job.key, r.address, r.why.value, DeliveryState.SENDING, now)
+                for r in job.recipients
+            ]
+            notices.append(NoticeClaim(job.key, job.reclaim, action, deliveries=deliveries))
+        return BatchClaim(notices, owed, unread)
 
     # --- 6. the emails -------------------------------------------------------------------------------
     def _outgoing(self, jobs: list[_Job]) -> list[Outgoing]:

@@ -648,7 +648,7 @@ export interface components {
             bom: boolean;
             /**
              * Call To Action
-             * @description Any of (repeat the parameter or separate with commas): contact_me, get_it_now, free_trial, test_drive, create
+             * @description Any of (repeat the parameter or separate with commas): contact_me, get_it_now, free_trial, test_drive, create (offered on the tabs marketplace, favorites)
              */
             call_to_action?: components["schemas"]["CallToAction"][] | null;
             /**
@@ -689,7 +689,7 @@ export interface components {
             lead_quality?: components["schemas"]["LeadQuality"][] | null;
             /**
              * Lead Source
-             * @description Any of (repeat the parameter or separate with commas): appsource, azure_marketplace, azure_portal, power_bi
+             * @description Any of (repeat the parameter or separate with commas): appsource, azure_marketplace, azure_portal, power_bi (offered on the tabs marketplace, favorites)
              */
             lead_source?: components["schemas"]["LeadSourceKind"][] | null;
             /**
@@ -820,7 +820,7 @@ export interface components {
         LeadListQuery: {
             /**
              * Call To Action
-             * @description Any of (repeat the parameter or separate with commas): contact_me, get_it_now, free_trial, test_drive, create
+             * @description Any of (repeat the parameter or separate with commas): contact_me, get_it_now, free_trial, test_drive, create (offered on the tabs marketplace, favorites)
              */
             call_to_action?: components["schemas"]["CallToAction"][] | null;
             /**
@@ -866,7 +866,7 @@ export interface components {
             lead_quality?: components["schemas"]["LeadQuality"][] | null;
             /**
              * Lead Source
-             * @description Any of (repeat the parameter or separate with commas): appsource, azure_marketplace, azure_portal, power_bi
+             * @description Any of (repeat the parameter or separate with commas): appsource, azure_marketplace, azure_portal, power_bi (offered on the tabs marketplace, favorites)
              */
             lead_source?: components["schemas"]["LeadSourceKind"][] | null;
             /**
@@ -1513,13 +1513,13 @@ export interface operations {
                 sort?: components["schemas"]["Sort"];
                 /** @description asc or desc (default depends on the sort) */
                 order?: components["schemas"]["Order"];
-                /** @description Any of (repeat the parameter or separate with commas): contact_me, get_it_now, free_trial, test_drive, create */
+                /** @description Any of (repeat the parameter or separate with commas): contact_me, get_it_now, free_trial, test_drive, create (offered on the tabs marketplace, favorites) */
                 call_to_action?: components["schemas"]["CallToAction"][];
                 /** @description ISO 3166-1 alpha-2 codes, any case (repeat or separate with commas) */
                 country?: ("AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "YE" | "YT" | "ZA" | "ZM" | "ZW")[];
                 /** @description Case-insensitive substrings of the company name (OR) */
                 customer_name?: string[];
-                /** @description Any of (repeat the parameter or separate with commas): appsource, azure_marketplace, azure_portal, power_bi */
+                /** @description Any of (repeat the parameter or separate with commas): appsource, azure_marketplace, azure_portal, power_bi (offered on the tabs marketplace, favorites) */
                 lead_source?: components["schemas"]["LeadSourceKind"][];
                 /** @description Any of (repeat the parameter or separate with commas): offer, profile, marketing_qualified, sales_qualified, joint_planning, shared_marketing */
                 lead_type?: components["schemas"]["LeadType"][];

@@ -1,4 +1,3 @@
-// @vitest-environment node
 // The catalogs' checks: en.json is what the code defines (run `npm run i18n:extract` after
 // changing a message); every language has every key, no key the code no longer uses, and the
 // same placeholders, plurals and tags as the English.

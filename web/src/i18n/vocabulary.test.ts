@@ -1,4 +1,3 @@
-// @vitest-environment node
 // One vocabulary with the emails: where the workspace and an email name the same thing (lead
 // types, calls to action, quality levels, the lead's fields, the reachability note), they use the
 // same words, in English (the emails' msgids) and in every translation (their .po catalogs).

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import timedelta
-from enum import StrEnum
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
@@ -20,13 +18,25 @@ from leaddesk.adapters.batching import chunked
 from leaddesk.adapters.dynamo.counters import counter_update, deltas
 from leaddesk.adapters.dynamo.items import ItemPolicy, lead_to_item
 from leaddesk.adapters.dynamo.keys import (
-    MarkerKey,
+    MarkerItemKey,
     dedupe_marker_key,
     event_marker_key,
     lead_key,
+    marker_item_key,
 )
 from leaddesk.adapters.dynamo.paging import cancellation_reasons, codes, conflicted, failed_condition
 from leaddesk.domain.dedupe import DEDUPE_WINDOW
+from leaddesk.domain.ingest_outcomes import (
+    DedupeMarker,
+    EventMarker,
+    IngestOutcome,
+    IngestResult,
+    Marker,
+    MarkerKey,
+    MarkerKind,
+    dedupe_marker,
+    event_marker,
+)
 from leaddesk.domain.models import Lead
 
 if TYPE_CHECKING:
@@ -34,22 +44,6 @@ if TYPE_CHECKING:
 
 IDEMPOTENCY_TTL = timedelta(days=30)
 BATCH_GET_LIMIT = 100  # BatchGetItem's limit per call
-Marker = Mapping[str, Any]
-
-
-class IngestOutcome(StrEnum):
-    CREATED = "created"
-    DUPLICATE = "duplicate"  # same event id seen before
-    TOUCHPOINT = "touchpoint"  # same customer/offer/action within 24 h
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    outcome: IngestOutcome
-    lead_id: str
-    # True when this delivery (same SQS message) already stored the lead but may not have
-    # published its event: the caller publishes again rather than risk a silent lead.
-    redelivery: bool = False
 
 
 class IngestWrites:
@@ -65,8 +59,9 @@ class IngestWrites:
         write at all and a touchpoint a single one. The conditional writes stay the guard
         against races; this is only the cheap path for the common case.
         """
+        wanted = {marker_item_key(key): key for key in keys}
         found: dict[MarkerKey, Marker] = {}
-        for chunk in chunked(dict.fromkeys(keys), BATCH_GET_LIMIT):
+        for chunk in chunked(wanted, BATCH_GET_LIMIT):
             request: dict[str, Any] = {
                 self._table: {
                     "Keys": [{"PK": {"S": pk}, "SK": {"S": sk}} for pk, sk in chunk],
@@ -76,7 +71,8 @@ class IngestWrites:
             for attempt in range(5):
                 answer = self._db.batch_get_item(RequestItems=request)
                 for item in answer.get("Responses", {}).get(self._table, []):
-                    found[(item["PK"]["S"], item["SK"]["S"])] = item
+                    key = wanted[(item["PK"]["S"], item["SK"]["S"])]
+                    found[key] = _event_marker(item) if key.kind is MarkerKind.EVENT else _dedupe_marker(item)
                 request = dict(answer.get("UnprocessedKeys") or {})
                 if not request:
                     break
@@ -102,12 +98,12 @@ class IngestWrites:
         known = known or {}
         now = lead.created_at
         expires = int((now + IDEMPOTENCY_TTL).timestamp())
-        seen_event = known.get(event_marker_key(lead.partner_id, lead.event_id))
-        if seen_event is not None:
-            return _duplicate(seen_event, delivery_id)
-        seen_repeat = known.get(dedupe_marker_key(lead.partner_id, dedupe)) if dedupe else None
-        if seen_repeat is not None and seen_repeat["window_end"]["S"] > now.isoformat():
-            return self._add_touchpoint(lead, seen_repeat["lead_id"]["S"], delivery_id, expires)
+        seen_event = known.get(event_marker(lead.partner_id, lead.event_id))
+        if isinstance(seen_event, EventMarker):
+            return seen_event.duplicate(delivery_id)
+        seen_repeat = known.get(dedupe_marker(lead.partner_id, dedupe)) if dedupe else None
+        if isinstance(seen_repeat, DedupeMarker) and seen_repeat.window_end > now:
+            return self._add_touchpoint(lead, seen_repeat.lead_id, delivery_id, expires)
         items: list[dict[str, Any]] = [
             self._put_event_marker(lead, lead.lead_id, "lead", delivery_id, expires),
             {
@@ -147,7 +143,7 @@ class IngestWrites:
             return IngestResult(IngestOutcome.CREATED, lead.lead_id)
         if failed_condition(reasons, 0):
             marker = reasons[0].get("Item") or self._get(event_marker_key(lead.partner_id, lead.event_id))
-            return _duplicate(marker, delivery_id)
+            return _event_marker(marker).duplicate(delivery_id)
         if dedupe and failed_condition(reasons, 2):
             existing = reasons[2].get("Item") or self._get(dedupe_marker_key(lead.partner_id, dedupe))
             return self._add_touchpoint(lead, existing["lead_id"]["S"], delivery_id, expires)
@@ -196,7 +192,7 @@ class IngestWrites:
                 ) from error
             # Lost a race with a concurrent delivery of the same event: it already counted.
             marker = reasons[0].get("Item") or self._get(event_marker_key(lead.partner_id, lead.event_id))
-            return _duplicate(marker, delivery_id)
+            return _event_marker(marker).duplicate(delivery_id)
         return IngestResult(IngestOutcome.TOUCHPOINT, existing_id)
 
     def _put_event_marker(
@@ -222,7 +218,7 @@ class IngestWrites:
             }
         }
 
-    def _get(self, key: MarkerKey) -> Mapping[str, Any]:
+    def _get(self, key: MarkerItemKey) -> Mapping[str, Any]:
         pk, sk = key
         found = self._db.get_item(
             TableName=self._table, Key={"PK": {"S": pk}, "SK": {"S": sk}}, ConsistentRead=True
@@ -232,9 +228,13 @@ class IngestWrites:
         return found["Item"]
 
 
-def _duplicate(marker: Mapping[str, Any], delivery_id: str) -> IngestResult:
-    made_lead = marker.get("made", {}).get("S") == "lead"
-    same_delivery = marker.get("delivery_id", {}).get("S") == delivery_id
-    return IngestResult(
-        IngestOutcome.DUPLICATE, marker["lead_id"]["S"], redelivery=made_lead and same_delivery
+def _event_marker(item: Mapping[str, Any]) -> EventMarker:
+    return EventMarker(
+        lead_id=item["lead_id"]["S"],
+        made_lead=item.get("made", {}).get("S") == "lead",
+        delivery_id=item.get("delivery_id", {}).get("S"),
     )
+
+
+def _dedupe_marker(item: Mapping[str, Any]) -> DedupeMarker:
+    return DedupeMarker(item["lead_id"]["S"], datetime.fromisoformat(item["window_end"]["S"]))

@@ -1,8 +1,8 @@
 """A lead ⇄ its DynamoDB item: the JSON document, the index keys and the filterable attributes.
 
 The lead is kept as one JSON document; the attributes indexes and filters need are copied
-beside it, and the few that change atomically (version, favorite, touchpoints) live only
-beside it.
+beside it (each list filter's under the attribute `leaddesk.domain.list_filters` names), and
+the few that change atomically (version, favorite, touchpoints) live only beside it.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from leaddesk.adapters.dynamo.keys import (
     tab_status_key,
 )
 from leaddesk.domain.filters import name_sort_key, value_sort_key
+from leaddesk.domain.list_filters import LIST_FILTERS
 from leaddesk.domain.models import Lead, Touchpoints
 from leaddesk.domain.timed_rules import DEFAULT_EXPIRY_DAYS, next_due
 
@@ -39,9 +40,10 @@ class ItemPolicy:
 
 
 _MUTABLE = {"version", "favorite", "touchpoints"}
-# Attributes a lead may lose in a change (REMOVEd by an update when the new item lacks them).
+# Attributes a lead may lose in a change (REMOVEd by an update when the new item lacks them):
+# any filter's (a lead lacking its value has no attribute), the value, the Due index keys.
 OPTIONAL_ATTRIBUTES = frozenset(
-    {"country", "customer_name", "lead_source", "call_to_action", "estimated_value", "DUEPK", "DUESK"}
+    {spec.attribute for spec in LIST_FILTERS} | {"estimated_value", "DUEPK", "DUESK"}
 )
 # Attributes a lifecycle change leaves as they are: they change by their own atomic updates.
 KEPT_BY_CHANGES = frozenset({"PK", "SK", "favorite", "GSI3PK", "GSI3SK", "touch_count", "touch_last_seen"})
@@ -69,16 +71,9 @@ def lead_to_item(lead: Lead, policy: ItemPolicy) -> dict[str, Any]:
         "is_test": {"BOOL": lead.is_test},
         "lead_id": {"S": lead.lead_id},
         "tab": {"S": lead.tab.value},
-        "status": {"S": lead.status.value},
-        "lead_type": {"S": lead.lead_type.value},
+        "status": {"S": lead.status.value},  # what a change's conditional write compares
         "created_at": {"S": lead.created_at.isoformat()},
-        "country": _s(lead.customer.country),
-        "customer_name": _s((lead.customer.company or "").lower() or None),
-        "lead_quality": {"S": lead.lead_quality.value},
-        "lead_source": _s(lead.lead_source.value if lead.lead_source else None),
-        "call_to_action": _s(lead.call_to_action.value if lead.call_to_action else None),
-        "email_validity": {"S": lead.email_validity.value},
-        "phone_validity": {"S": lead.phone_validity.value},
+        **{spec.attribute: _s(spec.value_of(lead)) for spec in LIST_FILTERS},
         "estimated_value": {"N": str(lead.estimated_value)} if lead.estimated_value is not None else None,
         "GSI1PK": {"S": partner_tab},
         "GSI1SK": {"S": lead.lead_id},

@@ -9,6 +9,7 @@ import zlib
 from datetime import UTC, datetime
 from typing import Any
 
+from leaddesk.domain.ingest_outcomes import MarkerKey, MarkerKind
 from leaddesk.domain.models import LeadStatus, Tab
 
 BY_TAB = "ByTab"
@@ -20,7 +21,7 @@ DUE = "DueByShard"
 DEFAULT_DUE_SHARDS = 8
 COUNTER_SHARDS = 4
 
-MarkerKey = tuple[str, str]  # (PK, SK) of an event-id or dedupe marker
+MarkerItemKey = tuple[str, str]  # (PK, SK) of an event-id or dedupe marker
 
 
 def partner_key(partner_id: str) -> str:
@@ -47,12 +48,18 @@ def favorites_key(partner_id: str) -> str:
     return f"{partner_key(partner_id)}#FAV"
 
 
-def event_marker_key(partner_id: str, event_id: str) -> MarkerKey:
+def event_marker_key(partner_id: str, event_id: str) -> MarkerItemKey:
     return partner_key(partner_id), f"E#{event_id}"
 
 
-def dedupe_marker_key(partner_id: str, dedupe: str) -> MarkerKey:
+def dedupe_marker_key(partner_id: str, dedupe: str) -> MarkerItemKey:
     return partner_key(partner_id), f"D#{dedupe}"
+
+
+def marker_item_key(marker: MarkerKey) -> MarkerItemKey:
+    if marker.kind is MarkerKind.EVENT:
+        return event_marker_key(marker.partner_id, marker.value)
+    return dedupe_marker_key(marker.partner_id, marker.value)
 
 
 def due_partition(shard: int) -> str:

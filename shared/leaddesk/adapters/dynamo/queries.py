@@ -35,6 +35,7 @@ from leaddesk.adapters.dynamo.keys import (
 )
 from leaddesk.adapters.dynamo.paging import pages
 from leaddesk.domain.filters import LeadQuery, Order, Sort
+from leaddesk.domain.list_filters import FILTERS_BY_NAME, Match
 from leaddesk.domain.models import Lead, LeadStatus, Tab
 
 if TYPE_CHECKING:
@@ -43,17 +44,6 @@ if TYPE_CHECKING:
 MAX_ITEMS_READ = 2000  # per page: a selective filter returns a short page + cursor beyond this
 MAX_QUERY_LIMIT = 1000
 MAX_FAVORITES_SORTED = 5000
-
-_FILTER_ATTRIBUTES = {
-    "call_to_action": "call_to_action",
-    "lead_source": "lead_source",
-    "lead_type": "lead_type",
-    "lead_quality": "lead_quality",
-    "status": "status",
-    "email_validity": "email_validity",
-    "phone_validity": "phone_validity",
-    "country": "country",
-}
 
 
 @dataclass(frozen=True)
@@ -158,7 +148,7 @@ class LeadQueries:
         elif high is not None:
             key_condition += " AND #sk <= :high"
             values[":high"] = {"S": high}
-        filters = _filter_expression(query, names, values, skip_status=stream.uses_status)
+        filters = _filter_expression(query, names, values, skip_keyed=stream.uses_status)
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": stream.index,
@@ -195,7 +185,7 @@ class LeadQueries:
         values: dict[str, Any] = {":pk": {"S": favorites_key(partner_id)}}
         created = _created_filter(query, names, values)
         filters = " AND ".join(
-            part for part in (_filter_expression(query, names, values, skip_status=False), created) if part
+            part for part in (_filter_expression(query, names, values, skip_keyed=False), created) if part
         )
         request: dict[str, Any] = {
             "TableName": self._table,
@@ -306,29 +296,27 @@ def _streams(partner_id: str, query: LeadQuery) -> list[_Stream]:
 
 
 def _filter_expression(
-    query: LeadQuery, names: dict[str, str], values: dict[str, Any], skip_status: bool
+    query: LeadQuery, names: dict[str, str], values: dict[str, Any], skip_keyed: bool
 ) -> str:
-    """The filters the key could not express, as one FilterExpression (AND across, OR within)."""
+    """The filters the key could not express, as one FilterExpression (AND across, OR within);
+    `skip_keyed`: the key condition already selects the keyed filter's value (a status)."""
     parts: list[str] = []
     if not query.include_test:
         parts.append("is_test = :false")
         values[":false"] = {"BOOL": False}
-    for f_index, (name, allowed) in enumerate(sorted(query.equals.items())):
-        if name == "status" and skip_status:
+    for f_index, (name, allowed) in enumerate(sorted(query.filters.items())):
+        spec = FILTERS_BY_NAME[name]
+        if spec.keyed and skip_keyed:
             continue
-        names[f"#f{f_index}"] = _FILTER_ATTRIBUTES[name]
+        names[f"#f{f_index}"] = spec.attribute
         placeholders = []
         for v_index, value in enumerate(sorted(allowed)):
             values[f":f{f_index}v{v_index}"] = {"S": value}
             placeholders.append(f":f{f_index}v{v_index}")
-        parts.append(f"#f{f_index} IN ({', '.join(placeholders)})")
-    if query.customer_name:
-        names["#cn"] = "customer_name"
-        alternatives = []
-        for c_index, part in enumerate(query.customer_name):
-            values[f":cn{c_index}"] = {"S": part}
-            alternatives.append(f"contains(#cn, :cn{c_index})")
-        parts.append("(" + " OR ".join(alternatives) + ")")
+        if spec.match is Match.CONTAINS:
+            parts.append("(" + " OR ".join(f"contains(#f{f_index}, {p})" for p in placeholders) + ")")
+        else:
+            parts.append(f"#f{f_index} IN ({', '.join(placeholders)})")
     if query.sort is not Sort.CREATED_AT:
         created = _created_filter(query, names, values)
         if created:

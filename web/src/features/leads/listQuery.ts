@@ -1,29 +1,29 @@
 // The list's tab, filters and sort live in the URL (bookmarkable, shareable): one mapping
-// between the address's query string and the API's list query.
-import type { ListQuery } from "../../api/client";
+// between the address's query string and the API's list query. The filters, their values and
+// the tabs offering them come from the API's document (api/listFilters.ts, generated).
+import type { ListQuery, Tab } from "../../api/client";
+import { LIST_FILTERS } from "../../api/listFilters";
 
-const MULTI = [
-  "call_to_action",
-  "country",
-  "customer_name",
-  "lead_source",
-  "lead_type",
-  "lead_quality",
-  "status",
-  "email_validity",
-  "phone_validity",
-] as const;
 const SINGLE = ["tab", "sort", "order", "created_from", "created_to"] as const;
 
-export type MultiFilter = (typeof MULTI)[number];
+export type MultiFilter = keyof typeof LIST_FILTERS;
 
+const MULTI = Object.keys(LIST_FILTERS) as MultiFilter[];
+
+/** The filters a tab offers, in the API's order (lead source and call to action: marketplace leads). */
+export function filtersOfTab(tab: Tab): MultiFilter[] {
+  return MULTI.filter((name) => (LIST_FILTERS[name].tabs as readonly Tab[]).includes(tab));
+}
+
+/** The list query of an address; a filter its tab does not offer is left out (an address kept
+ * from another tab must not empty this one). */
 export function queryFromSearch(search: URLSearchParams): ListQuery {
   const query: Record<string, unknown> = {};
   for (const name of SINGLE) {
     const value = search.get(name);
     if (value) query[name] = value;
   }
-  for (const name of MULTI) {
+  for (const name of filtersOfTab((query.tab as Tab | undefined) ?? "marketplace")) {
     const values = search
       .getAll(name)
       .flatMap((value) => value.split(","))
