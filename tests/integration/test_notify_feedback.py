@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 
 from leaddesk.domain.feedback import FeedbackKind, ses_event
-from leaddesk.domain.models import CloseReason, Closure, LeadStatus, Outcome
+from leaddesk.domain.models import CloseReason, Closure, Customer, LeadStatus, Outcome
 from leaddesk_local.lambda_events import LambdaContext
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.api import call_api
 from tests.helpers.bus import drain
 from tests.helpers.ingest import sqs_event
 from tests.helpers.leads import make_lead
-from tests.helpers.notify import call_notify_api, inbox, lead_envelope, notify, put_settings, store
+from tests.helpers.notify import call_notify_api, inbox, lead_envelope, notify, pump, put_settings, store
 from tests.helpers.tenants import Partners, or_current
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -173,3 +173,28 @@ def test_malformed_feedback_goes_to_its_dead_letter_queue_with_the_reason(
     ]
     assert all(letter["_attributes"]["leaddesk-reason"] for letter in letters)
     assert suppressions() == []
+
+
+def test_declines_through_the_api_email_the_customer_except_for_spam_or_phishing(
+    deployment: Deployment, partner: str
+) -> None:
+    victim = Customer(
+        first_name="Win a prize at http://evil.example", email="victim@contoso.com", country="IT"
+    )
+    phishing = make_lead(created_at=NOW, customer=victim)
+    genuine = make_lead(created_at=NOW + timedelta(seconds=1), country="IT")
+    store(deployment.refs["LeadsTable"], phishing, genuine)
+    for lead, reason in ((phishing, "abuse_spam_or_phishing"), (genuine, "requirement_not_met")):
+        status, answer, _ = call_api(
+            "POST",
+            f"/leads/{lead.lead_id}/decline",
+            "/leads/{lead_id}/decline",
+            partner,
+            body={"reason": reason},
+            path_parameters={"lead_id": lead.lead_id},
+        )
+        assert status == 200, answer
+    pump(deployment.refs["NotifyQueue"])
+    [mail] = inbox()  # the genuine decline's, in Italian; the phishing lead's victim gets nothing
+    assert mail.to == ["ada@contoso.com"] and "non è in grado" in mail.text
+    assert lead_view(phishing.lead_id)[0]["emails"] == []
