@@ -6,6 +6,8 @@
     leaddesk sweep [--at TIME]                         run the timed rules as the schedule would at TIME
     leaddesk digest [--at TIME]                        send the digests due at TIME (the day before's)
     leaddesk mail list [--to ADDRESS] [--json]         the emails the local stack has sent
+    leaddesk mail bounce ADDRESS [--complaint] [--partner P]
+                                                       SES feedback about ADDRESS, through the stack's path
     leaddesk dlq list [--json]                         dead letters of ingest, with their reasons
     leaddesk dlq redrive (--id ID... | --all) [--body FILE] [--dry-run]
                                                        replay dead letters onto the ingest queue
@@ -242,6 +244,48 @@ def cmd_mail_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mail_bounce(args: argparse.Namespace) -> int:
+    """A hard bounce (or a complaint) about ADDRESS, shaped like SES's event publishing, published
+    on the stack's feedback topic: it travels the path SES's own feedback takes (SNS → the
+    feedback queue → MailFeedbackFunction)."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from leaddesk.domain.feedback import FeedbackKind, ses_event
+
+    target = Target(args)
+    partner, message_id = args.partner, f"local-{uuid.uuid4()}"
+    if not target.aws:
+        sent = _last_mail_to(target, args.address)
+        if sent is not None:
+            partner = partner or sent.header("X-LeadDesk-Partner")
+    if not partner:
+        raise CliError(
+            f"which partner emailed {args.address}? Pass --partner P (a customer's email carries no "
+            "partner header to read it from)."
+        )
+    kind = FeedbackKind.COMPLAINT if args.complaint else FeedbackKind.BOUNCE
+    event = ses_event(kind, args.address, partner, message_id, datetime.now(UTC), f"local-{uuid.uuid4()}")
+    topic = target.output("MailFeedbackTopicArn")
+    target.client("sns").publish(TopicArn=topic, Message=json.dumps(event))
+    print(f"{kind.value} of {args.address} for partner {partner} published on {topic}")
+    return 0
+
+
+def _last_mail_to(target: Target, address: str) -> Any:
+    import urllib.error
+
+    from leaddesk_local.inbox import fetch
+
+    try:
+        mails = fetch(target.state()["endpoint_url"])
+    except urllib.error.URLError as error:
+        raise CliError(f"no local stack answers ({error}); start one with `make run`") from error
+    wanted = address.strip().lower()
+    found = [mail for mail in mails if any(wanted == to.lower() for to in mail.to)]
+    return found[-1] if found else None
+
+
 def cmd_openapi(args: argparse.Namespace) -> int:
     sys.path[:0] = [str(PROJECT_ROOT / "functions"), str(PROJECT_ROOT / "shared")]
     from leads_api.routes.document import openapi_document
@@ -263,6 +307,30 @@ def cmd_events_schema(args: argparse.Namespace) -> int:
         (out / name).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{len(schemas)} schemas written to {out}")
     return 0
+
+
+def _add_mail_parsers(sub: Any) -> None:
+    mail = sub.add_parser("mail", help="the emails the local stack has sent")
+    mail_sub = mail.add_subparsers(dest="mail_command", required=True)
+    mail_list = mail_sub.add_parser("list", help="recipient, subject, text and time of each sent email")
+    mail_list.add_argument(
+        "--to", help="only emails to this address (case-insensitive, part of it is enough)"
+    )
+    mail_list.add_argument(
+        "--json", action="store_true", help="one JSON array of {to, subject, text, time, …}"
+    )
+    mail_list.set_defaults(run=cmd_mail_list)
+    bounce = mail_sub.add_parser(
+        "bounce", help="SES feedback about an address (a hard bounce; --complaint: a complaint)"
+    )
+    bounce.add_argument("address", help="the address that bounced or complained")
+    bounce.add_argument("--complaint", action="store_true", help="a complaint instead of a hard bounce")
+    bounce.add_argument(
+        "--partner", help="the partner whose email it was (default: read from the last email to ADDRESS)"
+    )
+    bounce.add_argument("--aws", action="store_true", help="publish on the deployed stack's feedback topic")
+    bounce.add_argument("--stack-name", default="leaddesk", help="the deployed stack (with --aws)")
+    bounce.set_defaults(run=cmd_mail_bounce)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -323,16 +391,7 @@ def parser() -> argparse.ArgumentParser:
     digest.add_argument("--at", help="ISO 8601 time the daily schedule fires at (default: now)")
     digest.set_defaults(run=cmd_digest)
 
-    mail = sub.add_parser("mail", help="the emails the local stack has sent")
-    mail_sub = mail.add_subparsers(dest="mail_command", required=True)
-    mail_list = mail_sub.add_parser("list", help="recipient, subject, text and time of each sent email")
-    mail_list.add_argument(
-        "--to", help="only emails to this address (case-insensitive, part of it is enough)"
-    )
-    mail_list.add_argument(
-        "--json", action="store_true", help="one JSON array of {to, subject, text, time, …}"
-    )
-    mail_list.set_defaults(run=cmd_mail_list)
+    _add_mail_parsers(sub)
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     openapi.set_defaults(run=cmd_openapi)

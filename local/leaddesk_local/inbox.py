@@ -31,6 +31,7 @@ class SentMail:
     time: str | None  # the message's Date header, ISO 8601
     sender: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    message_id: str | None = None  # SES's id of the message (what SendEmail answered)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -52,7 +53,9 @@ def _part(message: Message, subtype: str) -> str | None:
     return None
 
 
-def from_raw(raw: str, destinations: Iterable[str], source: str | None) -> SentMail:
+def from_raw(
+    raw: str, destinations: Iterable[str], source: str | None, message_id: str | None = None
+) -> SentMail:
     message = email.message_from_string(raw, policy=default)
     sent_at = message.get("Date")
     when = parsedate_to_datetime(str(sent_at)).isoformat() if sent_at else None
@@ -65,6 +68,7 @@ def from_raw(raw: str, destinations: Iterable[str], source: str | None) -> SentM
         time=when,
         sender=source,
         headers=headers,
+        message_id=message_id,
     )
 
 
@@ -74,7 +78,7 @@ def from_backend(messages: Iterable[Any]) -> list[SentMail]:
     for message in messages:
         raw = getattr(message, "raw_data", None)
         if raw is not None:
-            found.append(from_raw(raw, message.destinations, message.source))
+            found.append(from_raw(raw, message.destinations, message.source, getattr(message, "id", None)))
             continue
         destinations = message.destinations
         to = (

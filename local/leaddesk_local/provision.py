@@ -1,9 +1,10 @@
 """Creates every stateful resource of template.yaml in a moto server, as CloudFormation would.
 
 DynamoDB tables, SQS queues (with their redrive policies), S3 buckets (with their lifecycle
-rules), event buses and rules with their targets, and SES email identities (verified at once,
-as moto allows). Functions, the HTTP API, Cognito, IAM and log groups have no moto counterpart
-that the local stack needs: the runtime plays them from the same template.
+rules), event buses and rules with their targets, SES email identities (verified at once,
+as moto allows) and configuration sets, SNS topics and their SQS subscriptions (the path of
+SES's bounce and complaint feedback). Functions, the HTTP API, Cognito, IAM and log groups have
+no moto counterpart that the local stack needs: the runtime plays them from the same template.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ def provision(
     _create_buckets(template, deployment, properties_of, progress)
     _create_buses_and_rules(template, deployment, properties_of, progress)
     _verify_email_identities(template, deployment, properties_of, progress)
+    _create_topics_and_subscriptions(template, deployment, properties_of, progress)
+    _create_configuration_sets(template, deployment, properties_of, progress)
     deployment.outputs = {
         name: str(resolve(spec["Value"], deployment.lookup, parameters))
         for name, spec in template.document.get("Outputs", {}).items()
@@ -216,3 +219,39 @@ def _verify_email_identities(
         sesv2.create_email_identity(EmailIdentity=identity)
         deployment.refs[logical_id] = identity
         progress(f"email identity {identity} (verified)")
+
+
+def _create_topics_and_subscriptions(
+    template: Template, deployment: Deployment, properties_of: Properties, progress: Callable[[str], None]
+) -> None:
+    sns = client("sns", deployment.endpoint_url)
+    for logical_id, resource in template.of_type("AWS::SNS::Topic").items():
+        name = properties_of(resource).get("TopicName") or f"{deployment.stack_name}-{logical_id}"
+        arn = sns.create_topic(Name=name)["TopicArn"]
+        deployment.refs[logical_id] = arn
+        deployment.attributes[(logical_id, "TopicArn")] = arn
+        deployment.attributes[(logical_id, "TopicName")] = name
+        progress(f"topic {name}")
+    for logical_id, resource in template.of_type("AWS::SNS::Subscription").items():
+        properties = properties_of(resource)
+        attributes = {"RawMessageDelivery": _attribute_text(properties.get("RawMessageDelivery", False))}
+        answer = sns.subscribe(
+            TopicArn=properties["TopicArn"],
+            Protocol=properties["Protocol"],
+            Endpoint=properties["Endpoint"],
+            Attributes=attributes,
+            ReturnSubscriptionArn=True,
+        )
+        deployment.refs[logical_id] = answer["SubscriptionArn"]
+        progress(f"subscription {logical_id}")
+
+
+def _create_configuration_sets(
+    template: Template, deployment: Deployment, properties_of: Properties, progress: Callable[[str], None]
+) -> None:
+    sesv2 = client("sesv2", deployment.endpoint_url)
+    for logical_id, resource in template.of_type("AWS::SES::ConfigurationSet").items():
+        name = properties_of(resource).get("Name") or f"{deployment.stack_name}-{logical_id}"
+        sesv2.create_configuration_set(ConfigurationSetName=name)
+        deployment.refs[logical_id] = name
+        progress(f"configuration set {name}")

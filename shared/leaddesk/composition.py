@@ -14,13 +14,14 @@ if TYPE_CHECKING:
     from leaddesk.adapters.action_center import ActionCenterStore
     from leaddesk.adapters.notify_store import NotifyStore
     from leaddesk.adapters.store import LeadStore
-    from leaddesk.config import LifecycleSettings, MailSettings
+    from leaddesk.config import FunctionSettings, LifecycleSettings, MailSettings
     from leaddesk.domain.emails import EmailRenderer
     from leaddesk.services.action_center import ActionCenterService, SettingsService
     from leaddesk.services.changes import ChangePublisher
     from leaddesk.services.deliveries import Deliverer
     from leaddesk.services.digest import DigestService
     from leaddesk.services.exports import ExportsService, ExportWorker
+    from leaddesk.services.feedback import FeedbackService
     from leaddesk.services.ingest import IngestService
     from leaddesk.services.leads import LeadsService
     from leaddesk.services.notify import NotifyService
@@ -196,6 +197,25 @@ def notify_service() -> NotifyService:
 
 
 @cache
+def feedback_service() -> FeedbackService:
+    from leaddesk.adapters.clock import utc_now
+    from leaddesk.adapters.metrics import OperatorMetrics
+    from leaddesk.config import FeedbackSettings, load_settings
+    from leaddesk.services.feedback import FeedbackService
+
+    return FeedbackService(
+        store=_notify_store(load_settings(FeedbackSettings)), clock=utc_now, metrics=OperatorMetrics()
+    )
+
+
+@cache
+def feedback_queue() -> QueueConsumer:
+    from leaddesk.config import FeedbackSettings, load_settings
+
+    return _queue_consumer("feedback", load_settings(FeedbackSettings).feedback_dlq_url)
+
+
+@cache
 def digest_service() -> DigestService:
     from datetime import timedelta
 
@@ -240,7 +260,7 @@ def _action_center_store() -> ActionCenterStore:
     return ActionCenterStore(aws.dynamodb(), load_settings(NotificationsApiSettings).table_name)
 
 
-def _notify_store(config: MailSettings) -> NotifyStore:
+def _notify_store(config: FunctionSettings) -> NotifyStore:
     from leaddesk.adapters import aws
     from leaddesk.adapters.notify_store import NotifyStore
 
@@ -254,7 +274,8 @@ def _deliverer(config: MailSettings, store: NotifyStore) -> Deliverer:
     from leaddesk.adapters.metrics import OperatorMetrics
     from leaddesk.services.deliveries import Deliverer
 
-    return Deliverer(store, SesMailer(aws.sesv2(), config.sender_email), utc_now, OperatorMetrics())
+    mailer = SesMailer(aws.sesv2(), config.sender_email, configuration_set=config.ses_configuration_set)
+    return Deliverer(store, mailer, utc_now, OperatorMetrics())
 
 
 def _renderer(config: MailSettings) -> EmailRenderer:

@@ -109,6 +109,10 @@ class MailSettings(FunctionSettings):
         ge=10,
         description="A `sending` record older than this was interrupted: it is never sent again",
     )
+    ses_configuration_set: str = Field(
+        default="",
+        description="SES_CONFIGURATION_SET: publishes bounces and complaints to the feedback topic",
+    )
 
     def links_base(self) -> str:
         return self.workspace_url or self.web_app_url
@@ -126,6 +130,10 @@ class NotificationsApiSettings(FunctionSettings):
     pass
 
 
+class FeedbackSettings(FunctionSettings):
+    feedback_dlq_url: str = Field(description="Where feedback that can never be used goes (FEEDBACK_DLQ_URL)")
+
+
 FUNCTION_SETTINGS: dict[str, type[FunctionSettings]] = {
     "IngestFunction": IngestSettings,
     "LifecycleApiFunction": LeadsApiSettings,
@@ -136,6 +144,7 @@ FUNCTION_SETTINGS: dict[str, type[FunctionSettings]] = {
     "NotifyFunction": NotifySettings,
     "NotifyDigestFunction": DigestSettings,
     "NotificationsApiFunction": NotificationsApiSettings,
+    "MailFeedbackFunction": FeedbackSettings,
 }
 
 

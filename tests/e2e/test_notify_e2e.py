@@ -110,3 +110,30 @@ def test_mail_list_says_what_to_do_without_a_stack(local_stack: RunningStack, tm
         check=False,
     )
     assert result.returncode == 2 and "make run" in result.stderr
+
+
+BOUNCING = "gone@partner-e2e-bounce.com"
+BOUNCE_PARTNER = "p-e2e-bounce"
+
+
+def test_a_bounce_from_the_cli_shows_in_the_settings_and_can_be_cleared(local_stack: RunningStack) -> None:
+    """`leaddesk mail bounce` publishes SES-shaped feedback on the stack's topic: SNS, the
+    feedback queue and MailFeedbackFunction suppress the address; the settings API shows it."""
+    admin = {"Authorization": f"Bearer {token(local_stack, BOUNCE_PARTNER, 'referrals_admin')}"}
+    result = local_stack.cli("mail", "bounce", BOUNCING, "--partner", BOUNCE_PARTNER)
+    assert result.returncode == 0, result.stderr
+    url = f"{local_stack.api_url}/settings/suppressions"
+    deadline, items = time.monotonic() + 60, []
+    while time.monotonic() < deadline and not items:
+        answer = httpx.get(url, headers=admin, timeout=30)
+        assert answer.status_code == 200, answer.text
+        items = answer.json()["items"]
+        time.sleep(0.5)
+    assert [(i["address"], i["kind"]) for i in items] == [(BOUNCING, "bounce")]
+    feed = httpx.get(f"{local_stack.api_url}/notifications", headers=admin, timeout=30).json()
+    assert [i["recipient"] for i in feed["items"] if i["kind"] == "address_suppressed"] == [BOUNCING]
+    cleared = httpx.delete(f"{url}/{BOUNCING}", headers=admin, timeout=30)
+    assert cleared.status_code == 204, cleared.text
+    assert httpx.get(url, headers=admin, timeout=30).json()["items"] == []
+    refused = local_stack.cli("mail", "bounce", "someone@nowhere-e2e.com")
+    assert refused.returncode != 0 and "--partner" in (refused.stderr + refused.stdout)

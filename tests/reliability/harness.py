@@ -285,6 +285,7 @@ def moto_stage(template: Template, log_level: str = "WARNING") -> Iterator[Stage
         clock.utc_now = stage.now  # the composition root hands it to every service it builds
         from export_worker.app import handler as export_worker
         from ingest.app import handler as ingest
+        from mail_feedback.app import handler as mail_feedback
         from notifier.app import handler as notifier
         from republish.app import handler as republish
 
@@ -293,6 +294,7 @@ def moto_stage(template: Template, log_level: str = "WARNING") -> Iterator[Stage
             _source(stage, "EventRepublishFunction", republish, "PendingEventsQueue", 10),
             _source(stage, "NotifyFunction", notifier, "NotifyQueue", 10),
             _source(stage, "ExportWorkerFunction", export_worker, "ExportQueue", 1),
+            _source(stage, "MailFeedbackFunction", mail_feedback, "MailFeedbackQueue", 10),
         ]
         yield stage
     finally:

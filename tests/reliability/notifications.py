@@ -7,15 +7,18 @@ settings the suite saved and the leads as stored, never from what the notifier s
 
 - who receives a new-lead (and an expiring-soon) email: the recipients table (preferred email,
   business-profile location, the seller's contact, else the referral admins); a decline emails
-  the customer unless do-not-contact or the address is unusable; an expiry the referrer; an
-  export the person who asked. Test and informational leads send nothing and add no item.
+  the customer unless do-not-contact, the address is unusable or the reason is spam/phishing;
+  an expiry the referrer; an export the person who asked. Test and informational leads send
+  nothing and add no item.
 - the volume rule is the notifier's own count, so which leads were emailed one by one and which
   were collected for the digest is read from the stored state (the new-lead item's `mode`), and
   checked against the rule: at most 10 a partner's day, fewer only by the leads a failed batch
   counted twice (the day's count says how many), the rest in one digest per recipient.
 
 Then, read from moto's SES (its server's inbox, which no fault reaches): no email twice (per
-recipient and notice), none the rules do not ask for; every delivery record ends `sent` with
+recipient and notice — a customer's email carries no LeadDesk header, so its notice is found by
+SES's message id in the delivery records, else by its recipient among the declined leads), none
+the rules do not ask for; every delivery record ends `sent` with
 exactly one email, or `failed` / `unconfirmed` with an action-center item saying so, never
 `sending` or `deferred`; every item once; every dead letter with its reason.
 """
@@ -107,7 +110,8 @@ def lead_recipients(lead: dict[str, Any], settings: dict[str, Any]) -> list[str]
 def customer_reachable(lead: dict[str, Any]) -> bool:
     email = lead["customer"].get("email") or ""
     unusable = lead.get("email_validity") in ("invalid", "spam")
-    return not (lead.get("do_not_contact") or unusable) and WELL_FORMED.match(email) is not None
+    silent = (lead.get("closure") or {}).get("reason") == "abuse_spam_or_phishing"
+    return not (lead.get("do_not_contact") or unusable or silent) and WELL_FORMED.match(email) is not None
 
 
 Mail = tuple[str, str, str]  # (recipient, notice key, partner)
@@ -201,6 +205,8 @@ class NotificationsWorkload:
             kind = {"succeeded": "export_ready", "failed": "export_failed"}.get(status)
             if kind is None:
                 continue  # an export still running is the export workload's finding
+            if _doc(job).get("reason") == "could not be queued; try again":
+                continue  # refused by POST /exports itself (5xx at once): no export.failed is published
             expected_items[(kind, export_id)] += 1
             doc = _doc(job)
             if doc.get("requester_email"):
@@ -210,7 +216,8 @@ class NotificationsWorkload:
             expected_mails.add((to, f"digest#{day.isoformat()}", partner))
 
         self._volume_rule(items, days, figures)
-        sent = self._sent(stage, digests, figures)
+        customers = {mail for mail in expected_mails if mail[1].startswith("declined#")}
+        sent = self._sent(stage, digests, _records_by_message(items), customers, figures)
         self._deliveries(items, expected_mails, sent, actions, expected_items, figures)
         self._items(actions, expected_items, figures)
         self._dead_letters(stage, figures)
@@ -251,7 +258,12 @@ class NotificationsWorkload:
                 figures.note(f"volume rule of {partner} {day}: {dict(modes)}, counted {twice} twice")
 
     def _sent(
-        self, stage: Stage, digests: dict[tuple[str, date, str], set[str]], figures: Figures
+        self,
+        stage: Stage,
+        digests: dict[tuple[str, date, str], set[str]],
+        by_message: dict[str, Mail],
+        customers: set[Mail],
+        figures: Figures,
     ) -> Counter[Mail]:
         """What moto's SES sent, by recipient, notice and partner; each digest lists its leads."""
         from leaddesk_local.inbox import fetch
@@ -259,6 +271,13 @@ class NotificationsWorkload:
         sent: Counter[Mail] = Counter()
         for mail in fetch(stage.endpoint_url):
             key, partner = mail.header("x-leaddesk-key") or "?", mail.header("x-leaddesk-partner") or "?"
+            if mail.header("x-leaddesk-key") is None:  # to a customer: no LeadDesk header on it
+                found = by_message.get(mail.message_id or "")
+                if found is None:  # SES accepted it, but its record never learnt its id
+                    to = mail.to[0].lower() if mail.to else ""
+                    found = next((c for c in sorted(customers) if c[0] == to and not sent[c]), None)
+                if found is not None:
+                    key, partner = found[1], found[2]
             for to in mail.to:
                 sent[(to.lower(), key, partner)] += 1
                 if key.startswith("digest#"):
@@ -341,6 +360,15 @@ class NotificationsWorkload:
                 figures.lost += 1  # retries exhausted twice: nobody redrove it
                 continue
             figures.dead_letters[f"notify: {reason.split(':')[0]}"] += 1
+
+
+def _records_by_message(items: list[dict[str, Any]]) -> dict[str, Mail]:
+    """The delivery records that know SES's message id of their email."""
+    return {
+        item["message_id"]["S"]: (item["recipient"]["S"].lower(), item["notice"]["S"], item["PK"]["S"][2:])
+        for item in items
+        if item["SK"]["S"].startswith("DLV#") and "message_id" in item
+    }
 
 
 def _doc(item: dict[str, Any]) -> dict[str, Any]:

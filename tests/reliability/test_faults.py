@@ -1,6 +1,7 @@
 """Fault injection end to end: throttling and transient 5xx at random in LeadDesk's DynamoDB, SQS,
 EventBridge, SES and S3 calls, across ingest, the API, the sweep, the republishing of parked
-events, notifications (emails, the action center, the digest) and exports; then every event,
+events, notifications (emails, the action center, the digest), exports and SES's bounce and
+complaint feedback; then every event,
 action, email and file accounted for. Nothing lost, nothing doubled, nothing stuck.
 
 Profiles (seeded, so a failure can be replayed): `make test` runs the quick one (300 events, 80
@@ -22,6 +23,7 @@ from leaddesk_local.template import Template
 from tests.reliability import exports
 from tests.reliability.actions import ApiWorkload, SweepWorkload
 from tests.reliability.faults import FaultInjector
+from tests.reliability.feedback import FeedbackWorkload
 from tests.reliability.harness import moto_stage
 from tests.reliability.notifications import NotificationsWorkload, SettingsWorkload
 from tests.reliability.workloads import Figures, IngestWorkload
@@ -42,6 +44,7 @@ def workloads(events: int, actions: int, jobs: int, seed: int) -> list[Any]:
         SweepWorkload(seed + 2),
         exports.ExportWorkload(jobs, seed + 3),
         NotificationsWorkload(settings, seed + 4),
+        FeedbackWorkload(seed + 5),
     ]
 
 

@@ -18,9 +18,18 @@ from botocore.exceptions import ClientError
 
 from leaddesk.adapters.dynamo.keys import partner_key
 from leaddesk.adapters.dynamo.notify_actions import settings_from
-from leaddesk.adapters.dynamo.notify_items import ACTION_PREFIX, action_key, feed_key, settings_key
+from leaddesk.adapters.dynamo.notify_feedback import suppression_from
+from leaddesk.adapters.dynamo.notify_items import (
+    ACTION_PREFIX,
+    SUPPRESSION_PREFIX,
+    action_key,
+    feed_key,
+    settings_key,
+    suppression_key,
+)
 from leaddesk.adapters.dynamo.paging import cancellation_reasons, failed_condition
 from leaddesk.domain.action_center import ID_TIME_FORMAT, ActionItem, time_of
+from leaddesk.domain.feedback import Suppression
 from leaddesk.domain.filters import CursorError
 from leaddesk.domain.notify_settings import NotificationSettings
 
@@ -151,6 +160,41 @@ class ActionCenterStore:
                 "doc": {"S": settings.model_dump_json()},
             },
         )
+
+    # --- suppressed addresses ----------------------------------------------------------------------
+    def suppressions(self, partner_id: str) -> list[Suppression]:
+        """Every address suppressed for the partner, by address (a partner has few: each one is
+        an address that bounced for good or complained)."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": partner_key(partner_id)},
+                ":prefix": {"S": SUPPRESSION_PREFIX},
+            },
+            "ConsistentRead": True,
+        }
+        found: list[Suppression] = []
+        while True:
+            answer = self._db.query(**request)
+            found += [suppression_from(row) for row in answer.get("Items", [])]
+            if not answer.get("LastEvaluatedKey"):
+                return found
+            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+    def clear_suppression(self, partner_id: str, address: str) -> bool:
+        """Emails go to the address again; False when it was not suppressed."""
+        try:
+            self._db.delete_item(
+                TableName=self._table,
+                Key=suppression_key(partner_id, address),
+                ConditionExpression="attribute_exists(SK)",
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
 
 
 def _item(row: Mapping[str, Any], watermark: str) -> ActionItem:

@@ -2,7 +2,10 @@
 
 Raw rather than SES's simple content: one message carries the plain-text and HTML parts as
 multipart/alternative, and the headers an urgent email needs (`X-Priority`, `Importance`) and
-those that trace it (`X-LeadDesk-Notice`). Each email has one recipient, in its `To` header.
+those the caller passes (the `X-LeadDesk-*` trace headers of mail to the partner's people; mail
+to a customer has none). Each email has one recipient, in its `To` header. Sends go through the
+SES configuration set (when configured) that publishes bounces and complaints, tagged so that
+the feedback maps back to the partner.
 
 Outcomes: `sent` (SES accepted it), `rejected` (SES refused it for good — a rejected address, an
 unverified sender: recorded, never retried), `deferred` (SES was throttling after every try:
@@ -22,7 +25,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError, ConnectionError, ReadTimeoutError
 
@@ -74,7 +77,6 @@ def compose(sender: str, to: str, email: Email, sent_at: datetime, headers: Mapp
         message["X-Priority"] = "1 (Highest)"
         message["Importance"] = "high"
         message["Priority"] = "urgent"
-    message["X-LeadDesk-Notice"] = email.kind.value
     for name, value in headers.items():
         message[name] = value
     message.set_content(email.text, subtype="plain", charset="utf-8")
@@ -90,9 +92,11 @@ class SesMailer:
         attempts: int = 5,
         backoff: float = 0.2,
         sleep: Callable[[float], None] = time.sleep,
+        configuration_set: str = "",
     ) -> None:
         self._ses = client
         self._sender = sender
+        self._configuration_set = configuration_set
         self._attempts = attempts
         self._backoff = backoff
         self._sleep = sleep
@@ -101,11 +105,23 @@ class SesMailer:
     def sender(self) -> str:
         return self._sender
 
-    def send(self, to: str, email: Email, sent_at: datetime, headers: Mapping[str, str]) -> SendResult:
+    def send(
+        self,
+        to: str,
+        email: Email,
+        sent_at: datetime,
+        headers: Mapping[str, str],
+        tags: Mapping[str, str] | None = None,
+    ) -> SendResult:
         raw = compose(self._sender, to, email, sent_at, headers)
+        request: dict[str, Any] = {"FromEmailAddress": self._sender, "Content": {"Raw": {"Data": raw}}}
+        if tags:
+            request["EmailTags"] = [{"Name": name, "Value": value} for name, value in tags.items()]
+        if self._configuration_set:
+            request["ConfigurationSetName"] = self._configuration_set
         for attempt in range(1, self._attempts + 1):
             try:
-                answer = self._ses.send_email(FromEmailAddress=self._sender, Content={"Raw": {"Data": raw}})
+                answer = self._ses.send_email(**request)
             except ClientError as error:
                 code = error.response.get("Error", {}).get("Code", "")
                 message = error.response.get("Error", {}).get("Message", "")

@@ -35,7 +35,14 @@ from leaddesk.adapters.dynamo.notify_deliveries import (
     settle_delivery,
 )
 from leaddesk.adapters.dynamo.notify_digests import DayCounts, owe_digest, put_digest_entry
-from leaddesk.adapters.dynamo.notify_items import action_key, delivery_key, feed_key, settings_key
+from leaddesk.adapters.dynamo.notify_feedback import lead_mail_item, put_suppression
+from leaddesk.adapters.dynamo.notify_items import (
+    action_key,
+    delivery_key,
+    feed_key,
+    settings_key,
+    suppression_key,
+)
 from leaddesk.domain.deliveries import (
     ActionRef,
     BatchClaim,
@@ -44,6 +51,7 @@ from leaddesk.domain.deliveries import (
     DeliveryClaims,
     DeliveryRef,
     EarlierClaims,
+    LeadMail,
     OwedDigest,
     SettleOutcome,
     VolumeMode,
@@ -55,6 +63,7 @@ if TYPE_CHECKING:
 
     from leaddesk.domain.action_center import ActionItem
     from leaddesk.domain.emails import LeadFacts
+    from leaddesk.domain.feedback import Suppression
     from leaddesk.domain.models import Lead
 
 LeadRef = tuple[str, str]  # (partner id, lead id)
@@ -194,12 +203,26 @@ class NotifyStore:
         is still deferred (False: another delivery took it up)."""
         return not self._batches.transact([reclaim_delivery(self._table, delivery, delivery.address)])
 
-    def settle(self, delivery: Delivery, item: ActionItem | None, read_at: datetime | None) -> SettleOutcome:
+    def settle(
+        self,
+        delivery: Delivery,
+        item: ActionItem | None,
+        read_at: datetime | None,
+        mail: LeadMail | None = None,
+    ) -> SettleOutcome:
         """A failed or unconfirmed delivery's state, if it is still `sending`, in one transaction
-        with the action-center item that says so (`item`, when given) and, unless the item is
-        written as read, the feed's unread count."""
+        with the action-center item that says so (`item`, when given), the lead's email in its
+        history (`mail`) and, unless the item is written as read, the feed's unread count."""
         settle = settle_delivery(self._table, delivery)
         writes = [settle]
+        if mail is not None:
+            writes.append(
+                Write(
+                    delivery.notice_key,
+                    Role.PLAIN,
+                    {"Put": {"TableName": self._table, "Item": lead_mail_item(mail)}},
+                )
+            )
         put_item: Write | None = None
         if item is not None:
             put_item = put_action(self._table, delivery.partner_id, item, read_at, delivery.notice_key)
@@ -215,9 +238,40 @@ class NotifyStore:
             return SettleOutcome.ITEM_EXISTS
         return SettleOutcome.FEED_READ
 
-    def record(self, deliveries: Iterable[Delivery]) -> None:
-        """Outcomes of sends (their final items), by BatchWriteItem."""
-        self._batches.put_items(delivery_item(d) for d in deliveries)
+    def record(self, deliveries: Iterable[Delivery], mails: Iterable[LeadMail] = ()) -> None:
+        """Outcomes of sends (their final items) and the leads' emails they settle, by
+        BatchWriteItem (the same requests: a lead's email costs no request of its own)."""
+        items = [delivery_item(d) for d in deliveries] + [lead_mail_item(m) for m in mails]
+        self._batches.put_items(items)
+
+    # --- suppressed addresses ----------------------------------------------------------------------
+    def suppressed(self, addresses: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of (partner id, address) are suppressed, in one consistent BatchGetItem; answered
+        as (partner id, lower-case address)."""
+        wanted = {(p, a.lower()) for p, a in addresses}
+        if not wanted:
+            return set()
+        found = self._batches.get_many(suppression_key(p, a) for p, a in wanted)
+        return {(p, a) for p, a in wanted if item_key(suppression_key(p, a)) in found}
+
+    def suppress(
+        self, partner_id: str, suppression: Suppression, item: ActionItem, read_at: datetime | None
+    ) -> SettleOutcome:
+        """Suppress an address with the action-center item that says so, in one transaction:
+        `SETTLED_BEFORE` when it was suppressed already (nothing written: feedback delivered
+        twice adds nothing), `FEED_READ` when the item is older than the feed's watermark."""
+        suppress = put_suppression(self._table, partner_id, suppression)
+        writes = [suppress, put_action(self._table, partner_id, item, read_at, suppression.address)]
+        if read_at is None:
+            writes.append(add_unread(self._table, partner_id, 1, item.notification_id))
+        failed = self._batches.transact(writes)
+        if not failed:
+            return SettleOutcome.SETTLED
+        if suppress in failed:
+            return SettleOutcome.SETTLED_BEFORE
+        if writes[1] in failed:
+            return SettleOutcome.ITEM_EXISTS
+        return SettleOutcome.FEED_READ
 
     # --- digests -------------------------------------------------------------------------------------
     def digests_owed(self, before: date) -> Iterator[OwedDigest]:

@@ -23,10 +23,13 @@ from leaddesk.adapters.dynamo.items import (
     item_to_lead,
     lead_to_item,
 )
-from leaddesk.adapters.dynamo.keys import favorites_key, lead_key
+from leaddesk.adapters.dynamo.keys import favorites_key, lead_key, partner_key
+from leaddesk.adapters.dynamo.notify_feedback import lead_mail_from
+from leaddesk.adapters.dynamo.notify_items import lead_mail_prefix
 from leaddesk.adapters.dynamo.paging import cancellation_reasons
 from leaddesk.adapters.dynamo.queries import MAX_ITEMS_READ, LeadQueries, Page
 from leaddesk.adapters.failures import permanent_failures
+from leaddesk.domain.deliveries import LeadMail
 from leaddesk.domain.filters import LeadQuery
 from leaddesk.domain.ingest_outcomes import IngestResult, Marker, MarkerKey
 from leaddesk.domain.models import Lead
@@ -70,6 +73,24 @@ class LeadStore:
         key = lead_key(partner_id, lead_id)
         item = self._db.get_item(TableName=self._table, Key=key, ConsistentRead=True).get("Item")
         return item_to_lead(item) if item else None
+
+    def lead_mails(self, partner_id: str, lead_id: str) -> list[LeadMail]:
+        """The emails sent about a lead (items beside it: `MAIL#<lead id>#…`), one Query."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": partner_key(partner_id)},
+                ":prefix": {"S": lead_mail_prefix(lead_id)},
+            },
+        }
+        mails: list[LeadMail] = []
+        while True:
+            answer = self._db.query(**request)
+            mails += [lead_mail_from(row, partner_id, lead_id) for row in answer.get("Items", [])]
+            if not answer.get("LastEvaluatedKey"):
+                return mails
+            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
     def query_leads(
         self,

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from leaddesk.domain.access import Forbidden, Unauthenticated
 from leaddesk.domain.action_center import NotificationNotFound
 from leaddesk.domain.errors import ExportNotFound, LeadNotFound, PreconditionFailed
+from leaddesk.domain.feedback import SuppressionNotFound
 from leaddesk.domain.filters import CursorError
 from leaddesk.domain.lifecycle import NotAllowed
 from leaddesk.domain.models import LeadStatus, Outcome
@@ -169,6 +170,7 @@ ERROR_MAP: dict[type[Exception], tuple[int, Describe]] = {
     LeadNotFound: (404, _with_field),
     ExportNotFound: (404, _with_field),
     NotificationNotFound: (404, _with_field),
+    SuppressionNotFound: (404, _with_field),
     InvalidParameter: (400, _with_field),
     CursorError: (400, _cursor),
     InvalidBody: (422, _with_field),

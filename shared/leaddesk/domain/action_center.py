@@ -8,6 +8,7 @@ is newest first by id; the same event always makes the same id (a redelivery add
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -25,6 +26,7 @@ class ActionKind(StrEnum):
     EXPORT_FAILED = "export_failed"
     SEND_FAILED = "send_failed"  # an address refused our email for good
     SEND_UNCONFIRMED = "send_unconfirmed"  # a send was interrupted: it may not have arrived
+    ADDRESS_SUPPRESSED = "address_suppressed"  # it bounced for good or complained: no more email
 
 
 class ActionItem(BaseModel):
@@ -40,7 +42,9 @@ class ActionItem(BaseModel):
     company: str | None = Field(default=None, description="The lead's customer company")
     lead_type: LeadType | None = None
     flame: Flame | None = None
-    recipient: str | None = Field(default=None, description="send_failed / send_unconfirmed: the address")
+    recipient: str | None = Field(
+        default=None, description="send_failed / send_unconfirmed / address_suppressed: the address"
+    )
     reason: str | None = Field(default=None, description="Why a send or an export failed")
     row_count: int | None = Field(default=None, description="export_ready: rows in the file")
 
@@ -148,5 +152,24 @@ def delivery_item(
         company=lead.customer.company if lead else None,
         lead_type=lead.lead_type if lead else None,
         recipient=recipient,
+        reason=reason,
+    )
+
+
+def suppression_item(address: str, tag: str, complaint: bool, at: datetime, feedback_id: str) -> ActionItem:
+    """An address suppressed after a hard bounce or a complaint (`tag`: the address's stand-in in
+    ids; the same feedback always makes the same id)."""
+    until = "nothing more is sent to it until you clear it in Settings."
+    if complaint:
+        message, reason = f"{address} marked a LeadDesk email as spam: {until}", "complaint"
+    else:
+        message, reason = f"Email to {address} bounced for good: {until}", "bounce"
+    subject = f"{tag}-{hashlib.sha256(feedback_id.encode()).hexdigest()[:12]}"
+    return ActionItem(
+        notification_id=notification_id(at, ActionKind.ADDRESS_SUPPRESSED, subject),
+        kind=ActionKind.ADDRESS_SUPPRESSED,
+        at=at,
+        message=message,
+        recipient=address,
         reason=reason,
     )

@@ -25,6 +25,7 @@ class DeliveryState(StrEnum):
     FAILED = "failed"  # refused for good (recorded, shown in the action center)
     DEFERRED = "deferred"  # SES throttled every try: nothing went out, safe to send again
     UNCONFIRMED = "unconfirmed"  # a send was interrupted: never sent again (at most once)
+    SUPPRESSED = "suppressed"  # the address bounced for good or complained: not sent
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,40 @@ class Delivery:
     at: datetime
     message_id: str | None = None
     reason: str | None = None
+
+
+# What a lead's history shows of its emails: settled outcomes only (`sending` and `deferred` are
+# on their way to one of these).
+LOGGED_STATES = frozenset(
+    {DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.UNCONFIRMED, DeliveryState.SUPPRESSED}
+)
+
+
+@dataclass(frozen=True)
+class LeadMail:
+    """One email of one notice about a lead, to one address, as its outcome was settled."""
+
+    partner_id: str
+    lead_id: str
+    kind: str  # the notice kind (new_lead, expiring_soon, declined, expired)
+    address: str
+    why: str
+    state: DeliveryState
+    at: datetime
+    reason: str | None = None
+
+    @classmethod
+    def of(cls, delivery: Delivery, lead_id: str) -> LeadMail:
+        return cls(
+            partner_id=delivery.partner_id,
+            lead_id=lead_id,
+            kind=delivery.notice_key.split("#", 1)[0],
+            address=delivery.address,
+            why=delivery.why,
+            state=delivery.state,
+            at=delivery.at,
+            reason=delivery.reason,
+        )
 
 
 class VolumeMode(StrEnum):

@@ -25,8 +25,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from pydantic import BaseModel
 
 from leaddesk.domain.models import CallToAction, Flame, Lead, LeadQuality, LeadType
-from leaddesk.domain.notices import NoticeKind
-from leaddesk.domain.notify_settings import Language
+from leaddesk.domain.notices import NoticeKind, customer_language
+from leaddesk.domain.notify_settings import Language, NotificationSettings
 
 PACKAGE = Path(__file__).resolve().parents[1]
 TEMPLATES = PACKAGE / "email_templates"
@@ -159,10 +159,15 @@ class EmailRenderer:
         when = self.moment(expires_at, language)
         return self.render(NoticeKind.EXPIRING_SOON, language, card.urgent, lead=card, expires=when)
 
-    def declined(self, lead: Lead, language: Language) -> Email:
-        name = " ".join(p for p in (lead.customer.first_name, lead.customer.last_name) if p) or None
-        offer = lead.offer.title if lead.offer else None
-        return self.render(NoticeKind.DECLINED, language, False, name=name, offer=offer)
+    def declined_for(self, lead: Lead, settings: NotificationSettings) -> Email:
+        """The decline email to `lead`'s customer: what the notifier sends. Of the lead only its
+        country counts (for the language); of the settings only the display name."""
+        return self.declined(settings.display_name, customer_language(lead))
+
+    def declined(self, partner: str | None, language: Language) -> Email:
+        """To the customer, in their language: names the partner by its display name (`None`: "the
+        partner you contacted") and carries nothing the lead's event supplied."""
+        return self.render(NoticeKind.DECLINED, language, False, partner=partner)
 
     def expired(self, lead: Lead, language: Language) -> Email:
         card = self.card(lead, language)

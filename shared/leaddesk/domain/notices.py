@@ -25,8 +25,16 @@ from leaddesk.domain.contract import (
     LeadReceived,
     parse_detail,
 )
-from leaddesk.domain.models import EmailValidity, Flame, Lead, LeadStatus, LeadType, Outcome
-from leaddesk.domain.notify_settings import NotificationSettings
+from leaddesk.domain.models import (
+    CloseReason,
+    EmailValidity,
+    Flame,
+    Lead,
+    LeadStatus,
+    LeadType,
+    Outcome,
+)
+from leaddesk.domain.notify_settings import Language, NotificationSettings
 
 DAILY_INDIVIDUAL_EMAILS = 10  # a partner's first 10 new leads of a UTC day are emailed one by one
 
@@ -162,11 +170,42 @@ def recipients(notice: Notice, lead: Lead | None, settings: NotificationSettings
     return _once_each(found)
 
 
+# --- email to the customer ---------------------------------------------------------------------------
+# Declines for these reasons tell the customer nothing: a spam or phishing lead's address may be a
+# victim's, whoever submitted it.
+SILENT_DECLINE_REASONS = frozenset({CloseReason.ABUSE_SPAM_OR_PHISHING})
+CUSTOMER_LANGUAGES: dict[str, Language] = {
+    "TR": Language.TURKISH,
+    "HU": Language.HUNGARIAN,
+    "IT": Language.ITALIAN,
+    "NL": Language.DUTCH,
+    "FR": Language.FRENCH,
+    "BE": Language.FRENCH,
+}
+
+
 def customer_reachable(lead: Lead) -> bool:
-    """May the customer be told the lead was declined? Never when do-not-contact, or when the
-    address is missing, malformed, undeliverable or spam."""
+    """May the customer be told the lead was declined? Never for a test lead, a spam or phishing
+    decline, a do-not-contact lead, or an address that is missing, malformed, undeliverable or
+    spam."""
     unusable = lead.email_validity in (EmailValidity.INVALID, EmailValidity.SPAM)
-    return not (lead.do_not_contact or unusable) and well_formed_email(lead.customer.email) is not None
+    silent = lead.closure is not None and lead.closure.reason in SILENT_DECLINE_REASONS
+    if lead.is_test or silent or lead.do_not_contact or unusable:
+        return False
+    return well_formed_email(lead.customer.email) is not None
+
+
+def customer_language(lead: Lead) -> Language:
+    """The customer's language, by the lead's country (English for every other country)."""
+    return CUSTOMER_LANGUAGES.get((lead.customer.country or "").upper(), Language.ENGLISH)
+
+
+def trace_headers(why: str, partner_id: str, notice_key: str, kind: str) -> dict[str, str]:
+    """The `X-LeadDesk-*` headers that let the partner's people (and support) trace an email;
+    never on mail to a customer (`why`: the delivery's), who must not see LeadDesk's internals."""
+    if why == Why.CUSTOMER.value:
+        return {}
+    return {"X-LeadDesk-Notice": kind, "X-LeadDesk-Partner": partner_id, "X-LeadDesk-Key": notice_key}
 
 
 def _once_each(found: list[Recipient]) -> list[Recipient]:

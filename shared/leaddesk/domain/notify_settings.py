@@ -2,18 +2,20 @@
 
 Addresses are checked with the rules ingest applies to a customer's email (well-formed, not a
 reserved example domain, not a disposable or spam domain); countries are ISO 3166-1 alpha-2
-(names and alpha-3 codes are normalised); the language is one of the product's own.
+(names and alpha-3 codes are normalised); the language is one of the product's own. The display
+name is how customer-facing email names the partner: plain text, never a link or an address.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from leaddesk.domain.text import ADDRESS_PATTERN
+from leaddesk.domain.text import ADDRESS_PATTERN, VISIBLE_PATTERN, clean_text
 
 
 class Language(StrEnum):
@@ -29,6 +31,9 @@ class Language(StrEnum):
 
 MAX_ADDRESSES = 20
 MAX_LOCATIONS = 250
+MAX_DISPLAY_NAME = 80
+# What would turn a name into a link, an address or markup in a customer's mail client.
+_NOT_IN_A_NAME = re.compile(r"[<>@{}\[\]|`\\]|://|\b[\w-]+\.[a-z]{2,}\b", re.IGNORECASE)
 
 
 def checked_email(value: str) -> str:
@@ -54,10 +59,31 @@ def checked_country(value: str) -> str:
 
 # The document states what every accepted address has (one @, no spaces or control characters);
 # the check refuses more than a pattern can say: bad syntax, reserved, disposable and spam domains.
+def checked_display_name(value: str) -> str:
+    """The name as customer-facing email shows it (one line, clean), or ValueError naming why not."""
+    name = clean_text(value)
+    if not name:
+        raise ValueError("the display name is empty")
+    if len(name) > MAX_DISPLAY_NAME:
+        raise ValueError(f"the display name is longer than {MAX_DISPLAY_NAME} characters")
+    if _NOT_IN_A_NAME.search(name):
+        raise ValueError("a display name is plain text: no link, domain, email address or markup")
+    return name
+
+
 ContactEmail = Annotated[
     str, Field(min_length=3, max_length=320, pattern=ADDRESS_PATTERN), AfterValidator(checked_email)
 ]
 CountryCode = Annotated[str, Field(min_length=2, max_length=60), AfterValidator(checked_country)]
+DisplayName = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_DISPLAY_NAME, pattern=VISIBLE_PATTERN),
+    AfterValidator(checked_display_name),
+]
+DISPLAY_NAME_DOC = (
+    "How emails to customers name the partner (plain text, no link or address); when unset they "
+    'say "the partner you contacted"'
+)
 
 
 class SettingsUpdate(BaseModel):
@@ -80,6 +106,7 @@ class SettingsUpdate(BaseModel):
         description="Business-profile locations: country (ISO alpha-2) → the location's contact email",
     )
     language: Language = Field(default=Language.ENGLISH, description="The language of the partner's emails")
+    display_name: DisplayName | None = Field(default=None, description=DISPLAY_NAME_DOC)
 
 
 class NotificationSettings(BaseModel):
@@ -89,6 +116,7 @@ class NotificationSettings(BaseModel):
     referral_admin_emails: list[str] = Field(default_factory=list)
     locations: dict[str, str] = Field(default_factory=dict)
     language: Language = Language.ENGLISH
+    display_name: str | None = Field(default=None, description=DISPLAY_NAME_DOC)
     updated_at: datetime | None = None
     updated_by: str | None = Field(default=None, description="The token subject who saved them last")
 

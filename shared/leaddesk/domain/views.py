@@ -7,10 +7,13 @@ expired lead no longer shows the customer's contact details.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from leaddesk.domain.deliveries import LeadMail
 from leaddesk.domain.lifecycle import ALLOWED_FROM, Action, missing_steps
 from leaddesk.domain.models import (
     CallToAction,
@@ -37,6 +40,43 @@ from leaddesk.domain.models import (
     Touchpoints,
 )
 from leaddesk.domain.timed_rules import expires_at
+
+
+class EmailOutcome(StrEnum):
+    SENT = "sent"
+    FAILED = "failed"  # the address refused it for good
+    UNCONFIRMED = "unconfirmed"  # the send was interrupted: it may not have arrived (never resent)
+    SUPPRESSED = "suppressed"  # not sent: the address bounced for good or complained earlier
+
+
+class LeadEmail(BaseModel):
+    """An email LeadDesk sent (or did not) about the lead: part of its history."""
+
+    kind: str = Field(
+        description="new_lead, expiring_soon, declined (to the customer), expired (to the referrer)"
+    )
+    recipients: list[str]
+    at: datetime = Field(description="When its outcome was known (UTC)")
+    outcome: EmailOutcome
+    reason: str | None = Field(default=None, description="failed: what the mail service said")
+
+
+def lead_emails(mails: Iterable[LeadMail]) -> list[LeadEmail]:
+    """A lead's emails, oldest first: one entry per kind and outcome, with its recipients."""
+    grouped: dict[tuple[str, str], LeadEmail] = {}
+    for mail in sorted(mails, key=lambda m: (m.at, m.address)):
+        key = (mail.kind, mail.state.value)
+        if key in grouped:
+            grouped[key].recipients.append(mail.address)
+            continue
+        grouped[key] = LeadEmail(
+            kind=mail.kind,
+            recipients=[mail.address],
+            at=mail.at,
+            outcome=EmailOutcome(mail.state.value),
+            reason=mail.reason,
+        )
+    return sorted(grouped.values(), key=lambda e: e.at)
 
 
 class LeadView(BaseModel):
@@ -85,6 +125,13 @@ class LeadView(BaseModel):
     closure: Closure | None = None
     expiry_reminded_at: datetime | None = None
     history: list[HistoryEntry]
+    emails: list[LeadEmail] = Field(
+        default_factory=list,
+        description=(
+            "The history's emails: who LeadDesk emailed about the lead, when, and how it went "
+            "(GET /leads/{lead_id} only; kept beside the lead, so they never change its etag)"
+        ),
+    )
     actions: list[Action] = Field(
         description="The people's actions the lead's state allows (the caller's role may allow fewer)"
     )
@@ -118,8 +165,9 @@ def visible_customer(lead: Lead) -> Customer:
     return lead.customer
 
 
-def present(lead: Lead, expiry_days: int) -> LeadView:
+def present(lead: Lead, expiry_days: int, mails: Iterable[LeadMail] = ()) -> LeadView:
     data = lead.model_dump(exclude=_INTERNAL)
+    data["emails"] = lead_emails(mails)
     data["customer"] = visible_customer(lead)
     data["expires_at"] = expires_at(lead, expiry_days) if lead.status is LeadStatus.RECEIVED else None
     data["actions"] = [action for action, allowed in ALLOWED_FROM.items() if lead.status in allowed]

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from leaddesk.adapters.action_center import ActionCenterStore
 from leaddesk.domain.action_center import NotificationNotFound, NotificationPage, ReadAll
+from leaddesk.domain.feedback import Suppression, SuppressionNotFound
 from leaddesk.domain.notify_settings import NotificationSettings, SettingsUpdate
 
 
@@ -40,3 +41,10 @@ class SettingsService:
         settings = NotificationSettings.from_update(update, self._clock(), actor)
         self._store.save_settings(partner_id, settings)
         return settings
+
+    def suppressions(self, partner_id: str) -> list[Suppression]:
+        return sorted(self._store.suppressions(partner_id), key=lambda s: s.at, reverse=True)
+
+    def clear_suppression(self, partner_id: str, address: str) -> None:
+        if not self._store.clear_suppression(partner_id, address.strip().lower()):
+            raise SuppressionNotFound(address)

@@ -3,7 +3,11 @@
 A delivery is claimed (`sending`) before its email goes out; here it is sent and its outcome
 recorded: `sent`; `failed` for a permanent refusal, written in one transaction with the
 action-center item that says so (never one without the other);
-`deferred` when SES throttled every try (nothing went out: the SQS record is retried). When SES
+`deferred` when SES throttled every try (nothing went out: the SQS record is retried);
+`suppressed`, not sent, when the address bounced for good or complained for the partner (read
+for the whole batch just before sending, so a suppression that arrived after the claim still
+counts). Each settled outcome of an email about a lead is also written beside the lead, for
+its history (never in the lead: its version does not change). When SES
 did not answer at all, answered with a server error, or the send failed in any other way, the
 record stays `sending`, and the lease rule decides on redelivery: a `sending` record older than
 the lease is never sent again (`unconfirmed`, with an action-center item) — every notification
@@ -14,7 +18,7 @@ each is recorded as it came out.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -23,8 +27,9 @@ from leaddesk.adapters.mailer import SendStatus, SendUncertain, SesMailer
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.notify_store import NotifyStore
 from leaddesk.domain.action_center import ActionItem, delivery_item
-from leaddesk.domain.deliveries import Delivery, DeliveryState, SettleOutcome
+from leaddesk.domain.deliveries import LOGGED_STATES, Delivery, DeliveryState, LeadMail, SettleOutcome
 from leaddesk.domain.emails import Email
+from leaddesk.domain.feedback import send_tags
 from leaddesk.domain.models import Lead
 from leaddesk.domain.notices import address_tag
 
@@ -64,18 +69,35 @@ class Deliverer:
         self._pool: ThreadPoolExecutor | None = None
 
     def send_all(self, outgoing: Sequence[Outgoing]) -> list[Outcome]:
-        """Send every claimed email (several at once), then record all outcomes."""
+        """Send every claimed email (several at once) unless its address is suppressed, then
+        record all outcomes."""
         if not outgoing:
             return []
-        if len(outgoing) == 1:
-            outcomes = [self._send(outgoing[0])]
-        else:
-            outcomes = list(self._senders().map(self._send, outgoing))
-        settled = (DeliveryState.SENT, DeliveryState.DEFERRED)  # failures are settled with their item
-        self._store.record(o.delivery for o in outcomes if o.delivery.state in settled)
+        suppressed = self._store.suppressed((o.delivery.partner_id, o.delivery.address) for o in outgoing)
+        now = self._clock()
+        held = [o for o in outgoing if (o.delivery.partner_id, o.delivery.address.lower()) in suppressed]
+        to_send = [o for o in outgoing if o not in held]
+        outcomes = [
+            Outcome(o, replace(o.delivery, state=DeliveryState.SUPPRESSED, at=now), settled=True)
+            for o in held
+        ]
+        if len(to_send) == 1:
+            outcomes.append(self._send(to_send[0]))
+        elif to_send:
+            outcomes += list(self._senders().map(self._send, to_send))
+        settled = (DeliveryState.SENT, DeliveryState.DEFERRED, DeliveryState.SUPPRESSED)
+        done = [o for o in outcomes if o.delivery.state in settled]  # failures are settled with their item
+        self._store.record(
+            (o.delivery for o in done), _lead_mails((o.delivery, o.outgoing.lead) for o in done)
+        )
         failures = [o for o in outcomes if o.delivery.state is DeliveryState.FAILED]
         self.report([(o.delivery, o.outgoing.lead) for o in failures], unconfirmed=False)
-        for state in (DeliveryState.SENT, DeliveryState.FAILED, DeliveryState.DEFERRED):
+        for state in (
+            DeliveryState.SENT,
+            DeliveryState.FAILED,
+            DeliveryState.DEFERRED,
+            DeliveryState.SUPPRESSED,
+        ):
             count = sum(1 for o in outcomes if o.delivery.state is state)
             self._metrics.count(f"Emails{state.value.capitalize()}", count)
         return outcomes
@@ -88,7 +110,13 @@ class Deliverer:
     def _send(self, outgoing: Outgoing) -> Outcome:
         delivery = outgoing.delivery
         try:
-            result = self._mailer.send(delivery.address, outgoing.email, self._clock(), outgoing.headers)
+            result = self._mailer.send(
+                delivery.address,
+                outgoing.email,
+                self._clock(),
+                outgoing.headers,
+                send_tags(delivery.partner_id),
+            )
         except SendUncertain as error:
             logger.warning("SES did not answer; the delivery stays `sending`: %s", error)
             return Outcome(outgoing, delivery, settled=False)
@@ -125,13 +153,14 @@ class Deliverer:
                 delivery.reason,
                 lead,
             )
-            self._settle(delivery, item)
+            mails = _lead_mails([(delivery, lead)])
+            self._settle(delivery, item, mails[0] if mails else None)
         self._metrics.count("EmailsUnconfirmed" if unconfirmed else "FailuresReported", len(problems))
 
-    def _settle(self, delivery: Delivery, item: ActionItem) -> None:
+    def _settle(self, delivery: Delivery, item: ActionItem, mail: LeadMail | None) -> None:
         read_at, with_item = None, True
         for _ in range(3):
-            outcome = self._store.settle(delivery, item if with_item else None, read_at)
+            outcome = self._store.settle(delivery, item if with_item else None, read_at, mail)
             if outcome in (SettleOutcome.SETTLED, SettleOutcome.SETTLED_BEFORE):
                 return  # settled now, or already by another delivery of the event (with its item)
             if outcome is SettleOutcome.ITEM_EXISTS:
@@ -139,3 +168,12 @@ class Deliverer:
             else:
                 read_at = self._clock()  # older than the feed's watermark: it joins the feed as read
         raise RuntimeError(f"could not settle the delivery of {delivery.notice_key}")
+
+
+def _lead_mails(outcomes: Iterable[tuple[Delivery, Lead | None]]) -> list[LeadMail]:
+    """The leads' emails among settled deliveries (exports and digests belong to no one lead)."""
+    return [
+        LeadMail.of(delivery, lead.lead_id)
+        for delivery, lead in outcomes
+        if lead is not None and delivery.state in LOGGED_STATES
+    ]

@@ -22,6 +22,7 @@ from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.notify_store import NotifyStore
 from leaddesk.domain.deliveries import Delivery, DeliveryState, OwedDigest
 from leaddesk.domain.emails import DIGEST_MAX_LISTED, EmailRenderer
+from leaddesk.domain.notices import trace_headers
 from leaddesk.services.deliveries import Deliverer, Outgoing
 
 logger = logging.getLogger(__name__)
@@ -77,7 +78,7 @@ class DigestService:
             facts = self._store.digest_entries(owed, delivery.address, DIGEST_MAX_LISTED)
             cards = [self._renderer.card(lead, settings.language) for lead in facts]
             email = self._renderer.digest(owed.day, cards, counts[delivery.address], settings.language)
-            headers = {"X-LeadDesk-Partner": owed.partner_id, "X-LeadDesk-Key": owed.key}
+            headers = trace_headers(delivery.why, owed.partner_id, owed.key, email.kind.value)
             outgoing.append(Outgoing(delivery, email, headers))
             report.listed += len(cards)
             report.collected += counts[delivery.address]

@@ -49,7 +49,9 @@ class LeadsService:
         return Summary(tabs=tabs)
 
     def get(self, partner_id: str, lead_id: str) -> LeadView:
-        return self._view(self._read(partner_id, lead_id))
+        """The lead with its history, the emails sent about it merged in (stored beside it)."""
+        lead = self._read(partner_id, lead_id)
+        return present(lead, self._expiry_days, self._store.lead_mails(partner_id, lead_id))
 
     def _read(self, partner_id: str, lead_id: str) -> Lead:
         lead = self._store.get_lead(partner_id, lead_id)

@@ -48,6 +48,7 @@ from leaddesk.domain.notices import (
     lead_day,
     parse_notice,
     recipients,
+    trace_headers,
 )
 from leaddesk.domain.notify_settings import NotificationSettings
 from leaddesk.domain.timed_rules import expires_at
@@ -291,13 +292,14 @@ class NotifyService:
             if not claimed:
                 continue
             email = self._email(job)
-            headers = {"X-LeadDesk-Partner": job.notice.partner_id, "X-LeadDesk-Key": job.key}
-            outgoing += [Outgoing(d, email, headers, job.lead) for d in claimed]
+            for delivery in claimed:
+                headers = trace_headers(delivery.why, job.notice.partner_id, job.key, email.kind.value)
+                outgoing.append(Outgoing(delivery, email, headers, job.lead))
         return outgoing
 
     def _email(self, job: _Job) -> Email:
-        language, lead = job.settings.language, job.lead
-        kind = job.notice.kind
+        """The notice's email: in the partner's language, but a customer's in their own."""
+        lead, kind, language = job.lead, job.notice.kind, job.settings.language
         if isinstance(job.notice.export, ExportCompleted):
             export = job.notice.export
             return self._renderer.export_ready(export.export_id, export.row_count, language)
@@ -311,7 +313,7 @@ class NotifyService:
         if kind is NoticeKind.EXPIRING_SOON:
             return self._renderer.expiring_soon(lead, language, expires_at(lead, self._expiry_days))
         if kind is NoticeKind.DECLINED:
-            return self._renderer.declined(lead, language)
+            return self._renderer.declined_for(lead, job.settings)  # the customer's own language
         return self._renderer.expired(lead, language)
 
     # --- results -------------------------------------------------------------------------------------

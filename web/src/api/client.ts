@@ -71,3 +71,5 @@ export type NotificationPage = components["schemas"]["NotificationPage"];
 export type NotificationSettings = components["schemas"]["NotificationSettings"];
 export type SettingsUpdate = components["schemas"]["SettingsUpdate"];
 export type Language = components["schemas"]["Language"];
+export type Suppression = components["schemas"]["Suppression"];
+export type LeadEmail = components["schemas"]["LeadEmail"];

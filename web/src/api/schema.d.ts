@@ -331,6 +331,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/settings/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Addresses the partner's emails no longer go to (hard bounces, complaints) */
+        get: operations["list_suppressions_settings_suppressions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/settings/suppressions/{address}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Clear a suppressed address: emails go to it again */
+        delete: operations["clear_suppression_settings_suppressions__address__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -416,7 +450,7 @@ export interface components {
             reason?: string | null;
             /**
              * Recipient
-             * @description send_failed / send_unconfirmed: the address
+             * @description send_failed / send_unconfirmed / address_suppressed: the address
              */
             recipient?: string | null;
             /**
@@ -429,7 +463,7 @@ export interface components {
          * ActionKind
          * @enum {string}
          */
-        ActionKind: "new_lead" | "expiring_soon" | "export_ready" | "export_failed" | "send_failed" | "send_unconfirmed";
+        ActionKind: "new_lead" | "expiring_soon" | "export_ready" | "export_failed" | "send_failed" | "send_unconfirmed" | "address_suppressed";
         /**
          * Budget
          * @enum {string}
@@ -541,6 +575,11 @@ export interface components {
         } | {
             team_remove: unknown;
         };
+        /**
+         * EmailOutcome
+         * @enum {string}
+         */
+        EmailOutcome: "sent" | "failed" | "unconfirmed" | "suppressed";
         /**
          * EmailValidity
          * @enum {string}
@@ -767,6 +806,11 @@ export interface components {
             rows: number;
             status: components["schemas"]["ExportStatus"];
         };
+        /**
+         * FeedbackKind
+         * @enum {string}
+         */
+        FeedbackKind: "bounce" | "complaint";
         /** FieldChange */
         FieldChange: {
             /** Field */
@@ -813,6 +857,31 @@ export interface components {
          * @enum {string}
          */
         Language: "en" | "fr" | "it" | "nl" | "hu" | "tr";
+        /**
+         * LeadEmail
+         * @description An email LeadDesk sent (or did not) about the lead: part of its history.
+         */
+        LeadEmail: {
+            /**
+             * At
+             * Format: date-time
+             * @description When its outcome was known (UTC)
+             */
+            at: string;
+            /**
+             * Kind
+             * @description new_lead, expiring_soon, declined (to the customer), expired (to the referrer)
+             */
+            kind: string;
+            outcome: components["schemas"]["EmailOutcome"];
+            /**
+             * Reason
+             * @description failed: what the mail service said
+             */
+            reason?: string | null;
+            /** Recipients */
+            recipients: string[];
+        };
         /**
          * LeadListQuery
          * @description `GET /leads`: the filter plus the page wanted.
@@ -974,6 +1043,11 @@ export interface components {
             /** Do Not Contact */
             do_not_contact: boolean;
             email_validity: components["schemas"]["EmailValidity"];
+            /**
+             * Emails
+             * @description The history's emails: who LeadDesk emailed about the lead, when, and how it went (GET /leads/{lead_id} only; kept beside the lead, so they never change its etag)
+             */
+            emails?: components["schemas"]["LeadEmail"][];
             /** Estimated Close Date */
             estimated_close_date?: string | null;
             /** Estimated Value */
@@ -1090,6 +1164,11 @@ export interface components {
          * @description The settings as stored and answered (defaults when the partner never saved any).
          */
         NotificationSettings: {
+            /**
+             * Display Name
+             * @description How emails to customers name the partner (plain text, no link or address); when unset they say "the partner you contacted"
+             */
+            display_name?: string | null;
             /** @default en */
             language: components["schemas"]["Language"];
             /** Locations */
@@ -1210,6 +1289,11 @@ export interface components {
          */
         SettingsUpdate: {
             /**
+             * Display Name
+             * @description How emails to customers name the partner (plain text, no link or address); when unset they say "the partner you contacted"
+             */
+            display_name?: string | null;
+            /**
              * @description The language of the partner's emails
              * @default en
              */
@@ -1243,6 +1327,43 @@ export interface components {
             tabs: {
                 [key: string]: components["schemas"]["TabCounts"];
             };
+        };
+        /**
+         * Suppression
+         * @description An address the partner's emails no longer go to, and why (what the settings page shows).
+         */
+        Suppression: {
+            /**
+             * Address
+             * @description The suppressed address (lower case)
+             */
+            address: string;
+            /**
+             * At
+             * Format: date-time
+             * @description When the mail service reported it (UTC)
+             */
+            at: string;
+            /**
+             * Detail
+             * @description The mail service's words (bounce type)
+             */
+            detail?: string | null;
+            /**
+             * Feedback Id
+             * @description The feedback's id (repeated feedback changes nothing)
+             */
+            feedback_id: string;
+            /** @description bounce: it bounced for good; complaint: marked as spam */
+            kind: components["schemas"]["FeedbackKind"];
+        };
+        /**
+         * SuppressionList
+         * @description `GET /settings/suppressions`: the partner's suppressed addresses, newest first.
+         */
+        SuppressionList: {
+            /** Items */
+            items: components["schemas"]["Suppression"][];
         };
         /**
          * Tab
@@ -3104,6 +3225,123 @@ export interface operations {
             };
             /** @description Invalid body (the body names the field) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after the seconds in Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_suppressions_settings_suppressions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The suppressed addresses, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuppressionList"];
+                };
+            };
+            /** @description No or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests: retry after the seconds in Retry-After */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    clear_suppression_settings_suppressions__address__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The suppressed address (`@` as is, or as %40) */
+                address: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cleared */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad parameter (the body names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No or bad token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown id, or another partner's */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -27,6 +27,7 @@ export const server = setupServer(
   http.get(`${API}/leads`, () => HttpResponse.json(empty)),
   http.get(`${API}/notifications`, () => HttpResponse.json({ ...empty, unread: 0 })),
   http.get(`${API}/exports`, () => HttpResponse.json(empty)),
+  http.get(`${API}/settings/suppressions`, () => HttpResponse.json({ items: [] })),
 );
 
 /**

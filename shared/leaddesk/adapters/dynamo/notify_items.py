@@ -8,6 +8,8 @@
 | delivery | `DLV#<notice key>#<address>` | one email of one notice to one address: its `state` |
 | day count | `VOL#<day>` | the day's new leads (`n`); while owed, the digest's index keys and recipients |
 | digest entry | `DIG#<day>#<address tag>#<lead id>` | a lead collected for one recipient's digest |
+| lead email | `MAIL#<lead id>#<kind>#<address tag>` | a lead's email and its outcome (its history) |
+| suppression | `SUP#<address>` | an address that bounced for good or complained: nothing more is sent to it |
 
 The sparse `DigestsDue` index holds the day counts that owe a digest, spread over
 `DIGEST_SHARDS` partitions by partner (never one constant partition), sorted by day.
@@ -48,6 +50,22 @@ def action_key(partner_id: str, notification_id: str) -> dict[str, Any]:
 
 def delivery_key(partner_id: str, notice_key: str, address: str) -> dict[str, Any]:
     return key(partner_id, f"DLV#{notice_key}#{address.lower()}")
+
+
+MAIL_PREFIX = "MAIL#"
+SUPPRESSION_PREFIX = "SUP#"
+
+
+def lead_mail_prefix(lead_id: str) -> str:
+    return f"{MAIL_PREFIX}{lead_id}#"
+
+
+def lead_mail_key(partner_id: str, lead_id: str, kind: str, address_tag: str) -> dict[str, Any]:
+    return key(partner_id, f"{lead_mail_prefix(lead_id)}{kind}#{address_tag}")
+
+
+def suppression_key(partner_id: str, address: str) -> dict[str, Any]:
+    return key(partner_id, SUPPRESSION_PREFIX + address.lower())
 
 
 def day_key(partner_id: str, day: date) -> dict[str, Any]:

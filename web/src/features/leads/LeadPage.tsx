@@ -29,6 +29,7 @@ import {
   TIMELINE_LABELS,
   YES_NO,
 } from "../../labels";
+import { LeadEmails } from "./LeadEmails";
 import { lastListSearch } from "./listQuery";
 import { qualityReason } from "./qualityReasons";
 import { useLead } from "./queries";
@@ -199,6 +200,7 @@ export function LeadPage() {
         </Section>
       </div>
       <Section title={intl.formatMessage({ id: "lead.section.history", defaultMessage: "History" })}>
+        <LeadEmails emails={data.emails ?? []} />
         {data.history.length === 0 ? (
           <Text>
             <FormattedMessage id="lead.noHistory" defaultMessage="No change yet." />

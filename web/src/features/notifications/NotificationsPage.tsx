@@ -16,6 +16,7 @@ const KIND_LABELS = defineMessages({
   export_failed: { id: "notifications.kind.export_failed", defaultMessage: "Export failed" },
   send_failed: { id: "notifications.kind.send_failed", defaultMessage: "Email not delivered" },
   send_unconfirmed: { id: "notifications.kind.send_unconfirmed", defaultMessage: "Email may not have arrived" },
+  address_suppressed: { id: "notifications.kind.address_suppressed", defaultMessage: "Address no longer emailed" },
 });
 
 /** What the item asks of the partner, written here from its fields (the API's own `message` is
@@ -63,6 +64,22 @@ function describe(intl: IntlShape, item: ActionItem): string {
         { id: "notifications.sendUnconfirmed", defaultMessage: "The email to {recipient} may not have been delivered: check with them." },
         { recipient: item.recipient ?? NONE },
       );
+    case "address_suppressed":
+      return item.reason === "complaint"
+        ? intl.formatMessage(
+            {
+              id: "notifications.addressComplained",
+              defaultMessage: "{recipient} marked an email as spam: nothing more is sent to it until you clear it in Settings.",
+            },
+            { recipient: item.recipient ?? NONE },
+          )
+        : intl.formatMessage(
+            {
+              id: "notifications.addressBounced",
+              defaultMessage: "Email to {recipient} bounced for good: nothing more is sent to it until you clear it in Settings.",
+            },
+            { recipient: item.recipient ?? NONE },
+          );
     default:
       return item.message;
   }

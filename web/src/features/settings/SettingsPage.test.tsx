@@ -30,6 +30,7 @@ describe("the settings form", () => {
     await user.type(within(form).getByRole("textbox", { name: /Business-profile locations/ }), "{Enter}fr: contact@contoso.fr");
     await user.click(within(form).getByRole("combobox", { name: /Email language/ }));
     await user.click(await screen.findByRole("option", { name: "Français" }));
+    await user.type(within(form).getByRole("textbox", { name: /Name shown to customers/ }), "Contoso Consulting");
     await user.click(within(form).getByRole("button", { name: "Save" }));
 
     await within(form).findByText("Saved.");
@@ -39,6 +40,7 @@ describe("the settings form", () => {
         referral_admin_emails: ["ana@contoso.test", "bo@contoso.test"],
         locations: { DE: "kontakt@contoso.de", FR: "contact@contoso.fr" },
         language: "fr",
+        display_name: "Contoso Consulting",
       },
     ]);
   });
@@ -96,5 +98,34 @@ describe("the settings form", () => {
     expect((within(form).getByRole("textbox", { name: /Preferred email/ }) as HTMLInputElement).disabled).toBe(true);
     expect(within(form).queryByRole("button", { name: "Save" })).toBeNull();
     expect(within(form).getByText("Only referral and profile admins can change these settings.")).toBeTruthy();
+  });
+});
+
+describe("the suppressed addresses", () => {
+  const BOUNCED = { address: "gone@contoso.test", kind: "bounce", at: "2026-12-01T09:00:00Z", feedback_id: "fb-1" };
+
+  it("lists them and clears one for a referral admin", async () => {
+    answer("get", "/settings", SAVED);
+    answer("get", "/settings/suppressions", { items: [BOUNCED] });
+    const cleared = answer("delete", "/settings/suppressions/:address", null, 204);
+    const { user } = await openSettings("referrals_admin");
+    const list = await screen.findByRole("list", { name: "Addresses no longer emailed" });
+    expect(within(list).getByText("gone@contoso.test")).toBeTruthy();
+    expect(list.textContent).toContain("Bounced for good");
+
+    answer("get", "/settings/suppressions", { items: [] });
+    await user.click(within(list).getByRole("button", { name: "Clear gone@contoso.test" }));
+    await screen.findByText("None: every address is emailed.");
+    expect(cleared.map((request) => decodeURIComponent(request.url.pathname))).toEqual([
+      "/settings/suppressions/gone@contoso.test",
+    ]);
+  });
+
+  it("offers no Clear to a profile admin", async () => {
+    answer("get", "/settings", SAVED);
+    answer("get", "/settings/suppressions", { items: [BOUNCED] });
+    await openSettings("profile_admin");
+    const list = await screen.findByRole("list", { name: "Addresses no longer emailed" });
+    expect(within(list).queryByRole("button")).toBeNull();
   });
 });

@@ -16,6 +16,7 @@ import { canChangeSettings, currentSession } from "../../auth/session";
 import { ProblemBar } from "../../components/ProblemBar";
 import { LANGUAGES } from "../../i18n";
 import { useSaveSettings, useSettings } from "./queries";
+import { Suppressions } from "./Suppressions";
 import { parseLocations, parseEmails, type FormProblems } from "./settingsForm";
 
 /** Who is emailed about new leads, and in which language. */
@@ -32,6 +33,7 @@ export function SettingsPage() {
       {settings.isPending && <Spinner label={intl.formatMessage({ id: "settings.loading", defaultMessage: "Loading the settings…" })} />}
       {settings.isError && <ProblemBar error={settings.error} retry={() => void settings.refetch()} />}
       {settings.data && <SettingsForm saved={settings.data} editable={canChangeSettings(currentSession())} />}
+      <Suppressions />
     </section>
   );
 }
@@ -47,6 +49,7 @@ function SettingsForm({ saved, editable }: { saved: NotificationSettings; editab
       .join("\n"),
   );
   const [language, setLanguage] = useState<Language>(saved.language ?? "en");
+  const [displayName, setDisplayName] = useState(saved.display_name ?? "");
   const [problems, setProblems] = useState<FormProblems>({});
   const refused = save.error instanceof ApiError ? save.error : null;
   const problemOf = (field: string) => problems[field] ?? (refused?.body.field?.startsWith(field) ? refused.message : undefined);
@@ -62,6 +65,7 @@ function SettingsForm({ saved, editable }: { saved: NotificationSettings; editab
       referral_admin_emails: adminList,
       locations: locationMap,
       language,
+      display_name: displayName.trim() || null,
     };
     save.mutate(body);
   }
@@ -123,6 +127,17 @@ function SettingsForm({ saved, editable }: { saved: NotificationSettings; editab
             </Option>
           ))}
         </Dropdown>
+      </Field>
+      <Field
+        label={intl.formatMessage({ id: "settings.displayName", defaultMessage: "Name shown to customers" })}
+        hint={intl.formatMessage({
+          id: "settings.displayNameHint",
+          defaultMessage:
+            "How emails to your customers (a declined request) name you. Plain text, no link or address; when empty they say “the partner you contacted”.",
+        })}
+        validationMessage={problemOf("display_name")}
+      >
+        <Input value={displayName} maxLength={80} disabled={!editable} onChange={(_, data) => setDisplayName(data.value)} />
       </Field>
       {refused && !refused.body.field && <ProblemBar error={refused} />}
       {save.isSuccess && (

@@ -21,3 +21,21 @@ export function useSaveSettings() {
     onSuccess: (saved) => client.setQueryData(settingsKeys.all, saved),
   });
 }
+
+/** Addresses no longer emailed after a hard bounce or a complaint. */
+export function useSuppressions() {
+  return useQuery({
+    queryKey: [...settingsKeys.all, "suppressions"] as const,
+    queryFn: async ({ signal }) => unwrap(await api().GET("/settings/suppressions", { signal })).items,
+  });
+}
+
+/** Clear a suppressed address: emails go to it again. */
+export function useClearSuppression() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (address: string) =>
+      unwrap(await api().DELETE("/settings/suppressions/{address}", { params: { path: { address } } })),
+    onSuccess: () => client.invalidateQueries({ queryKey: [...settingsKeys.all, "suppressions"] }),
+  });
+}

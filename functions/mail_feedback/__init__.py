@@ -1,0 +1,1 @@
+"""MailFeedbackFunction: SES bounces and complaints from the feedback queue → suppressed addresses."""

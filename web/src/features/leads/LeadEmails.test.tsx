@@ -1,0 +1,26 @@
+// The lead page's history lists the emails sent about the lead, with their outcome.
+import { screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { aLead, answer } from "../../testing/api";
+import { renderApp } from "../../testing/render";
+
+describe("the lead's emails", () => {
+  it("are listed in its history with their recipients and outcome", async () => {
+    answer(
+      "get",
+      "/leads/:leadId",
+      aLead({
+        emails: [
+          { kind: "new_lead", recipients: ["ana@contoso.test", "bo@contoso.test"], at: "2026-12-01T09:01:00Z", outcome: "sent" },
+          { kind: "expiring_soon", recipients: ["gone@contoso.test"], at: "2026-12-13T09:00:00Z", outcome: "suppressed" },
+        ],
+      }),
+    );
+    renderApp("/leads/lead-1", "viewer");
+    const list = await screen.findByRole("list", { name: "Emails about this lead" });
+    const [first, second] = within(list).getAllByRole("listitem");
+    expect(first?.textContent).toContain("New-lead email to ana@contoso.test, bo@contoso.test");
+    expect(first?.textContent).toContain("sent");
+    expect(second?.textContent).toContain("not sent: the address bounced or complained earlier");
+  });
+});
