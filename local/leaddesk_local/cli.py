@@ -6,6 +6,9 @@
     leaddesk sweep [--at TIME]                         run the timed rules as the schedule would at TIME
     leaddesk digest [--at TIME]                        send the digests due at TIME (the day before's)
     leaddesk mail list [--to ADDRESS] [--json]         the emails the local stack has sent
+    leaddesk users add --partner P --email E --role R [--name N]
+                                                       add a partner's person (the user pool)
+    leaddesk users list --partner P [--json]           a partner's people and their roles
     leaddesk dlq list [--json]                         dead letters of ingest, with their reasons
     leaddesk dlq redrive (--id ID... | --all) [--body FILE] [--dry-run]
                                                        replay dead letters onto the ingest queue
@@ -30,6 +33,7 @@ from typing import Any
 
 from leaddesk_local import tokens
 from leaddesk_local.dlq_command import add_dlq_parsers
+from leaddesk_local.people_command import add_parsers as add_people_parsers
 from leaddesk_local.target import STATE_PATH, CliError, Target
 from leaddesk_local.template import PROJECT_ROOT, TEMPLATE_PATH
 
@@ -70,6 +74,11 @@ def cmd_up(args: argparse.Namespace) -> int:
         ) from error
     STATE_PATH.parent.mkdir(parents=True, exist_ok=True)
     STATE_PATH.write_text(json.dumps(stack.state(), indent=2), encoding="utf-8")
+    if not args.no_samples:  # before the sample leads: they email the sample referrals admin
+        from leaddesk_local.people_command import add_sample_people
+        from leaddesk_local.provision import client
+
+        add_sample_people(client("cognito-idp", stack.endpoint_url), stack.output("UserPoolId"))
     sent = 0 if args.no_samples else stack.send_samples()
     print(
         f"LeadDesk local stack ready: API {stack.api_url}  AWS endpoint {stack.endpoint_url}  "
@@ -258,7 +267,11 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--aws-port", type=int, default=_port(5000, "LEADDESK_AWS_PORT"))
     up.add_argument("--template", default=str(TEMPLATE_PATH))
     up.add_argument("--retry-delay", type=int, default=2, help="seconds before a failed SQS message returns")
-    up.add_argument("--no-samples", action="store_true", help="do not ingest events/inbound/*.json at start")
+    up.add_argument(
+        "--no-samples",
+        action="store_true",
+        help="do not add events/people.json's people nor ingest events/inbound/*.json at start",
+    )
     up.add_argument("--email-deliverability", choices=["dns", "off"], help="override the template's setting")
     up.add_argument("--log-level", default="WARNING", help="handlers' log level (INFO shows every lead)")
     up.add_argument(
@@ -321,7 +334,7 @@ def parser() -> argparse.ArgumentParser:
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     openapi.set_defaults(run=cmd_openapi)
 
-    for command in (send, sweep, digest, export, *add_dlq_parsers(sub)):
+    for command in (send, sweep, digest, export, *add_dlq_parsers(sub), *add_people_parsers(sub)):
         command.add_argument("--aws", action="store_true", help="use the deployed stack on AWS")
         command.add_argument("--stack-name", default="leaddesk")
     return top

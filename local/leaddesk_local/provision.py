@@ -1,9 +1,10 @@
 """Creates every stateful resource of template.yaml in a moto server, as CloudFormation would.
 
 DynamoDB tables, SQS queues (with their redrive policies), S3 buckets (with their lifecycle
-rules), event buses and rules with their targets, and SES email identities (verified at once,
-as moto allows). Functions, the HTTP API, Cognito, IAM and log groups have no moto counterpart
-that the local stack needs: the runtime plays them from the same template.
+rules), event buses and rules with their targets, SES email identities (verified at once,
+as moto allows), and Cognito user pools with their groups (the partners' people: `leaddesk
+users add`). Functions, the HTTP API, IAM and log groups have no moto counterpart that the local
+stack needs: the runtime plays them from the same template (the gateway checks local tokens).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def provision(
     _create_buckets(template, deployment, properties_of, progress)
     _create_buses_and_rules(template, deployment, properties_of, progress)
     _verify_email_identities(template, deployment, properties_of, progress)
+    _create_user_pools(template, deployment, properties_of, progress)
     deployment.outputs = {
         name: str(resolve(spec["Value"], deployment.lookup, parameters))
         for name, spec in template.document.get("Outputs", {}).items()
@@ -216,3 +218,34 @@ def _verify_email_identities(
         sesv2.create_email_identity(EmailIdentity=identity)
         deployment.refs[logical_id] = identity
         progress(f"email identity {identity} (verified)")
+
+
+_USER_POOL_PROPERTIES = {"UserPoolName", "UsernameAttributes", "AutoVerifiedAttributes", "AdminCreateUserConfig"}
+
+
+def _create_user_pools(
+    template: Template, deployment: Deployment, properties_of: Properties, progress: Callable[[str], None]
+) -> None:
+    """Each user pool (its custom attributes declared, as `custom:<name>`) and its groups."""
+    cognito = client("cognito-idp", deployment.endpoint_url)
+    for logical_id, resource in template.of_type("AWS::Cognito::UserPool").items():
+        properties = properties_of(resource)
+        request = {k: v for k, v in properties.items() if k in _USER_POOL_PROPERTIES}
+        request.setdefault("UserPoolName", f"{deployment.stack_name}-{logical_id}")
+        request["PoolName"] = request.pop("UserPoolName")
+        if properties.get("Schema"):
+            request["Schema"] = [{**attribute, "Mutable": bool(attribute.get("Mutable", True))}
+                                 for attribute in properties["Schema"]]
+        pool = cognito.create_user_pool(**request)["UserPool"]
+        deployment.refs[logical_id] = pool["Id"]
+        deployment.attributes[(logical_id, "Arn")] = pool["Arn"]
+        deployment.attributes[(logical_id, "ProviderName")] = f"cognito-idp.{REGION}.amazonaws.com/{pool['Id']}"
+        progress(f"user pool {request['PoolName']}")
+    for logical_id, resource in template.of_type("AWS::Cognito::UserPoolGroup").items():
+        properties = properties_of(resource)
+        group = {"GroupName": properties["GroupName"], "UserPoolId": properties["UserPoolId"]}
+        if properties.get("Description"):
+            group["Description"] = properties["Description"]
+        cognito.create_group(**group)
+        deployment.refs[logical_id] = properties["GroupName"]
+        progress(f"user pool group {properties['GroupName']}")

@@ -35,7 +35,16 @@ from leaddesk.adapters.dynamo.notify_deliveries import (
     settle_delivery,
 )
 from leaddesk.adapters.dynamo.notify_digests import DayCounts, owe_digest, put_digest_entry
-from leaddesk.adapters.dynamo.notify_items import action_key, delivery_key, feed_key, settings_key
+from leaddesk.adapters.dynamo.notify_batch import put_new
+from leaddesk.adapters.dynamo.notify_items import (
+    DAY_TTL,
+    action_key,
+    delivery_key,
+    feed_key,
+    no_recipient_key,
+    settings_key,
+    ttl_after,
+)
 from leaddesk.domain.deliveries import (
     ActionRef,
     BatchClaim,
@@ -213,6 +222,35 @@ class NotifyStore:
             return SettleOutcome.SETTLED_BEFORE
         if put_item is not None and put_item in failed:
             return SettleOutcome.ITEM_EXISTS
+        return SettleOutcome.FEED_READ
+
+    def note_no_recipient(self, partner_id: str, item: ActionItem, day: date, read_at: datetime | None) -> SettleOutcome:
+        """The day's `no_recipient` item for the item's lead type, unless the day has one: a
+        marker (`NOREC#<day>#<type>`), the item and, unless written as read, the feed's unread
+        count, in one transaction. SETTLED: written now; SETTLED_BEFORE: the day had one;
+        FEED_READ: the feed was marked read past the item (write it as read)."""
+        assert item.lead_type is not None
+        marker = Write(
+            partner_id,
+            Role.CLAIM,
+            put_new(
+                self._table,
+                {
+                    **no_recipient_key(partner_id, day, item.lead_type.value),
+                    "type": {"S": "no_recipient"},
+                    "notification_id": {"S": item.notification_id},
+                    "ttl": ttl_after(item.at, DAY_TTL),
+                },
+            ),
+        )
+        writes = [marker, put_action(self._table, partner_id, item, read_at, partner_id)]
+        if read_at is None:
+            writes.append(add_unread(self._table, partner_id, 1, item.notification_id))
+        failed = self._batches.transact(writes)
+        if not failed:
+            return SettleOutcome.SETTLED
+        if marker in failed:
+            return SettleOutcome.SETTLED_BEFORE
         return SettleOutcome.FEED_READ
 
     def record(self, deliveries: Iterable[Delivery]) -> None:

@@ -25,6 +25,7 @@ class ActionKind(StrEnum):
     EXPORT_FAILED = "export_failed"
     SEND_FAILED = "send_failed"  # an address refused our email for good
     SEND_UNCONFIRMED = "send_unconfirmed"  # a send was interrupted: it may not have arrived
+    NO_RECIPIENT = "no_recipient"  # a new lead of this type notified nobody (once a type and UTC day)
 
 
 class ActionItem(BaseModel):
@@ -119,6 +120,26 @@ def export_item(
         export_id=export_id,
         row_count=row_count,
         reason=reason,
+    )
+
+
+def no_recipient_item(lead: Lead, at: datetime) -> ActionItem:
+    """A new lead nobody could be told of: the settings name no address its type reaches and the
+    partner has no referrals_admin user. One per partner, lead type and UTC day (the store's
+    marker); it names the day's first such lead."""
+    day = at.astimezone(UTC).date().isoformat()
+    message = (
+        f"Nobody was notified of a new {lead.lead_type.value.replace('_', ' ')} lead on {day}: "
+        "add a referral admin email in Settings, or give someone the referrals admin role."
+    )
+    return ActionItem(
+        notification_id=notification_id(at, ActionKind.NO_RECIPIENT, f"{lead.lead_type.value}-{day}"),
+        kind=ActionKind.NO_RECIPIENT,
+        at=at,
+        message=message,
+        lead_id=lead.lead_id,
+        company=lead.customer.company,
+        lead_type=lead.lead_type,
     )
 
 

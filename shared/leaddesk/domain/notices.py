@@ -7,6 +7,7 @@ the partner's settings and the notice alone. The volume rule's numbers live here
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -122,7 +123,8 @@ class Why(StrEnum):
     """Why an address receives a notice (recorded with each delivery)."""
 
     PREFERRED_EMAIL = "preferred_email"
-    REFERRAL_ADMIN = "referral_admin"
+    REFERRAL_ADMIN = "referral_admin"  # named in the settings
+    REFERRALS_ADMIN_USER = "referrals_admin_user"  # a user of the partner's referrals_admin group
     LOCATION_CONTACT = "location_contact"
     ASSIGNED_CONTACT = "assigned_contact"
     CUSTOMER = "customer"
@@ -148,9 +150,18 @@ def actionable(lead: Lead) -> bool:
     return not (lead.is_test or lead.do_not_contact or informational)
 
 
-def lead_recipients(lead: Lead, settings: NotificationSettings) -> list[Recipient]:
-    """Who receives a new-lead (or expiring-soon) email of this lead, by the table of the rules."""
-    admins = [Recipient(address, Why.REFERRAL_ADMIN) for address in settings.referral_admin_emails]
+def referral_admins(settings: NotificationSettings, people: Sequence[str] = ()) -> list[Recipient]:
+    """"The partner's referral admins": the addresses the settings name, else the partner's users
+    in the identity provider's `referrals_admin` group (`people`)."""
+    if settings.referral_admin_emails:
+        return [Recipient(address, Why.REFERRAL_ADMIN) for address in settings.referral_admin_emails]
+    return [Recipient(address, Why.REFERRALS_ADMIN_USER) for address in people]
+
+
+def lead_recipients(lead: Lead, settings: NotificationSettings, people: Sequence[str] = ()) -> list[Recipient]:
+    """Who receives a new-lead (or expiring-soon) email of this lead, by the table of the rules;
+    `people` are the partner's referrals_admin users (the fallback when the settings name none)."""
+    admins = referral_admins(settings, people)
     if lead.lead_type in PREFERRED_OVERRIDES and settings.preferred_email:
         return [Recipient(settings.preferred_email, Why.PREFERRED_EMAIL)]
     if lead.lead_type is LeadType.PROFILE:
@@ -162,7 +173,9 @@ def lead_recipients(lead: Lead, settings: NotificationSettings) -> list[Recipien
     return admins  # offer, joint planning
 
 
-def recipients(notice: Notice, lead: Lead | None, settings: NotificationSettings) -> list[Recipient]:
+def recipients(
+    notice: Notice, lead: Lead | None, settings: NotificationSettings, people: Sequence[str] = ()
+) -> list[Recipient]:
     """Everyone `notice` emails (each address once). Test and informational leads email nobody."""
     if notice.export is not None:
         requester = well_formed_email(notice.export.requester_email)
@@ -171,13 +184,25 @@ def recipients(notice: Notice, lead: Lead | None, settings: NotificationSettings
         return []
     found: list[Recipient] = []
     if notice.kind in (NoticeKind.NEW_LEAD, NoticeKind.EXPIRING_SOON):
-        found = lead_recipients(lead, settings) if has_action_item(notice, lead) else []
+        found = lead_recipients(lead, settings, people) if has_action_item(notice, lead) else []
     elif notice.kind is NoticeKind.DECLINED and customer_reachable(lead):
         found = [Recipient(str(well_formed_email(lead.customer.email)), Why.CUSTOMER)]
     elif notice.kind is NoticeKind.EXPIRED:
         referrer = well_formed_email(lead.referrer.email if lead.referrer else None)
         found = [Recipient(referrer, Why.REFERRER)] if referrer else []
     return _once_each(found)
+
+
+def unreached_lead_types(settings: NotificationSettings, people: Sequence[str] = ()) -> list[LeadType]:
+    """The lead types some of whose new leads would reach nobody with these settings and people:
+    every type when there is no referral admin at all, save where the preferred email stands in
+    (offer, profile, joint planning); a profile lead from a country without a location, and a
+    qualified lead without the seller's contact, fall back to the referral admins."""
+    if referral_admins(settings, people):
+        return []
+    if settings.preferred_email:
+        return [t for t in LeadType if t not in PREFERRED_OVERRIDES]
+    return list(LeadType)
 
 
 def customer_reachable(lead: Lead) -> bool:

@@ -25,7 +25,8 @@ from enum import StrEnum
 from leaddesk.adapters.dead_letters import DeadLetterQueue
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.notify_store import NotifyStore
-from leaddesk.domain.action_center import ActionItem, ActionKind, export_item, lead_item
+from leaddesk.adapters.people import PeopleDirectory
+from leaddesk.domain.action_center import ActionItem, ActionKind, export_item, lead_item, no_recipient_item
 from leaddesk.domain.deliveries import (
     ActionClaim,
     BatchClaim,
@@ -34,6 +35,7 @@ from leaddesk.domain.deliveries import (
     DigestEntry,
     NoticeClaim,
     OwedDigest,
+    SettleOutcome,
     VolumeMode,
 )
 from leaddesk.domain.emails import Email, EmailRenderer, LeadFacts
@@ -89,6 +91,7 @@ class _Job:
     dropped: bool = False
     retry: str | None = None  # why the record must come back
     reclaim: list[Delivery] = field(default_factory=list)  # deferred earlier: nothing went out
+    nobody: bool = False  # a new lead nobody is told of (a `no_recipient` item for its type and day)
 
     @property
     def key(self) -> str:
@@ -115,8 +118,10 @@ class NotifyService:
         metrics: OperatorMetrics,
         lease: timedelta,
         expiry_days: int,
+        people: PeopleDirectory | None = None,
     ) -> None:
         self._store = store
+        self._people = people
         self._deliverer = deliverer
         self._renderer = renderer
         self._dead_letters = dead_letters
@@ -137,6 +142,7 @@ class NotifyService:
         self._resume(jobs)
         self._decide_volume([job for job in jobs if not job.redelivered and not job.dropped])
         self._claim(jobs)
+        self._note_nobody([job for job in jobs if job.nobody and not job.dropped])
         outcomes = self._deliverer.send_all(self._outgoing([job for job in jobs if not job.dropped]))
         pending = {o.outgoing.delivery.notice_key for o in outcomes if not o.settled}
         sent: dict[str, int] = defaultdict(int)
@@ -155,6 +161,7 @@ class NotifyService:
             [(n.partner_id, n.subject_id) for _, n in notices if n.export is None],
         )
         jobs = []
+        people: dict[str, list[str]] = {}
         for record, notice in notices:
             lead = None if notice.export else subjects.lead(notice.partner_id, notice.subject_id)
             if notice.export is None and lead is None:
@@ -163,8 +170,23 @@ class NotifyService:
                 continue
             settings = subjects.settings(notice.partner_id)
             action = self._action(notice, lead) if has_action_item(notice, lead) else None
-            jobs.append(_Job(record, notice, lead, settings, recipients(notice, lead, settings), action))
+            admins = self._referral_admin_users(notice.partner_id, settings, people) if action and lead else []
+            found = recipients(notice, lead, settings, admins)
+            job = _Job(record, notice, lead, settings, found, action)
+            job.nobody = notice.kind is NoticeKind.NEW_LEAD and action is not None and not found
+            jobs.append(job)
         return jobs
+
+    def _referral_admin_users(
+        self, partner_id: str, settings: NotificationSettings, known: dict[str, list[str]]
+    ) -> list[str]:
+        """The partner's referrals_admin users, asked of the identity provider only when the
+        settings name no referral admin (once per partner and batch; the directory caches)."""
+        if settings.referral_admin_emails or self._people is None:
+            return []
+        if partner_id not in known:
+            known[partner_id] = self._people.referral_admins(partner_id)
+        return known[partner_id]
 
     def _action(self, notice: Notice, lead: Lead | None) -> ActionItem:
         if notice.export is not None:
@@ -268,6 +290,25 @@ class NotifyService:
             ]
             notices.append(NoticeClaim(job.key, job.reclaim, action, deliveries=deliveries))
         return BatchClaim(notices, owed, unread)
+
+    def _note_nobody(self, jobs: list[_Job]) -> None:
+        """A `no_recipient` item for each lead type and UTC day with a new lead nobody is told of
+        (the store keeps it to one; a redelivery finds the day's marker and adds nothing)."""
+        for job in jobs:
+            assert job.lead is not None and job.day is not None
+            item = no_recipient_item(job.lead, job.lead.created_at)
+            try:
+                read_at = None
+                for _ in range(2):
+                    outcome = self._store.note_no_recipient(job.notice.partner_id, item, job.day, read_at)
+                    if outcome is not SettleOutcome.FEED_READ:
+                        break
+                    read_at = self._clock()  # older than the feed's watermark: it joins the feed as read
+                if outcome is SettleOutcome.SETTLED:
+                    self._metrics.count("LeadsWithNoRecipient")
+            except Exception as error:  # the record comes back; the marker keeps the item to one
+                logger.warning("no_recipient item not written: %s", type(error).__name__)
+                job.retry = "the no_recipient item is still to be written"
 
     # --- 6. the emails -------------------------------------------------------------------------------
     def _outgoing(self, jobs: list[_Job]) -> list[Outgoing]:

@@ -8,6 +8,7 @@
 | delivery | `DLV#<notice key>#<address>` | one email of one notice to one address: its `state` |
 | day count | `VOL#<day>` | the day's new leads (`n`); while owed, the digest's index keys and recipients |
 | digest entry | `DIG#<day>#<address tag>#<lead id>` | a lead collected for one recipient's digest |
+| no-recipient mark | `NOREC#<day>#<lead type>` | the day's `no_recipient` item of that type exists (its id) |
 
 The sparse `DigestsDue` index holds the day counts that owe a digest, spread over
 `DIGEST_SHARDS` partitions by partner (never one constant partition), sorted by day.
@@ -60,6 +61,10 @@ def digest_entry_prefix(day: date, recipient_tag: str) -> str:
 
 def digest_entry_key(partner_id: str, day: date, recipient_tag: str, lead_id: str) -> dict[str, Any]:
     return key(partner_id, digest_entry_prefix(day, recipient_tag) + lead_id)
+
+
+def no_recipient_key(partner_id: str, day: date, lead_type: str) -> dict[str, Any]:
+    return key(partner_id, f"NOREC#{day.isoformat()}#{lead_type}")
 
 
 def digest_shard(partner_id: str) -> int:
