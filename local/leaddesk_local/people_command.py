@@ -48,7 +48,9 @@ def add_person(cognito: Any, pool_id: str, partner: str, email: str, role: str, 
         user = cognito.admin_get_user(UserPoolId=pool_id, Username=email)
         values = {a["Name"]: a.get("Value") for a in user.get("UserAttributes", [])}
         if values.get(PARTNER_ATTRIBUTE) != partner:
-            raise CliError(f"{email} belongs to partner {values.get(PARTNER_ATTRIBUTE)!r}, not {partner!r}") from None
+            raise CliError(
+                f"{email} belongs to partner {values.get(PARTNER_ATTRIBUTE)!r}, not {partner!r}"
+            ) from None
         if name:
             cognito.admin_update_user_attributes(
                 UserPoolId=pool_id, Username=email, UserAttributes=[{"Name": "name", "Value": name}]
@@ -92,7 +94,12 @@ def partner_people(cognito: Any, pool_id: str, partner: str) -> list[PersonRow]:
 def cmd_users_add(args: argparse.Namespace) -> int:
     target = Target(args)
     outcome = add_person(
-        target.client("cognito-idp"), target.output("UserPoolId"), args.partner, args.email, args.role, args.name
+        target.client("cognito-idp"),
+        target.output("UserPoolId"),
+        args.partner,
+        args.email,
+        args.role,
+        args.name,
     )
     print(f"{outcome} {args.email}: partner {args.partner}, role {args.role}")
     return 0
@@ -105,8 +112,10 @@ def cmd_users_list(args: argparse.Namespace) -> int:
         print(json.dumps([asdict(row) for row in rows], indent=2, ensure_ascii=False))
         return 0
     if not rows:
-        print(f"Partner {args.partner} has nobody yet. Add someone: leaddesk users add --partner {args.partner} "
-              "--email E --role referrals_admin")
+        print(
+            f"Partner {args.partner} has nobody yet. Add someone: "
+            f"leaddesk users add --partner {args.partner} --email E --role referrals_admin"
+        )
         return 0
     for row in rows:
         name = f"  ({row.name})" if row.name else ""

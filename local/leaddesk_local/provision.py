@@ -220,7 +220,12 @@ def _verify_email_identities(
         progress(f"email identity {identity} (verified)")
 
 
-_USER_POOL_PROPERTIES = {"UserPoolName", "UsernameAttributes", "AutoVerifiedAttributes", "AdminCreateUserConfig"}
+_USER_POOL_PROPERTIES = {
+    "UserPoolName",
+    "UsernameAttributes",
+    "AutoVerifiedAttributes",
+    "AdminCreateUserConfig",
+}
 
 
 def _create_user_pools(
@@ -234,12 +239,16 @@ def _create_user_pools(
         request.setdefault("UserPoolName", f"{deployment.stack_name}-{logical_id}")
         request["PoolName"] = request.pop("UserPoolName")
         if properties.get("Schema"):
-            request["Schema"] = [{**attribute, "Mutable": bool(attribute.get("Mutable", True))}
-                                 for attribute in properties["Schema"]]
+            request["Schema"] = [
+                {**attribute, "Mutable": bool(attribute.get("Mutable", True))}
+                for attribute in properties["Schema"]
+            ]
         pool = cognito.create_user_pool(**request)["UserPool"]
         deployment.refs[logical_id] = pool["Id"]
         deployment.attributes[(logical_id, "Arn")] = pool["Arn"]
-        deployment.attributes[(logical_id, "ProviderName")] = f"cognito-idp.{REGION}.amazonaws.com/{pool['Id']}"
+        deployment.attributes[(logical_id, "ProviderName")] = (
+            f"cognito-idp.{REGION}.amazonaws.com/{pool['Id']}"
+        )
         progress(f"user pool {request['PoolName']}")
     for logical_id, resource in template.of_type("AWS::Cognito::UserPoolGroup").items():
         properties = properties_of(resource)

@@ -169,6 +169,7 @@ def notify_service() -> NotifyService:
         lease=timedelta(seconds=config.send_lease_seconds),
         expiry_days=config.lead_expiry_days,
         people=_people(config),
+        export_retention=timedelta(days=config.export_retention_days),
     )
 
 

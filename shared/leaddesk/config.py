@@ -125,6 +125,11 @@ class PeopleSettings(FunctionSettings):
 
 class NotifySettings(MailSettings, PeopleSettings):
     notify_dlq_url: str = Field(description="Where events the notifier can never handle go (NOTIFY_DLQ_URL)")
+    export_retention_days: int = Field(
+        default=7,
+        ge=1,
+        description="EXPORT_RETENTION_DAYS: a ready export's item is resolved when its file goes",
+    )
 
 
 class DigestSettings(MailSettings):

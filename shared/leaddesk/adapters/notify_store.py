@@ -23,10 +23,11 @@ from leaddesk.adapters.dynamo.notify_actions import (
     add_unread,
     mode_of,
     put_action,
+    resolve_action,
     settings_from,
     watermark_of,
 )
-from leaddesk.adapters.dynamo.notify_batch import NotifyBatches, Role, Write, item_key
+from leaddesk.adapters.dynamo.notify_batch import NotifyBatches, Role, Write, item_key, put_new
 from leaddesk.adapters.dynamo.notify_deliveries import (
     delivery_from,
     delivery_item,
@@ -35,7 +36,6 @@ from leaddesk.adapters.dynamo.notify_deliveries import (
     settle_delivery,
 )
 from leaddesk.adapters.dynamo.notify_digests import DayCounts, owe_digest, put_digest_entry
-from leaddesk.adapters.dynamo.notify_batch import put_new
 from leaddesk.adapters.dynamo.notify_items import (
     DAY_TTL,
     action_key,
@@ -224,7 +224,9 @@ class NotifyStore:
             return SettleOutcome.ITEM_EXISTS
         return SettleOutcome.FEED_READ
 
-    def note_no_recipient(self, partner_id: str, item: ActionItem, day: date, read_at: datetime | None) -> SettleOutcome:
+    def note_no_recipient(
+        self, partner_id: str, item: ActionItem, day: date, read_at: datetime | None
+    ) -> SettleOutcome:
         """The day's `no_recipient` item for the item's lead type, unless the day has one: a
         marker (`NOREC#<day>#<type>`), the item and, unless written as read, the feed's unread
         count, in one transaction. SETTLED: written now; SETTLED_BEFORE: the day had one;
@@ -252,6 +254,16 @@ class NotifyStore:
         if marker in failed:
             return SettleOutcome.SETTLED_BEFORE
         return SettleOutcome.FEED_READ
+
+    def resolve_items(self, partner_id: str, notification_ids: Sequence[str], now: datetime) -> set[str]:
+        """Resolve the partner's items (idempotent); the ids of those that do not exist."""
+        missing: set[str] = set()
+        for notification_id in notification_ids:
+            try:
+                self._db.update_item(**resolve_action(self._table, partner_id, notification_id, now))
+            except self._db.exceptions.ConditionalCheckFailedException:
+                missing.add(notification_id)
+        return missing
 
     def record(self, deliveries: Iterable[Delivery]) -> None:
         """Outcomes of sends (their final items), by BatchWriteItem."""

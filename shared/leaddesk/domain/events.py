@@ -6,12 +6,15 @@ Contact details stay out of the bus; consumers that need them read the lead by i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from leaddesk.domain.lifecycle import Transition
 from leaddesk.domain.models import Lead
 
 LEAD_RECEIVED = "lead.received"
+LEAD_EXPIRING_SOON = "lead.expiring_soon"
+REMINDERS_DUE = "leads.expiring_soon"  # one per partner and sweep run: the leads it reminded of
 
 
 @dataclass(frozen=True)
@@ -62,3 +65,10 @@ def transition_event(transition: Transition, before: Lead, actor: str) -> Outbou
         **transition.event_extra,
     )
     return OutboundEvent(transition.event_type, detail, transition.lead.lead_id)
+
+
+def reminders_due(partner_id: str, run_at: datetime, lead_ids: list[str]) -> OutboundEvent:
+    """The leads of one partner a sweep run found expiring soon: the notifier emails each of
+    their recipients once for the run, one email listing that recipient's leads."""
+    detail = {"partner_id": partner_id, "run_at": run_at.isoformat(), "lead_ids": lead_ids}
+    return OutboundEvent(REMINDERS_DUE, detail, partner_id)

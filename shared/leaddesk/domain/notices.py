@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -30,6 +30,8 @@ class NoticeKind(StrEnum):
     EXPORT_READY = "export_ready"
     EXPORT_FAILED = "export_failed"
     DIGEST = "digest"
+    ANSWERED = "answered"  # accepted or closed: no email; the lead's items are resolved
+    REMINDERS = "reminders"  # a sweep run's expiring-soon leads of a partner: one email per recipient
 
 
 EVENT_KINDS: dict[str, NoticeKind] = {
@@ -37,10 +39,18 @@ EVENT_KINDS: dict[str, NoticeKind] = {
     "lead.expiring_soon": NoticeKind.EXPIRING_SOON,
     "lead.declined": NoticeKind.DECLINED,
     "lead.expired": NoticeKind.EXPIRED,
+    "lead.accepted": NoticeKind.ANSWERED,
+    "lead.won": NoticeKind.ANSWERED,
+    "lead.lost": NoticeKind.ANSWERED,
+    "lead.converted": NoticeKind.ANSWERED,
+    "lead.archived": NoticeKind.ANSWERED,  # closed as error (or an informational lead aged out)
+    "leads.expiring_soon": NoticeKind.REMINDERS,
     "export.completed": NoticeKind.EXPORT_READY,
     "export.failed": NoticeKind.EXPORT_FAILED,
 }
 EXPORT_KINDS = frozenset({NoticeKind.EXPORT_READY, NoticeKind.EXPORT_FAILED})
+# Kinds with an email of their own (a run's reminders are expiring-soon emails; an answer sends none).
+EMAIL_KINDS = frozenset(NoticeKind) - {NoticeKind.ANSWERED, NoticeKind.REMINDERS}
 
 
 class NoticeRejected(ValueError):
@@ -80,18 +90,35 @@ class ExportDetail(BaseModel):
     reason: str | None = Field(default=None, max_length=1000)
 
 
+class RemindersDetail(BaseModel):
+    """`leads.expiring_soon`: the leads of one partner one sweep run found expiring soon."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    partner_id: str = Field(min_length=1, max_length=200)
+    run_at: datetime
+    lead_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(min_length=1, max_length=5000)
+
+
 @dataclass(frozen=True)
 class Notice:
-    """One event to notify about: a lead's (`lead_id`) or an export's (`export`)."""
+    """One event to notify about: a lead's (`lead_id`), an export's (`export`), or a sweep
+    run's reminders (`lead_ids`)."""
 
     kind: NoticeKind
     partner_id: str
-    subject_id: str  # the lead id or the export id
+    subject_id: str  # the lead id, the export id, or the sweep run's time
     export: ExportDetail | None = None
+    lead_ids: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
-        """What makes a redelivery of the same event the same notice (events are at least once)."""
+        """What makes a redelivery of the same event the same notice (events are at least once).
+        A run's reminders are told apart by their leads too: a run retried at the same time
+        reminds of other leads (each lead is reminded once)."""
+        if self.kind is NoticeKind.REMINDERS:
+            leads = hashlib.sha256("\n".join(sorted(self.lead_ids)).encode()).hexdigest()[:12]
+            return f"{self.kind.value}#{self.subject_id}#{leads}"
         return f"{self.kind.value}#{self.subject_id}"
 
 
@@ -108,6 +135,10 @@ def parse_notice(body: str) -> Notice:
         if kind in EXPORT_KINDS:
             export = ExportDetail.model_validate(envelope.detail)
             return Notice(kind, export.partner_id, export.export_id, export)
+        if kind is NoticeKind.REMINDERS:
+            run = RemindersDetail.model_validate(envelope.detail)
+            stamp = run.run_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+            return Notice(kind, run.partner_id, stamp, lead_ids=tuple(dict.fromkeys(run.lead_ids)))
         lead = _LeadDetail.model_validate(envelope.detail)
     except ValidationError as error:
         raise NoticeRejected("detail." + _location(error), error.errors()[0]["msg"]) from error
@@ -151,14 +182,16 @@ def actionable(lead: Lead) -> bool:
 
 
 def referral_admins(settings: NotificationSettings, people: Sequence[str] = ()) -> list[Recipient]:
-    """"The partner's referral admins": the addresses the settings name, else the partner's users
+    """ "The partner's referral admins": the addresses the settings name, else the partner's users
     in the identity provider's `referrals_admin` group (`people`)."""
     if settings.referral_admin_emails:
         return [Recipient(address, Why.REFERRAL_ADMIN) for address in settings.referral_admin_emails]
     return [Recipient(address, Why.REFERRALS_ADMIN_USER) for address in people]
 
 
-def lead_recipients(lead: Lead, settings: NotificationSettings, people: Sequence[str] = ()) -> list[Recipient]:
+def lead_recipients(
+    lead: Lead, settings: NotificationSettings, people: Sequence[str] = ()
+) -> list[Recipient]:
     """Who receives a new-lead (or expiring-soon) email of this lead, by the table of the rules;
     `people` are the partner's referrals_admin users (the fallback when the settings name none)."""
     admins = referral_admins(settings, people)
@@ -183,7 +216,7 @@ def recipients(
     if lead is None or lead.is_test:
         return []
     found: list[Recipient] = []
-    if notice.kind in (NoticeKind.NEW_LEAD, NoticeKind.EXPIRING_SOON):
+    if notice.kind is NoticeKind.NEW_LEAD:  # expiring soon: the run's reminders email (`reminded`)
         found = lead_recipients(lead, settings, people) if has_action_item(notice, lead) else []
     elif notice.kind is NoticeKind.DECLINED and customer_reachable(lead):
         found = [Recipient(str(well_formed_email(lead.customer.email)), Why.CUSTOMER)]
@@ -203,6 +236,20 @@ def unreached_lead_types(settings: NotificationSettings, people: Sequence[str] =
     if settings.preferred_email:
         return [t for t in LeadType if t not in PREFERRED_OVERRIDES]
     return list(LeadType)
+
+
+def reminded(
+    leads: Sequence[Lead], settings: NotificationSettings, people: Sequence[str] = ()
+) -> dict[str, tuple[Recipient, list[Lead]]]:
+    """Who one sweep run's reminder emails, and of which leads: each lead still waiting for an
+    answer goes to its new-lead recipients; an address gets one email listing all of its leads."""
+    found: dict[str, tuple[Recipient, list[Lead]]] = {}
+    for lead in leads:
+        if not (actionable(lead) and lead.status is LeadStatus.RECEIVED):
+            continue
+        for recipient in _once_each(lead_recipients(lead, settings, people)):
+            found.setdefault(recipient.address.lower(), (recipient, []))[1].append(lead)
+    return found
 
 
 def customer_reachable(lead: Lead) -> bool:

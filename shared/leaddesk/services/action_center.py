@@ -17,9 +17,11 @@ class ActionCenterService:
         self._store = store
         self._clock = clock
 
-    def list(self, partner_id: str, limit: int, cursor: str | None) -> NotificationPage:
-        items, unread, next_cursor = self._store.page(partner_id, limit, cursor)
-        return NotificationPage(items=items, unread=unread, next_cursor=next_cursor)
+    def list(self, partner_id: str, limit: int, cursor: str | None, state: str = "all") -> NotificationPage:
+        items, unread, open_count, next_cursor = self._store.page(
+            partner_id, limit, cursor, state, self._clock()
+        )
+        return NotificationPage(items=items, unread=unread, open=open_count, next_cursor=next_cursor)
 
     def mark_read(self, partner_id: str, notification_id: str) -> None:
         if not self._store.mark_read(partner_id, notification_id, self._clock()):

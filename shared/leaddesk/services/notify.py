@@ -26,7 +26,15 @@ from leaddesk.adapters.dead_letters import DeadLetterQueue
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.notify_store import NotifyStore
 from leaddesk.adapters.people import PeopleDirectory
-from leaddesk.domain.action_center import ActionItem, ActionKind, export_item, lead_item, no_recipient_item
+from leaddesk.domain.action_center import (
+    ActionItem,
+    ActionKind,
+    export_item,
+    lead_item,
+    lead_item_at,
+    lead_item_ids,
+    no_recipient_item,
+)
 from leaddesk.domain.deliveries import (
     ActionClaim,
     BatchClaim,
@@ -39,17 +47,19 @@ from leaddesk.domain.deliveries import (
     VolumeMode,
 )
 from leaddesk.domain.emails import Email, EmailRenderer, LeadFacts
-from leaddesk.domain.models import Lead
+from leaddesk.domain.models import Lead, LeadStatus
 from leaddesk.domain.notices import (
     DAILY_INDIVIDUAL_EMAILS,
     Notice,
     NoticeKind,
     NoticeRejected,
     Recipient,
+    actionable,
     has_action_item,
     lead_day,
     parse_notice,
     recipients,
+    reminded,
 )
 from leaddesk.domain.notify_settings import NotificationSettings
 from leaddesk.domain.timed_rules import expires_at
@@ -58,6 +68,8 @@ from leaddesk.services.records import QueuedRecord
 
 logger = logging.getLogger(__name__)
 CLAIM_ROUNDS = 4
+RESOLVE_WAIT = timedelta(days=1)  # how long a resolution waits for the item it resolves
+RESOLVING = frozenset({NoticeKind.ANSWERED, NoticeKind.DECLINED, NoticeKind.EXPIRED})
 INDIVIDUAL, DIGEST = VolumeMode.INDIVIDUAL, VolumeMode.DIGEST
 
 
@@ -92,6 +104,7 @@ class _Job:
     retry: str | None = None  # why the record must come back
     reclaim: list[Delivery] = field(default_factory=list)  # deferred earlier: nothing went out
     nobody: bool = False  # a new lead nobody is told of (a `no_recipient` item for its type and day)
+    reminders: dict[str, list[Lead]] = field(default_factory=dict)  # a run's reminders: address → leads
 
     @property
     def key(self) -> str:
@@ -119,8 +132,10 @@ class NotifyService:
         lease: timedelta,
         expiry_days: int,
         people: PeopleDirectory | None = None,
+        export_retention: timedelta = timedelta(days=7),
     ) -> None:
         self._store = store
+        self._export_retention = export_retention
         self._people = people
         self._deliverer = deliverer
         self._renderer = renderer
@@ -143,6 +158,7 @@ class NotifyService:
         self._decide_volume([job for job in jobs if not job.redelivered and not job.dropped])
         self._claim(jobs)
         self._note_nobody([job for job in jobs if job.nobody and not job.dropped])
+        self._resolve([job for job in jobs if job.notice.kind in RESOLVING and job.lead is not None])
         outcomes = self._deliverer.send_all(self._outgoing([job for job in jobs if not job.dropped]))
         pending = {o.outgoing.delivery.notice_key for o in outcomes if not o.settled}
         sent: dict[str, int] = defaultdict(int)
@@ -158,19 +174,29 @@ class NotifyService:
     ) -> list[_Job]:
         subjects = self._store.notice_subjects(
             [n.partner_id for _, n in notices],
-            [(n.partner_id, n.subject_id) for _, n in notices if n.export is None],
+            [ref for _, n in notices for ref in _lead_refs(n)],
         )
         jobs = []
         people: dict[str, list[str]] = {}
         for record, notice in notices:
+            settings = subjects.settings(notice.partner_id)
+            if notice.kind is NoticeKind.REMINDERS:  # its leads answered or gone meanwhile are left out
+                leads = [lead for p, i in _lead_refs(notice) if (lead := subjects.lead(p, i)) is not None]
+                admins = self._referral_admin_users(notice.partner_id, settings, people)
+                who = reminded(leads, settings, admins)
+                job = _Job(record, notice, None, settings, [r for r, _ in who.values()], None)
+                job.reminders = {r.address.lower(): found for r, found in who.values()}
+                jobs.append(job)
+                continue
             lead = None if notice.export else subjects.lead(notice.partner_id, notice.subject_id)
             if notice.export is None and lead is None:
                 reason = f"no lead {notice.subject_id} for partner {notice.partner_id}"
                 results[record.message_id] = self._dead_letter(record, "detail.lead_id", reason)
                 continue
-            settings = subjects.settings(notice.partner_id)
             action = self._action(notice, lead) if has_action_item(notice, lead) else None
-            admins = self._referral_admin_users(notice.partner_id, settings, people) if action and lead else []
+            admins = (
+                self._referral_admin_users(notice.partner_id, settings, people) if action and lead else []
+            )
             found = recipients(notice, lead, settings, admins)
             job = _Job(record, notice, lead, settings, found, action)
             job.nobody = notice.kind is NoticeKind.NEW_LEAD and action is not None and not found
@@ -193,11 +219,11 @@ class NotifyService:
             export = notice.export
             at = export.completed_at or self._clock()
             ready = notice.kind is NoticeKind.EXPORT_READY
-            return export_item(ready, export.export_id, at, export.row_count, export.reason)
+            expires = at + self._export_retention  # the bucket's retention rule deletes the file then
+            return export_item(ready, export.export_id, at, export.row_count, export.reason, expires)
         assert lead is not None
-        if notice.kind is NoticeKind.NEW_LEAD:
-            return lead_item(ActionKind.NEW_LEAD, lead, lead.created_at)
-        return lead_item(ActionKind.EXPIRING_SOON, lead, lead.expiry_reminded_at or lead.updated_at)
+        kind = ActionKind.NEW_LEAD if notice.kind is NoticeKind.NEW_LEAD else ActionKind.EXPIRING_SOON
+        return lead_item(kind, lead, lead_item_at(kind, lead) or lead.updated_at)
 
     # --- 3. what earlier deliveries of the same events did --------------------------------------
     def _resume(self, jobs: list[_Job]) -> None:
@@ -310,6 +336,26 @@ class NotifyService:
                 logger.warning("no_recipient item not written: %s", type(error).__name__)
                 job.retry = "the no_recipient item is still to be written"
 
+    def _resolve(self, jobs: list[_Job]) -> None:
+        """A lead answered, closed or expired: its new-lead and reminder items are resolved. An
+        actionable lead's new-lead item not written yet (its `lead.received` is still on the way)
+        brings the record back, for a day at most."""
+        now = self._clock()
+        for job in jobs:
+            lead = job.lead
+            assert lead is not None
+            if lead.status is LeadStatus.RECEIVED:
+                continue  # an event older than the lead's present state: nothing answered it yet
+            try:
+                missing = self._store.resolve_items(job.notice.partner_id, lead_item_ids(lead), now)
+            except Exception as error:
+                logger.warning("items not resolved: %s", type(error).__name__)
+                job.retry = "the lead's items are still to be resolved"
+                continue
+            expected = lead_item_ids(lead)[0]
+            if expected in missing and actionable(lead) and now - lead.created_at < RESOLVE_WAIT:
+                job.retry = "the lead's new-lead item is not written yet"
+
     # --- 6. the emails -------------------------------------------------------------------------------
     def _outgoing(self, jobs: list[_Job]) -> list[Outgoing]:
         outgoing: list[Outgoing] = []
@@ -327,10 +373,23 @@ class NotifyService:
                 ]
             if not claimed:
                 continue
-            email = self._email(job)
             headers = {"X-LeadDesk-Partner": job.notice.partner_id, "X-LeadDesk-Key": job.key}
+            if job.notice.kind is NoticeKind.REMINDERS:  # each recipient's own leads
+                outgoing += [
+                    Outgoing(d, self._reminder(job, d.address), headers)
+                    for d in claimed
+                    if job.reminders.get(d.address.lower())
+                ]
+                continue
+            email = self._email(job)
             outgoing += [Outgoing(d, email, headers, job.lead) for d in claimed]
         return outgoing
+
+    def _reminder(self, job: _Job, address: str) -> Email:
+        leads = job.reminders[address.lower()]
+        return self._renderer.expiring_soon(
+            [(lead, expires_at(lead, self._expiry_days)) for lead in leads], job.settings.language
+        )
 
     def _email(self, job: _Job) -> Email:
         language, lead = job.settings.language, job.lead
@@ -343,8 +402,6 @@ class NotifyService:
         assert lead is not None
         if kind is NoticeKind.NEW_LEAD:
             return self._renderer.new_lead(lead, language)
-        if kind is NoticeKind.EXPIRING_SOON:
-            return self._renderer.expiring_soon(lead, language, expires_at(lead, self._expiry_days))
         if kind is NoticeKind.DECLINED:
             return self._renderer.declined(lead, language)
         return self._renderer.expired(lead, language)
@@ -374,3 +431,10 @@ class NotifyService:
             return NotifyResult(record.message_id, Fate.RETRY, reason=f"dead-letter failed: {error}")
         self._metrics.count("DeadLettered", dimension=("Field", field_name))
         return NotifyResult(record.message_id, Fate.DEAD_LETTER, reason=f"{field_name}: {reason}")
+
+
+def _lead_refs(notice: Notice) -> list[tuple[str, str]]:
+    """The leads a notice is about (none for an export's)."""
+    if notice.kind is NoticeKind.REMINDERS:
+        return [(notice.partner_id, lead_id) for lead_id in notice.lead_ids]
+    return [] if notice.export is not None else [(notice.partner_id, notice.subject_id)]
