@@ -54,7 +54,6 @@ from leaddesk.domain.notices import (
     NoticeKind,
     NoticeRejected,
     Recipient,
-    actionable,
     has_action_item,
     lead_day,
     parse_notice,
@@ -68,7 +67,6 @@ from leaddesk.services.records import QueuedRecord
 
 logger = logging.getLogger(__name__)
 CLAIM_ROUNDS = 4
-RESOLVE_WAIT = timedelta(days=1)  # how long a resolution waits for the item it resolves
 RESOLVING = frozenset({NoticeKind.ANSWERED, NoticeKind.DECLINED, NoticeKind.EXPIRED})
 INDIVIDUAL, DIGEST = VolumeMode.INDIVIDUAL, VolumeMode.DIGEST
 
@@ -158,8 +156,8 @@ class NotifyService:
         self._decide_volume([job for job in jobs if not job.redelivered and not job.dropped])
         self._claim(jobs)
         self._note_nobody([job for job in jobs if job.nobody and not job.dropped])
-        self._resolve([job for job in jobs if job.notice.kind in RESOLVING and job.lead is not None])
         outcomes = self._deliverer.send_all(self._outgoing([job for job in jobs if not job.dropped]))
+        self._resolve([job for job in jobs if job.notice.kind in RESOLVING and job.lead is not None])
         pending = {o.outgoing.delivery.notice_key for o in outcomes if not o.settled}
         sent: dict[str, int] = defaultdict(int)
         for outcome in outcomes:
@@ -338,8 +336,8 @@ class NotifyService:
 
     def _resolve(self, jobs: list[_Job]) -> None:
         """A lead answered, closed or expired: its new-lead and reminder items are resolved. An
-        actionable lead's new-lead item not written yet (its `lead.received` is still on the way)
-        brings the record back, for a day at most."""
+        item written after its lead's answer is written resolved already (`lead_item` reads the
+        lead's status), so an answer that finds no item leaves nothing open behind."""
         now = self._clock()
         for job in jobs:
             lead = job.lead
@@ -347,14 +345,10 @@ class NotifyService:
             if lead.status is LeadStatus.RECEIVED:
                 continue  # an event older than the lead's present state: nothing answered it yet
             try:
-                missing = self._store.resolve_items(job.notice.partner_id, lead_item_ids(lead), now)
-            except Exception as error:
+                self._store.resolve_items(job.notice.partner_id, lead_item_ids(lead), now)
+            except Exception as error:  # the record comes back: resolving again changes nothing
                 logger.warning("items not resolved: %s", type(error).__name__)
                 job.retry = "the lead's items are still to be resolved"
-                continue
-            expected = lead_item_ids(lead)[0]
-            if expected in missing and actionable(lead) and now - lead.created_at < RESOLVE_WAIT:
-                job.retry = "the lead's new-lead item is not written yet"
 
     # --- 6. the emails -------------------------------------------------------------------------------
     def _outgoing(self, jobs: list[_Job]) -> list[Outgoing]:
