@@ -43,8 +43,8 @@ $(WEB_BUILT): $(WEB_INSTALLED) $(WEB_SOURCES)
 web: $(WEB_BUILT)
 
 web-check: $(WEB_INSTALLED)
-	@echo "==> web: API types against docs/openapi.json, unit tests (vitest)"
-	@cd web && npm run --silent api-types:check && npm run --silent test
+	@echo "==> web: API types against docs/openapi.json, lint (eslint: import boundaries, hooks), unit and component tests (vitest)"
+	@cd web && npm run --silent api-types:check && npm run --silent lint && npm run --silent test
 
 ## run: start the local stack (moto on 127.0.0.1:$(AWS_PORT), API and web app on 127.0.0.1:$(API_PORT)) in the foreground
 run: $(STAMP) $(WEB_BUILT)

@@ -14,5 +14,7 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts", "src/**/*.test.tsx"],
+    setupFiles: ["src/testing/setup.ts"],
+    testTimeout: 30_000, // a whole app in jsdom, on shared CI cores
   },
 });

@@ -1,24 +1,18 @@
-import { Badge, Button, FluentProvider, Text, webLightTheme } from "@fluentui/react-components";
+import { Button, FluentProvider, Text, webLightTheme } from "@fluentui/react-components";
 import { QueryClientProvider, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { lazy, Suspense, useEffect, useState } from "react";
+import { Suspense, useEffect, useState } from "react";
 import { BrowserRouter, Navigate, NavLink, Outlet, Route, Routes, useNavigate } from "react-router-dom";
 import { onSessionExpired } from "./api/client";
 import { currentSession } from "./auth/session";
 import { signOut } from "./auth/signin";
-import { LeadsPage } from "./pages/LeadsPage";
-import { useUnreadCount } from "./queries";
-import { SignInPage } from "./pages/SignInPage";
+import { ExportPage, ExportsPage } from "./features/exports";
+import { LeadPage, LeadsPage } from "./features/leads";
+import { NotificationsPage, UnreadBadge } from "./features/notifications";
+import { SettingsPage } from "./features/settings";
+import { SignInCallback, SignInPage } from "./features/signin";
 
-// The lead's page and its forms load when first opened: the list is what a person sees first.
-const LeadPage = lazy(() => import("./pages/LeadPage").then((module) => ({ default: module.LeadPage })));
-const ExportPage = lazy(() => import("./pages/ExportPage").then((module) => ({ default: module.ExportPage })));
-const ExportsPage = lazy(() => import("./pages/ExportPage").then((module) => ({ default: module.ExportsPage })));
-const NotificationsPage = lazy(() =>
-  import("./pages/NotificationsPage").then((module) => ({ default: module.NotificationsPage })),
-);
-const SettingsPage = lazy(() => import("./pages/SettingsPage").then((module) => ({ default: module.SettingsPage })));
-const SignInCallback = lazy(() => import("./pages/SignInCallback").then((module) => ({ default: module.SignInCallback })));
-
+// The app's shell: the routes and the signed-in frame. Each feature's pages come from its
+// index.ts, which decides what loads up front and what loads when first opened.
 export function App({ queries }: { queries: QueryClient }) {
   const [client] = useState(queries);
   return (
@@ -96,17 +90,5 @@ function SignedIn() {
         <Outlet />
       </main>
     </div>
-  );
-}
-
-/** The action center's unread count, in its own component: its queries' changes re-render it
- * alone, never the frame (whose redirect on an expired session must keep its notice). */
-function UnreadBadge() {
-  const unread = useUnreadCount();
-  if (!unread.data) return null;
-  return (
-    <Badge appearance="filled" size="small" className="count" aria-label={`${unread.data} unread`}>
-      {unread.data}
-    </Badge>
   );
 }

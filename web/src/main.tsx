@@ -3,7 +3,8 @@ import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { currentSession } from "./auth/session";
 import { loadConfig } from "./config";
-import { prefetchList, newQueryClient } from "./queries";
+import { newQueryClient } from "./api/queryClient";
+import { prefetchList } from "./features/leads";
 import "./styles.css";
 
 const root = createRoot(document.getElementById("root") as HTMLElement);

@@ -1,7 +1,7 @@
 import { Spinner } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
 import { useNavigate } from "react-router-dom";
-import { finishHostedSignIn } from "../auth/signin";
+import { finishHostedSignIn } from "../../auth/signin";
 
 /** Where Cognito's hosted UI returns with an authorization code. */
 export function SignInCallback() {

@@ -1,11 +1,11 @@
 import { Badge, Button, MessageBar, MessageBarBody, Spinner, Text } from "@fluentui/react-components";
 import { Link } from "react-router-dom";
-import type { ActionItem } from "../api/client";
-import { canChangeSettings, currentSession } from "../auth/session";
-import { FlameBadge } from "../components/FlameBadge";
-import { ProblemBar } from "../components/ProblemBar";
-import { LEAD_TYPE_LABELS, when } from "../labels";
-import { useMarkRead, useNotifications } from "../queries";
+import type { ActionItem } from "../../api/client";
+import { canChangeSettings, currentSession } from "../../auth/session";
+import { FlameBadge } from "../../components/FlameBadge";
+import { ProblemBar } from "../../components/ProblemBar";
+import { LEAD_TYPE_LABELS, when } from "../../labels";
+import { useMarkRead, useNotifications } from "./queries";
 
 const KIND_LABELS: Record<ActionItem["kind"], string> = {
   new_lead: "New lead",

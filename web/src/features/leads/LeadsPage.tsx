@@ -13,11 +13,11 @@ import {
 } from "@fluentui/react-components";
 import { useEffect, useMemo } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
-import type { Lead, ListQuery, Tab } from "../api/client";
-import { canAct, currentSession } from "../auth/session";
-import { FavoriteButton } from "../components/FavoriteButton";
-import { FlameBadge } from "../components/FlameBadge";
-import { ProblemBar } from "../components/ProblemBar";
+import type { Lead, ListQuery, Tab } from "../../api/client";
+import { canAct, currentSession } from "../../auth/session";
+import { FavoriteButton } from "./FavoriteButton";
+import { FlameBadge } from "../../components/FlameBadge";
+import { ProblemBar } from "../../components/ProblemBar";
 import {
   CALL_TO_ACTION_LABELS,
   contactName,
@@ -29,9 +29,10 @@ import {
   STATUS_LABELS,
   TAB_LABELS,
   when,
-} from "../labels";
-import { queryFromSearch, rememberListSearch, searchFromQuery, type MultiFilter } from "../listQuery";
-import { useLeads, useStartExport, useSummary } from "../queries";
+} from "../../labels";
+import { queryFromSearch, rememberListSearch, searchFromQuery, type MultiFilter } from "./listQuery";
+import { useStartExport } from "../exports";
+import { useLeads, useSummary } from "./queries";
 
 const TABS: Tab[] = ["marketplace", "qualified", "favorites"];
 const CHOICES: { name: MultiFilter; label: string; options: Record<string, string> }[] = [

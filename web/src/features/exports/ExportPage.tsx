@@ -1,10 +1,9 @@
 import { Field, MessageBar, MessageBarBody, MessageBarTitle, ProgressBar, Spinner, Text } from "@fluentui/react-components";
 import { Link, useParams } from "react-router-dom";
-import type { Export } from "../api/client";
-import { ProblemBar } from "../components/ProblemBar";
-import { TAB_LABELS, when } from "../labels";
-import { searchFromQuery } from "../listQuery";
-import { useExport, useExports } from "../queries";
+import type { Export } from "../../api/client";
+import { ProblemBar } from "../../components/ProblemBar";
+import { TAB_LABELS, when } from "../../labels";
+import { useExport, useExports } from "./queries";
 
 const STATUS_TEXT: Record<Export["status"], string> = {
   queued: "Waiting to start",
@@ -70,7 +69,9 @@ function ExportProgress({ job }: { job: Export }) {
 /** The filters the export was asked with, as the list's address writes them (sort apart). */
 function describeFilters(job: Export): string {
   const { tab: _tab, bom: _bom, sort, order: _order, include_test: test, ...filters } = job.request;
-  const parts = [...searchFromQuery(filters as never).entries()].map(([name, value]) => `${name} = ${value}`);
+  const parts = Object.entries(filters)
+    .filter(([, value]) => value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && !value.length))
+    .map(([name, value]) => `${name} = ${Array.isArray(value) ? value.join(",") : String(value)}`);
   if (test) parts.push("with test leads");
   const sorted = sort && sort !== "created_at" ? `; sorted by ${sort.replace("_", " ")}` : "";
   return (parts.join(", ") || "none") + sorted;

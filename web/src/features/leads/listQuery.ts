@@ -1,8 +1,8 @@
 // The list's tab, filters and sort live in the URL (bookmarkable, shareable): one mapping
 // between the address's query string and the API's list query. The filters, their values and
 // the tabs offering them come from the API's document (api/listFilters.ts, generated).
-import type { ListQuery, Tab } from "./api/client";
-import { LIST_FILTERS } from "./api/listFilters";
+import type { ListQuery, Tab } from "../../api/client";
+import { LIST_FILTERS } from "../../api/listFilters";
 
 const SINGLE = ["tab", "sort", "order", "created_from", "created_to"] as const;
 

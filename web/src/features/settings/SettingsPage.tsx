@@ -10,11 +10,11 @@ import {
   Textarea,
 } from "@fluentui/react-components";
 import { useState } from "react";
-import { ApiError, type Language, type NotificationSettings, type SettingsUpdate } from "../api/client";
-import { canChangeSettings, currentSession } from "../auth/session";
-import { ProblemBar } from "../components/ProblemBar";
-import { useSaveSettings, useSettings } from "../queries";
-import { parseLocations, parseEmails, type FormProblems } from "../settingsForm";
+import { ApiError, type Language, type NotificationSettings, type SettingsUpdate } from "../../api/client";
+import { canChangeSettings, currentSession } from "../../auth/session";
+import { ProblemBar } from "../../components/ProblemBar";
+import { useSaveSettings, useSettings } from "./queries";
+import { parseLocations, parseEmails, type FormProblems } from "./settingsForm";
 
 const LANGUAGES: Record<Language, string> = {
   en: "English",

@@ -19,7 +19,7 @@ import {
   Textarea,
 } from "@fluentui/react-components";
 import { useState, type FormEvent } from "react";
-import { ApiError, type Action, type Lead } from "../api/client";
+import { ApiError, type Action, type Lead } from "../../api/client";
 import {
   ACTION_LABELS,
   BUDGET_LABELS,
@@ -29,8 +29,8 @@ import {
   OUTCOME_LABELS,
   STATUS_LABELS,
   TIMELINE_LABELS,
-} from "../labels";
-import { useAct } from "../queries";
+} from "../../labels";
+import { useAct } from "./queries";
 
 type Kind = "text" | "number" | "date" | "choice" | "yesno" | "notes";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LIST_FILTERS } from "./api/listFilters";
+import { LIST_FILTERS } from "../../api/listFilters";
 import { filtersOfTab, queryFromSearch, searchFromQuery } from "./listQuery";
 
 describe("the list's address", () => {

@@ -1,9 +1,9 @@
 import { Button, Card, Dropdown, Field, Input, MessageBar, MessageBarBody, Option, Title2 } from "@fluentui/react-components";
 import { useState, type FormEvent } from "react";
 import { useLocation, useNavigate } from "react-router-dom";
-import { config } from "../config";
-import { startHostedSignIn, signInLocally } from "../auth/signin";
-import type { Role } from "../auth/session";
+import { config } from "../../config";
+import { startHostedSignIn, signInLocally } from "../../auth/signin";
+import type { Role } from "../../auth/session";
 
 const ROLES: { value: Role; label: string }[] = [
   { value: "referrals_admin", label: "Referrals admin" },

@@ -1,12 +1,12 @@
 import { Badge, Button, Card, CardHeader, Spinner, Subtitle2, Text } from "@fluentui/react-components";
 import { useState } from "react";
 import { Link, useParams } from "react-router-dom";
-import type { Action, Lead } from "../api/client";
-import { canAct, currentSession } from "../auth/session";
-import { ActionDialog, FORMS } from "../components/ActionDialog";
-import { FavoriteButton } from "../components/FavoriteButton";
-import { FlameBadge } from "../components/FlameBadge";
-import { ProblemBar } from "../components/ProblemBar";
+import type { Action, Lead } from "../../api/client";
+import { canAct, currentSession } from "../../auth/session";
+import { ActionDialog, FORMS } from "./ActionDialog";
+import { FavoriteButton } from "./FavoriteButton";
+import { FlameBadge } from "../../components/FlameBadge";
+import { ProblemBar } from "../../components/ProblemBar";
 import {
   ACTION_LABELS,
   BUDGET_LABELS,
@@ -24,9 +24,9 @@ import {
   STATUS_LABELS,
   TIMELINE_LABELS,
   when,
-} from "../labels";
-import { lastListSearch } from "../listQuery";
-import { useLead } from "../queries";
+} from "../../labels";
+import { lastListSearch } from "./listQuery";
+import { useLead } from "./queries";
 
 /** One lead: customer and contact validity with the quality reasons, offer, deal, qualification,
  * evaluation and history; the actions its state and the person's role allow. */

@@ -1,6 +1,6 @@
 import { Heart20Filled, Heart20Regular } from "@fluentui/react-icons";
-import type { Lead } from "../api/client";
-import { useFavorite } from "../queries";
+import type { Lead } from "../../api/client";
+import { useFavorite } from "./queries";
 
 /** The heart: a bookmark on any lead (people who may act on leads only). A plain toggle button:
  * one per row, so it stays light. */

@@ -1,0 +1,100 @@
+// The settings form against a mocked API: what it sends, "Saved.", and the API's refusals.
+import { screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { answer } from "../../testing/api";
+import { renderApp } from "../../testing/render";
+
+const SAVED = {
+  preferred_email: null,
+  referral_admin_emails: ["ana@contoso.test"],
+  locations: { DE: "kontakt@contoso.de" },
+  language: "en",
+};
+
+async function openSettings(role: "referrals_admin" | "profile_admin" | "viewer" = "profile_admin") {
+  const app = renderApp("/settings", role);
+  const form = await screen.findByRole("form", { name: "Notification settings" });
+  return { ...app, form };
+}
+
+describe("the settings form", () => {
+  it("sends the addresses, locations and language, and says it saved them", async () => {
+    answer("get", "/settings", SAVED);
+    const sent = answer("put", "/settings", { ...SAVED, language: "fr" });
+    const { user, form } = await openSettings();
+    expect((within(form).getByRole("textbox", { name: /Referral admins/ }) as HTMLTextAreaElement).value).toBe(
+      "ana@contoso.test",
+    );
+    await user.type(within(form).getByRole("textbox", { name: /Preferred email/ }), "leads@contoso.test");
+    await user.type(within(form).getByRole("textbox", { name: /Referral admins/ }), "{Enter}bo@contoso.test");
+    await user.type(within(form).getByRole("textbox", { name: /Business-profile locations/ }), "{Enter}fr: contact@contoso.fr");
+    await user.click(within(form).getByRole("combobox", { name: /Email language/ }));
+    await user.click(await screen.findByRole("option", { name: "Français" }));
+    await user.click(within(form).getByRole("button", { name: "Save" }));
+
+    await within(form).findByText("Saved.");
+    expect(sent.map((request) => request.body)).toEqual([
+      {
+        preferred_email: "leads@contoso.test",
+        referral_admin_emails: ["ana@contoso.test", "bo@contoso.test"],
+        locations: { DE: "kontakt@contoso.de", FR: "contact@contoso.fr" },
+        language: "fr",
+      },
+    ]);
+  });
+
+  it("checks the addresses and locations before sending", async () => {
+    answer("get", "/settings", SAVED);
+    const sent = answer("put", "/settings", SAVED);
+    const { user, form } = await openSettings();
+    await user.type(within(form).getByRole("textbox", { name: /Referral admins/ }), "{Enter}not-an-address");
+    await user.type(within(form).getByRole("textbox", { name: /Business-profile locations/ }), "{Enter}Germany x@y.de");
+    await user.click(within(form).getByRole("button", { name: "Save" }));
+
+    expect(within(form).getByText("“not-an-address” is not an email address")).toBeTruthy();
+    expect(within(form).getByText(/“Germany x@y.de”: write a country code and one email/)).toBeTruthy();
+    expect(sent).toHaveLength(0);
+  });
+
+  it("shows the API's refusal of a field under that field", async () => {
+    answer("get", "/settings", SAVED);
+    const sent = answer(
+      "put",
+      "/settings",
+      {
+        message: "referral_admin_emails[1]: bo@contoso.invalid is not deliverable",
+        field: "referral_admin_emails[1]",
+        errors: [{ field: "referral_admin_emails[1]", in: "body", message: "is not deliverable" }],
+      },
+      400,
+    );
+    const { user, form } = await openSettings();
+    await user.type(within(form).getByRole("textbox", { name: /Referral admins/ }), "{Enter}bo@contoso.invalid");
+    await user.click(within(form).getByRole("button", { name: "Save" }));
+
+    const admins = within(form).getByRole("textbox", { name: /Referral admins/ });
+    await waitFor(() => expect(admins.getAttribute("aria-invalid")).toBe("true"));
+    expect(within(form).getByText("referral_admin_emails[1]: bo@contoso.invalid is not deliverable")).toBeTruthy();
+    expect(within(form).queryByText("Saved.")).toBeNull();
+    expect(sent).toHaveLength(1);
+  });
+
+  it("shows a refusal of the whole form above the Save button", async () => {
+    answer("get", "/settings", SAVED);
+    answer("put", "/settings", { message: "Only referral and profile admins may change the settings" }, 403);
+    const { user, form } = await openSettings();
+    await user.click(within(form).getByRole("button", { name: "Save" }));
+
+    const alert = await within(form).findByRole("alert");
+    expect(alert.textContent).toContain("Refused");
+    expect(alert.textContent).toContain("Only referral and profile admins may change the settings");
+  });
+
+  it("is read-only for a viewer", async () => {
+    answer("get", "/settings", SAVED);
+    const { form } = await openSettings("viewer");
+    expect((within(form).getByRole("textbox", { name: /Preferred email/ }) as HTMLInputElement).disabled).toBe(true);
+    expect(within(form).queryByRole("button", { name: "Save" })).toBeNull();
+    expect(within(form).getByText("Only referral and profile admins can change these settings.")).toBeTruthy();
+  });
+});
