@@ -1,25 +1,56 @@
-"""Shared fixtures: moto back ends built from template.yaml, a local stack, a flaky bus."""
+"""Shared fixtures: moto back ends built from template.yaml, a local stack, a flaky bus.
+
+Tests on moto share one deployment per worker and keep apart by partner id, as the product
+keeps tenants apart (every key begins with `P#<partner>`). The rule for a test on `deployment`:
+
+- take partners from the `partners` fixture (`partners.contoso`, `partners.other`,
+  `partners("keys-1")`), never a fixed id such as "p-contoso": another test of the worker may
+  have written that partner's leads. The helpers (`make_lead`, `marketplace_lead`,
+  `call_api`, `put_settings`, ...) act for `partners.contoso` when given no partner, so a test
+  that only uses the defaults needs nothing more; expected values name the partner too
+  (`f"user-{partners.contoso}"`, `f"P#{partners.contoso}"`);
+- queues (and their dead-letter queues), the bus's test subscriptions, the buckets and the
+  mail SES holds are emptied before each test, and `composition` is reset: a test sees only
+  its own messages and mail;
+- what reads across partners — the sweep over `DueByShard`, the digest over `DigestsDue`, a
+  Scan, any count over a whole table — sees every test's leads. Such a test is marked
+  `@pytest.mark.fresh_deployment` and gets a table of its own (see tests/helpers/deployments.py).
+
+The concurrency tests run moto servers of their own (`tests/helpers/moto.py`) and are not
+concerned. A test that starts a `mock_aws()` of its own while the shared one is off resets
+moto's back ends; the next test on `deployment` then provisions again (slower, still right).
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from leaddesk import composition
+from leaddesk_local import moto_patches
 from leaddesk_local.process import StackDidNotStart, running_stack
-from leaddesk_local.provision import Deployment, client, provision
-from leaddesk_local.stack import merged_environment
+from leaddesk_local.provision import Deployment, client
 from leaddesk_local.template import Template
+from tests.helpers.deployments import SharedDeployment
 from tests.helpers.stack import RunningStack
+from tests.helpers.tenants import Partners, acting_for
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "fresh_deployment: the test's `deployment` has a table of its own (the test reads across "
+        "partners: the sweep, the digest, a Scan, a count over the whole table)",
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -42,28 +73,50 @@ def _in_process_moto_answers_one_request_at_a_time() -> None:
     BotocoreStubber.__call__ = locked  # type: ignore[method-assign]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_botocore_loader_per_process() -> Iterator[None]:
+    """Every botocore session loads the JSON models its clients need (endpoints, the service's
+    shapes and rules: about 0.1 s a client, more on a busy machine), and tests make sessions all
+    the time: each `client()` of leaddesk_local.provision, and LeadDesk's own after every
+    `composition.reset()`. One loader for the process keeps what it loaded (as one session's
+    loader does for its clients); a new client then costs a few tens of milliseconds."""
+    import botocore.loaders
+    import botocore.session
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.session, "create_loader", functools.cache(botocore.loaders.create_loader))
+        yield
+
+
 @pytest.fixture(scope="session")
 def template() -> Template:
     return Template.load()
 
 
+@pytest.fixture(scope="session")
+def shared_deployment(template: Template) -> SharedDeployment:
+    """The worker's one deployment in moto's in-process back ends (provisioned on first use)."""
+    moto_patches.apply()  # moto as the local stack runs it: a Query reads its partition only
+    return SharedDeployment(template)
+
+
 @pytest.fixture
-def deployment(template: Template, monkeypatch: pytest.MonkeyPatch) -> Iterator[Deployment]:
-    """Every resource of template.yaml in moto's in-process mock, and the functions' environment set."""
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        deployed = provision(template, None)
-        for name, value in merged_environment(template, deployed).items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.setenv("EMAIL_DELIVERABILITY", "off")
+def partners() -> Iterator[Partners]:
+    """Partner ids of this test alone; the helpers act for `partners.contoso` by default."""
+    chosen = Partners()
+    with acting_for(chosen.contoso):
+        yield chosen
+
+
+@pytest.fixture
+def deployment(
+    request: pytest.FixtureRequest, shared_deployment: SharedDeployment, partners: Partners
+) -> Iterator[Deployment]:
+    """Every resource of template.yaml in moto's in-process mock, and the functions' environment
+    set: the worker's shared deployment, emptied of other tests' messages and mail, or with a
+    table of the test's own under `@pytest.mark.fresh_deployment`."""
+    fresh = request.node.get_closest_marker("fresh_deployment") is not None
+    with shared_deployment.in_use(fresh_table=fresh) as deployed:
         composition.reset()
         yield deployed
         composition.reset()

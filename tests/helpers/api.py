@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import importlib
 import json
+from enum import Enum
 from typing import Any
 
 from leaddesk_local.lambda_events import LambdaContext, api_event
 from leaddesk_local.tokens import as_authorizer_claims
+from tests.helpers.tenants import current_partner, or_current
 
 
-def claims(partner: str = "p-contoso", *roles: str) -> dict[str, str]:
+class Caller(Enum):
+    """Who calls when `call_api` is given no partner: the test's own partner (`partners.contoso`).
+    `partner=None` is a call without a token."""
+
+    OWN_PARTNER = "the test's own partner"
+
+
+def claims(partner: str | None = None, *roles: str) -> dict[str, str]:
+    """The JWT claims of a user of `partner` (by default the test's own) with these roles."""
+    partner = or_current(partner)
     return as_authorizer_claims(
         {
             "sub": f"user-{partner}",
@@ -24,7 +35,7 @@ def call_api(
     method: str,
     path: str,
     route_path: str,
-    partner: str | None = "p-contoso",
+    partner: str | Caller | None = Caller.OWN_PARTNER,
     roles: tuple[str, ...] = ("referrals_admin",),
     query: dict[str, list[str]] | None = None,
     body: Any = None,
@@ -35,11 +46,12 @@ def call_api(
 ) -> tuple[int, Any, dict[str, str]]:
     """Invoke an API function (by default the leads API) as API Gateway would; (status, json, headers)."""
     handler = importlib.import_module(function).handler
+    caller = current_partner() if partner is Caller.OWN_PARTNER else partner
     event = api_event(
         method=method,
         path=path,
         route_path=route_path,
-        claims=claims(partner, *roles) if partner else None,
+        claims=claims(caller, *roles) if caller else None,
         path_parameters=path_parameters,
         query=query,
         headers={"content-type": "application/json", **(headers or {})},

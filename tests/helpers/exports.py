@@ -4,29 +4,29 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import uuid
 from typing import Any
 
 from leaddesk_local.lambda_events import LambdaContext
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.api import call_api
+from tests.helpers.tenants import or_current
 
 
 def start_export(
-    body: dict[str, Any], partner: str = "p-contoso", roles: tuple[str, ...] = ("referrals_admin",)
+    body: dict[str, Any], partner: str | None = None, roles: tuple[str, ...] = ("referrals_admin",)
 ) -> tuple[int, Any, dict[str, str]]:
+    partner = or_current(partner)
     return call_api(
         "POST", "/exports", "/exports", partner=partner, roles=roles, body=body, function="export.app"
     )
 
 
-def get_export(export_id: str, partner: str = "p-contoso") -> tuple[int, Any, dict[str, str]]:
+def get_export(export_id: str, partner: str | None = None) -> tuple[int, Any, dict[str, str]]:
     return call_api(
         "GET",
         f"/exports/{export_id}",
         "/exports/{export_id}",
-        partner=partner,
+        partner=or_current(partner),
         roles=("viewer",),
         path_parameters={"export_id": export_id},
         function="export.app",
@@ -62,8 +62,9 @@ def run_worker(deployment: Deployment, context: Any = None, rounds: int = 1000) 
     raise AssertionError("the export queue never emptied")
 
 
-def exported_file(deployment: Deployment, export_id: str, partner: str = "p-contoso") -> bytes:
+def exported_file(deployment: Deployment, export_id: str, partner: str | None = None) -> bytes:
     """The finished file, fetched from S3 at the key its job records."""
+    partner = or_current(partner)
     status, job, _ = get_export(export_id, partner)
     assert status == 200 and job["status"] == "succeeded", job
     key = f"exports/{partner}/{export_id}/"
@@ -77,11 +78,3 @@ def exported_file(deployment: Deployment, export_id: str, partner: str = "p-cont
 def csv_rows(data: bytes) -> list[dict[str, str]]:
     """The file read with Python's csv module (a BOM, if any, removed by utf-8-sig)."""
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-
-
-def unique_partner() -> str:
-    return f"p-{uuid.uuid4().hex[:8]}"
-
-
-def table() -> str:
-    return os.environ["TABLE_NAME"]

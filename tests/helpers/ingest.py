@@ -10,6 +10,7 @@ from typing import Any
 from leaddesk_local.lambda_events import LambdaContext
 from leaddesk_local.provision import client
 from tests.helpers.bus import envelope
+from tests.helpers.tenants import or_current
 
 
 def sqs_event(*bodies: Any, message_ids: list[str] | None = None) -> dict[str, Any]:
@@ -40,12 +41,13 @@ def invoke(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def marketplace_lead(
-    event_id: str, partner: str = "p-contoso", email: str = "ada@contoso.com"
+    event_id: str, partner: str | None = None, email: str = "ada@contoso.com"
 ) -> dict[str, Any]:
+    """A marketplace offer lead's event, of the test's own partner unless told."""
     return envelope(
         "Marketplace Lead",
         {
-            "partner_id": partner,
+            "partner_id": or_current(partner),
             "event_id": event_id,
             "UserDetails": {"FirstName": "Ada", "Email": email, "Company": "Contoso", "Country": "US"},
             "LeadSource": "AppSource-PLT | contoso.crm",

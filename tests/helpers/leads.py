@@ -26,13 +26,14 @@ from leaddesk.domain.models import (
     PhoneValidity,
 )
 from leaddesk_local.provision import client
+from tests.helpers.tenants import or_current
 
 DEFAULT_POLICY = ItemPolicy()
 T0 = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
 
 def make_lead(
-    partner: str = "p-contoso",
+    partner: str | None = None,
     created_at: datetime = T0,
     lead_type: LeadType = LeadType.OFFER,
     status: LeadStatus = LeadStatus.RECEIVED,
@@ -41,11 +42,12 @@ def make_lead(
     country: str | None = "US",
     **fields: Any,
 ) -> Lead:
+    """A canonical lead of `partner` (by default the test's own) received at `created_at`."""
     lead_id = str(ULID.from_datetime(created_at))
     marketplace = lead_type in (LeadType.OFFER, LeadType.PROFILE)
     data: dict[str, Any] = {
         "lead_id": lead_id,
-        "partner_id": partner,
+        "partner_id": or_current(partner),
         "event_id": f"ev-{lead_id}",
         "lead_type": lead_type,
         "status": status,
@@ -101,7 +103,7 @@ COUNTRIES = ["US", "DE", "HU", "FR", None]
 COMPANIES = ["Contoso", "Fabrikam Ltd", "Northwind Traders", "contoso east", "Tailspin", None]
 
 
-def random_leads(count: int, seed: int = 7, partner: str = "p-contoso") -> list[Lead]:
+def random_leads(count: int, seed: int = 7, partner: str | None = None) -> list[Lead]:
     rng = random.Random(seed)
     leads = []
     for i in range(count):

@@ -61,7 +61,7 @@ def call_notify_api(
     method: str,
     path: str,
     route_path: str,
-    partner: str = "p-contoso",
+    partner: str | None = None,
     roles: tuple[str, ...] = ("referrals_admin",),
     body: Any = None,
     query: dict[str, list[str]] | None = None,
@@ -84,7 +84,7 @@ def call_notify_api(
     return answer["statusCode"], json.loads(answer["body"]) if answer.get("body") else None
 
 
-def put_settings(partner: str = "p-contoso", **settings: Any) -> dict[str, Any]:
+def put_settings(partner: str | None = None, **settings: Any) -> dict[str, Any]:
     status, body = call_notify_api(
         "PUT", "/settings", "/settings", partner, ("profile_admin",), body=settings
     )

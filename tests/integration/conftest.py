@@ -7,12 +7,13 @@ import pytest
 from leaddesk.domain.models import Lead
 from leaddesk_local.provision import Deployment
 from tests.helpers.leads import put_leads, random_leads
+from tests.helpers.tenants import Partners
 
 
 @pytest.fixture
-def seeded(deployment: Deployment) -> list[Lead]:
-    """90 random leads of p-contoso (the ones returned) and 20 of another partner, stored."""
-    leads = random_leads(90)
+def seeded(deployment: Deployment, partners: Partners) -> list[Lead]:
+    """90 random leads of the test's partner (the ones returned) and 20 of another partner, stored."""
+    leads = random_leads(90, partner=partners.contoso)
     put_leads(leads, deployment.refs["LeadsTable"])
-    put_leads(random_leads(20, seed=8, partner="p-other"), deployment.refs["LeadsTable"])
+    put_leads(random_leads(20, seed=8, partner=partners.other), deployment.refs["LeadsTable"])
     return leads

@@ -8,6 +8,7 @@ from leaddesk_local.provision import Deployment
 from tests.helpers.api import call_api
 from tests.helpers.bus import envelope
 from tests.helpers.ingest import invoke, marketplace_lead, sqs_event
+from tests.helpers.tenants import Partners, or_current
 
 
 def seed(partner: str, count: int) -> None:
@@ -21,12 +22,14 @@ def seed(partner: str, count: int) -> None:
     )
 
 
-def list_leads(partner: str = "p-contoso", **query: str) -> tuple[int, dict, dict]:  # type: ignore[type-arg]
-    return call_api("GET", "/leads", "/leads", partner=partner, query={k: [v] for k, v in query.items()})
+def list_leads(partner: str | None = None, **query: str) -> tuple[int, dict, dict]:  # type: ignore[type-arg]
+    return call_api(
+        "GET", "/leads", "/leads", partner=or_current(partner), query={k: [v] for k, v in query.items()}
+    )
 
 
-def test_lists_a_tab_newest_first_with_a_cursor(deployment: Deployment) -> None:
-    seed("p-contoso", 5)
+def test_lists_a_tab_newest_first_with_a_cursor(deployment: Deployment, partners: Partners) -> None:
+    seed(partners.contoso, 5)
     status, first, _ = list_leads(limit="2")
     assert status == 200
     assert len(first["items"]) == 2 and first["next_cursor"]
@@ -38,13 +41,13 @@ def test_lists_a_tab_newest_first_with_a_cursor(deployment: Deployment) -> None:
     assert third["next_cursor"] is None
 
 
-def test_tabs_separate_marketplace_and_qualified(deployment: Deployment) -> None:
+def test_tabs_separate_marketplace_and_qualified(deployment: Deployment, partners: Partners) -> None:
     invoke(
         sqs_event(
             envelope(
                 "Qualified Lead",
                 {
-                    "partner_id": "p-contoso",
+                    "partner_id": partners.contoso,
                     "event_id": "q1",
                     "lead_type": "sales_qualified",
                     "customer": {"company": "Northwind", "email": "a@northwind.com"},
@@ -52,16 +55,18 @@ def test_tabs_separate_marketplace_and_qualified(deployment: Deployment) -> None
             )
         )
     )
-    seed("p-contoso", 1)
+    seed(partners.contoso, 1)
     _, marketplace, _ = list_leads()
     _, qualified, _ = list_leads(tab="qualified")
     assert [lead["lead_type"] for lead in marketplace["items"]] == ["offer"]
     assert [lead["lead_type"] for lead in qualified["items"]] == ["sales_qualified"]
 
 
-def test_one_lead_with_its_etag_and_another_tenants_id_is_404(deployment: Deployment) -> None:
-    seed("p-contoso", 1)
-    seed("p-other", 1)
+def test_one_lead_with_its_etag_and_another_tenants_id_is_404(
+    deployment: Deployment, partners: Partners
+) -> None:
+    seed(partners.contoso, 1)
+    seed(partners.other, 1)
     _, page, _ = list_leads()
     lead_id = page["items"][0]["lead_id"]
     status, lead, headers = call_api(
@@ -73,11 +78,11 @@ def test_one_lead_with_its_etag_and_another_tenants_id_is_404(deployment: Deploy
         "GET",
         f"/leads/{lead_id}",
         "/leads/{lead_id}",
-        partner="p-other",
+        partner=partners.other,
         path_parameters={"lead_id": lead_id},
     )
     assert status == 404 and lead_id in body["message"]
-    _, other_page, _ = list_leads(partner="p-other")
+    _, other_page, _ = list_leads(partner=partners.other)
     assert lead_id not in {lead["lead_id"] for lead in other_page["items"]}
 
 
@@ -105,8 +110,8 @@ def test_bad_parameters_answer_400_naming_the_field(
     assert body["field"] == field
 
 
-def test_a_cursor_of_another_partner_is_refused(deployment: Deployment) -> None:
-    seed("p-contoso", 3)
+def test_a_cursor_of_another_partner_is_refused(deployment: Deployment, partners: Partners) -> None:
+    seed(partners.contoso, 3)
     _, page, _ = list_leads(limit="1")
-    status, body, _ = list_leads(partner="p-other", cursor=page["next_cursor"])
+    status, body, _ = list_leads(partner=partners.other, cursor=page["next_cursor"])
     assert status == 400 and body["field"] == "cursor"

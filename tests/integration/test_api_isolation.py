@@ -14,6 +14,7 @@ from leaddesk_local.template import Template
 from tests.helpers.api import call_api
 from tests.helpers.ingest import invoke, marketplace_lead, sqs_event
 from tests.helpers.leads import ACCEPT_BODY
+from tests.helpers.tenants import Partners
 
 BODIES: dict[str, Any] = {
     "accept": ACCEPT_BODY,
@@ -71,8 +72,9 @@ def request(method: str, route: str, lead_id: str, partner: str) -> tuple[int, A
 
 
 def contoso_lead() -> str:
-    invoke(sqs_event(marketplace_lead("iso-1", partner="p-contoso")))
-    _, page, _ = call_api("GET", "/leads", "/leads", partner="p-contoso")
+    """A lead of the test's own partner; its id."""
+    invoke(sqs_event(marketplace_lead("iso-1")))
+    _, page, _ = call_api("GET", "/leads", "/leads")
     lead_id: str = page["items"][0]["lead_id"]
     return lead_id
 
@@ -88,9 +90,11 @@ def test_routes_cover_the_template(template: Template) -> None:
 
 
 @pytest.mark.parametrize(("method", "route"), [r for r in routes() if "{lead_id}" in r[1]])
-def test_another_tenants_id_is_404_on_every_route(deployment: Deployment, method: str, route: str) -> None:
+def test_another_tenants_id_is_404_on_every_route(
+    deployment: Deployment, partners: Partners, method: str, route: str
+) -> None:
     lead_id = contoso_lead()
-    status, body, _ = request(method, route, lead_id, partner="p-fabrikam")
+    status, body, _ = request(method, route, lead_id, partner=partners.fabrikam)
     assert status == 404, (method, route, body)
     assert lead_id in body["message"]
     # and nothing changed for the owner
@@ -99,7 +103,7 @@ def test_another_tenants_id_is_404_on_every_route(deployment: Deployment, method
     )
     assert (lead["status"], lead["favorite"], lead["etag"]) == ("received", False, f'"{lead_id}.1"')
     # an id that exists nowhere answers the same
-    assert request(method, route, "01ZZZZZZZZZZZZZZZZZZZZZZZZ", partner="p-fabrikam")[0] == 404
+    assert request(method, route, "01ZZZZZZZZZZZZZZZZZZZZZZZZ", partner=partners.fabrikam)[0] == 404
 
 
 @pytest.fixture
@@ -129,13 +133,14 @@ def test_the_hook_catches_a_scan(deployment: Deployment, scan_forbidden: list[st
     assert scan_forbidden
 
 
-def test_no_route_ever_scans(deployment: Deployment, scan_forbidden: list[str]) -> None:
+@pytest.mark.fresh_deployment  # the sweep and the digest read every partner's due leads and days
+def test_no_route_ever_scans(deployment: Deployment, partners: Partners, scan_forbidden: list[str]) -> None:
     from leaddesk_local.lambda_events import LambdaContext, scheduled_event
     from lifecycle.sweep import handler as sweep
 
     lead_id = contoso_lead()
     for method, route in routes():
-        status, _, _ = request(method, route, lead_id, partner="p-contoso")
+        status, _, _ = request(method, route, lead_id, partner=partners.contoso)
         assert status < 500, (method, route)
     for query in (
         {"tab": ["favorites"], "sort": ["customer_name"]},

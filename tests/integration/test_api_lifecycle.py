@@ -12,11 +12,13 @@ from tests.helpers.api import call_api
 from tests.helpers.bus import capture_bus_events, drain
 from tests.helpers.ingest import invoke, marketplace_lead, sqs_event
 from tests.helpers.leads import ACCEPT_BODY
+from tests.helpers.tenants import Partners, or_current
 
 ROUTE = "/leads/{lead_id}"
 
 
-def new_lead(partner: str = "p-contoso", event_id: str = "ev-1") -> str:
+def new_lead(partner: str | None = None, event_id: str = "ev-1") -> str:
+    partner = or_current(partner)
     invoke(sqs_event(marketplace_lead(event_id, partner=partner, email=f"{event_id}@contoso.com")))
     status, page, _ = call_api("GET", "/leads", "/leads", partner=partner, query={"limit": ["100"]})
     assert status == 200
@@ -38,8 +40,10 @@ def post(
     )
 
 
-def get(lead_id: str, partner: str = "p-contoso") -> tuple[int, Any, dict[str, str]]:
-    return call_api("GET", f"/leads/{lead_id}", ROUTE, partner=partner, path_parameters={"lead_id": lead_id})
+def get(lead_id: str, partner: str | None = None) -> tuple[int, Any, dict[str, str]]:
+    return call_api(
+        "GET", f"/leads/{lead_id}", ROUTE, partner=or_current(partner), path_parameters={"lead_id": lead_id}
+    )
 
 
 def patch(lead_id: str, body: Any, if_match: str | None = None) -> tuple[int, Any, dict[str, str]]:
@@ -53,7 +57,7 @@ def events_of(queue: str) -> list[dict[str, Any]]:
     return [e for e in drain(queue) if e.get("source") == "leaddesk"]
 
 
-def test_accept_then_work_the_deal_to_won(deployment: Deployment) -> None:
+def test_accept_then_work_the_deal_to_won(deployment: Deployment, partners: Partners) -> None:
     lead_id = new_lead()
     queue = capture_bus_events(deployment)
     status, lead, headers = post(lead_id, "accept", ACCEPT_BODY)
@@ -61,7 +65,7 @@ def test_accept_then_work_the_deal_to_won(deployment: Deployment) -> None:
     assert lead["status"] == "accepted" and lead["deal_name"] == ACCEPT_BODY["deal_name"]
     assert headers["ETag"] == lead["etag"]
     assert lead["history"][-1]["from_status"] == "received" and lead["history"][-1]["to_status"] == "accepted"
-    assert lead["history"][-1]["actor"] == "user-p-contoso"
+    assert lead["history"][-1]["actor"] == f"user-{partners.contoso}"
 
     status, body, _ = post(lead_id, "won", {})
     assert status == 409
@@ -83,7 +87,7 @@ def test_accept_then_work_the_deal_to_won(deployment: Deployment) -> None:
         "lead.won",
     ]
     assert all(
-        e["detail"]["lead_id"] == lead_id and e["detail"]["partner_id"] == "p-contoso" for e in published
+        e["detail"]["lead_id"] == lead_id and e["detail"]["partner_id"] == partners.contoso for e in published
     )
     assert published[0]["detail"]["from_status"] == "received"
 
@@ -214,12 +218,12 @@ def test_favorite_is_an_idempotent_bookmark(deployment: Deployment) -> None:
     assert get(lead_id)[1]["favorite"] is False
 
 
-def test_summary_counts_tabs_and_statuses(deployment: Deployment) -> None:
+def test_summary_counts_tabs_and_statuses(deployment: Deployment, partners: Partners) -> None:
     first, second, _third = new_lead(event_id="a"), new_lead(event_id="b"), new_lead(event_id="c")
     post(first, "accept", ACCEPT_BODY)
     post(second, "decline", {"reason": "not_a_customer"})
     call_api("PUT", f"/leads/{second}/favorite", f"{ROUTE}/favorite", path_parameters={"lead_id": second})
-    new_lead(partner="p-other", event_id="x")
+    new_lead(partner=partners.other, event_id="x")
     status, summary, _ = call_api("GET", "/leads/summary", "/leads/summary")
     assert status == 200
     marketplace = summary["tabs"]["marketplace"]

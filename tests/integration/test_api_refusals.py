@@ -14,6 +14,7 @@ from leaddesk_local.provision import Deployment
 from tests.helpers.api import call_api, claims
 from tests.helpers.ingest import invoke, marketplace_lead, sqs_event
 from tests.helpers.leads import ACCEPT_BODY
+from tests.helpers.tenants import or_current
 
 LEAD = "01JD0000000000000000000000"
 
@@ -28,7 +29,7 @@ def raw_call(
         method=method,
         path=path,
         route_path=route,
-        claims=claims("p-contoso"),
+        claims=claims(),
         path_parameters={"lead_id": path.split("/")[2]} if "{lead_id}" in route else None,
         headers={"content-type": content_type} if content_type else {},
         body=body,
@@ -121,8 +122,8 @@ def test_unusable_query_values_are_400_naming_the_parameter(
     assert (status, error["field"]) == (400, parameter), error
 
 
-def cursor(position: Any, partner: str = "p-contoso") -> str:
-    plain = {"PK": f"P#{partner}", "q": "marketplace/created_at/desc", "k": position}
+def cursor(position: Any, partner: str | None = None) -> str:
+    plain = {"PK": f"P#{or_current(partner)}", "q": "marketplace/created_at/desc", "k": position}
     return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 

@@ -21,6 +21,7 @@ from leaddesk_local.provision import Deployment, client
 from tests.helpers.bus import capture_bus_events, drain
 from tests.helpers.exports import csv_rows, exported_file, get_export, run_worker, start_export
 from tests.helpers.leads import make_lead, put_leads, spaced
+from tests.helpers.tenants import Partners
 from tests.integration.test_api_browsing import walk
 
 
@@ -88,7 +89,9 @@ def test_contact_details_of_expired_leads_are_empty_and_formulas_neutralised(dep
     assert rows[formula.lead_id]["CustomerCompany"] == '\'=HYPERLINK("http://x.example","hi")'
 
 
-def test_roles_tenants_listing_and_the_download_link(seeded: list[Lead], deployment: Deployment) -> None:
+def test_roles_tenants_listing_and_the_download_link(
+    seeded: list[Lead], deployment: Deployment, partners: Partners
+) -> None:
     status, body, _ = start_export({}, roles=("viewer",))
     assert status == 403
     status, body, _ = start_export({}, roles=("profile_admin",))
@@ -104,7 +107,7 @@ def test_roles_tenants_listing_and_the_download_link(seeded: list[Lead], deploym
 
     first, _ = export(deployment, {"tab": "qualified"})
     second, _ = export(deployment, {"status": ["received"]})
-    assert get_export(first, partner="p-other")[0] == 404  # another partner's id: as if none
+    assert get_export(first, partner=partners.other)[0] == 404  # another partner's id: as if none
     assert get_export("01JUNKNOWN0000000000000000")[0] == 404
 
     status, job, _ = get_export(second)
@@ -122,7 +125,7 @@ def test_roles_tenants_listing_and_the_download_link(seeded: list[Lead], deploym
     assert status == 200
     assert [item["export_id"] for item in listed["items"]][:2] == [second, first]
     assert all(item["download_url"] is None for item in listed["items"])
-    other = call_api("GET", "/exports", "/exports", partner="p-other", function="export.app")[1]
+    other = call_api("GET", "/exports", "/exports", partner=partners.other, function="export.app")[1]
     assert other["items"] == []
 
 
@@ -292,25 +295,26 @@ def test_an_s3_failure_ends_the_export_failed_with_its_reason(deployment: Deploy
     assert uploads.get("Uploads", []) == []  # aborted, not left behind
 
 
-def test_a_finished_export_announces_itself_on_the_bus(deployment: Deployment) -> None:
+def test_a_finished_export_announces_itself_on_the_bus(deployment: Deployment, partners: Partners) -> None:
     put_leads([make_lead(created_at=t) for t in spaced(3)], deployment.refs["LeadsTable"])
     bus = capture_bus_events(deployment, {"source": ["leaddesk"], "detail-type": ["export.completed"]})
     export_id, _ = export(deployment, {})
     (event,) = drain(bus)
     assert event["detail"]["export_id"] == export_id
-    assert event["detail"]["partner_id"] == "p-contoso"
+    assert event["detail"]["partner_id"] == partners.contoso
     assert event["detail"]["row_count"] == 3
     assert "Ada" not in json.dumps(event)  # no customer data on the bus
 
 
 def test_a_message_that_is_no_export_goes_to_the_dead_letter_queue_with_its_reason(
-    deployment: Deployment,
+    deployment: Deployment, partners: Partners
 ) -> None:
     sqs = client("sqs", None)
-    sqs.send_message(QueueUrl=deployment.refs["ExportQueue"], MessageBody='{"partner_id": "p-contoso"}')
+    partner = json.dumps(partners.contoso)
+    sqs.send_message(QueueUrl=deployment.refs["ExportQueue"], MessageBody=f'{{"partner_id": {partner}}}')
     sqs.send_message(
         QueueUrl=deployment.refs["ExportQueue"],
-        MessageBody='{"partner_id": "p-contoso", "export_id": "01NOSUCHEXPORT000000000000"}',
+        MessageBody=f'{{"partner_id": {partner}, "export_id": "01NOSUCHEXPORT000000000000"}}',
     )
     assert run_worker(deployment) == 2
     letters = drain(deployment.refs["ExportDeadLetterQueue"])

@@ -1,12 +1,16 @@
 """No index has a constant partition key: every partition key a write produces belongs to one
 partner, or is one of the Due or DigestsDue index's shards (a single hot partition caps a whole
-table's writes)."""
+table's writes).
+
+The test reads the whole table (a Scan), so it has a table of its own."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pytest
 
 from leaddesk import composition
 from leaddesk.adapters.dynamo.items import ItemPolicy
@@ -19,6 +23,9 @@ from tests.helpers.api import call_api
 from tests.helpers.ingest import invoke, marketplace_lead, sqs_event
 from tests.helpers.leads import ACCEPT_BODY, make_lead, put_leads
 from tests.helpers.notify import lead_envelope, notify, put_settings
+from tests.helpers.tenants import Partners
+
+pytestmark = pytest.mark.fresh_deployment
 
 
 def index_hash_keys(template: Template) -> dict[str, str]:
@@ -48,11 +55,11 @@ def on_lead(partner: str, method: str, lead_id: str, action: str, body: Any = No
 
 
 def test_every_index_partition_key_is_a_partners_or_a_due_shard(
-    deployment: Deployment, template: Template
+    deployment: Deployment, template: Template, partners: Partners
 ) -> None:
     # A workload that makes every kind of write: ingest (new, duplicate, touchpoint), actions,
     # favorites on and off, the sweep's timed rules.
-    for partner in (f"p-keys-{n}" for n in range(3)):
+    for partner in (partners(f"keys-{n}") for n in range(3)):
         leads = [marketplace_lead(f"{partner}-{i}", partner=partner, email=f"{i}@x.com") for i in range(6)]
         invoke(sqs_event(*leads))
         invoke(sqs_event(marketplace_lead(f"{partner}-0", partner=partner, email="0@x.com")))
@@ -64,14 +71,14 @@ def test_every_index_partition_key_is_a_partners_or_a_due_shard(
         on_lead(partner, "PUT", first, "/favorite")
         on_lead(partner, "DELETE", first, "/favorite")
     old = [
-        make_lead(partner="p-keys-old", created_at=datetime.now(UTC) - timedelta(days=n))
+        make_lead(partner=partners("keys-old"), created_at=datetime.now(UTC) - timedelta(days=n))
         for n in range(1, 40)
     ]
     put_leads(old, deployment.refs["LeadsTable"])
     composition.sweep_service().sweep(datetime.now(UTC))
     # The notifier's writes: settings, feed, deliveries, day counts, digest entries and marks.
     for n in range(12):
-        partner = f"p-digest-{n}"
+        partner = partners(f"digest-{n}")
         put_settings(partner, referral_admin_emails=["ana@partner-contoso.com"])
         # Microseconds apart: minutes apart, a run just after midnight put some in yesterday.
         busy = [

@@ -12,14 +12,17 @@ from leaddesk_local.provision import Deployment, client
 from leaddesk_local.template import Template
 from tests.helpers.bus import drain
 from tests.helpers.ingest import invoke, leads_of, marketplace_lead, sqs_event
+from tests.helpers.tenants import Partners
 
 
-def test_a_lone_surrogate_in_a_name_is_normalised_away_and_the_lead_stored(deployment: Deployment) -> None:
+def test_a_lone_surrogate_in_a_name_is_normalised_away_and_the_lead_stored(
+    deployment: Deployment, partners: Partners
+) -> None:
     event = marketplace_lead("e-surrogate")
     event["detail"]["UserDetails"]["FirstName"] = "Ada\ud800"
     body = json.dumps(event)  # the escape `\ud800`, as a producer's JSON carries it
     assert invoke(sqs_event(body)) == {"batchItemFailures": []}
-    assert [lead["customer"]["first_name"] for lead in leads_of("p-contoso")] == ["Ada"]
+    assert [lead["customer"]["first_name"] for lead in leads_of(partners.contoso)] == ["Ada"]
 
 
 def test_a_write_dynamodb_refuses_for_good_is_dead_lettered_once_with_its_reason(

@@ -26,6 +26,7 @@ from tests.helpers.bus import capture_bus_events, drain, envelope
 from tests.helpers.ingest import invoke, leads_of, marketplace_lead, sqs_event
 from tests.helpers.services import ingest_service
 from tests.helpers.strategies import json_values
+from tests.helpers.tenants import Partners, current_partner
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
@@ -58,7 +59,9 @@ def lead_item(partner: str, lead_id: str) -> dict[str, Any]:
 
 
 # --- dedupe window ----------------------------------------------------------------------------
-def test_a_repeat_inside_24h_is_a_touchpoint_and_at_24h_a_new_lead(deployment: Deployment) -> None:
+def test_a_repeat_inside_24h_is_a_touchpoint_and_at_24h_a_new_lead(
+    deployment: Deployment, partners: Partners
+) -> None:
     captured = capture_bus_events(deployment)
     clock = Clock(T0)
     ingest = service(deployment, clock)
@@ -68,7 +71,7 @@ def test_a_repeat_inside_24h_is_a_touchpoint_and_at_24h_a_new_lead(deployment: D
     clock.now = T0 + timedelta(hours=24) - timedelta(seconds=1)
     [repeat] = ingest.ingest(records(marketplace_lead("w-2", email="sam@contoso.com"), prefix="b"))
     assert (repeat.fate, repeat.lead_id) == (RecordFate.TOUCHPOINT, first.lead_id)
-    item = lead_item("p-contoso", str(first.lead_id))
+    item = lead_item(partners.contoso, str(first.lead_id))
     assert item["touch_count"]["N"] == "2"
     assert item["touch_last_seen"]["S"] == clock.now.isoformat()
 
@@ -96,12 +99,14 @@ def test_another_call_to_action_or_offer_is_not_a_repeat(deployment: Deployment)
 
 
 # --- test leads --------------------------------------------------------------------------------
-def test_a_test_lead_is_stored_flagged_and_announced_as_a_test(deployment: Deployment) -> None:
+def test_a_test_lead_is_stored_flagged_and_announced_as_a_test(
+    deployment: Deployment, partners: Partners
+) -> None:
     captured = capture_bus_events(deployment)
     probe = envelope(
         "Marketplace Lead",
         {
-            "partner_id": "p-contoso",
+            "partner_id": partners.contoso,
             "event_id": "t-1",
             "UserDetails": {
                 "FirstName": "MSFT_TEST",
@@ -113,7 +118,7 @@ def test_a_test_lead_is_stored_flagged_and_announced_as_a_test(deployment: Deplo
     )
     [result] = service(deployment, Clock(T0)).ingest(records(probe))
     assert result.fate is RecordFate.CREATED
-    assert lead_item("p-contoso", str(result.lead_id))["is_test"] == {"BOOL": True}
+    assert lead_item(partners.contoso, str(result.lead_id))["is_test"] == {"BOOL": True}
     [event] = drain(captured)
     assert event["detail"]["is_test"] is True  # notifiers skip it
 
@@ -141,7 +146,9 @@ def test_duplicates_cost_no_write_and_touchpoints_one(deployment: Deployment) ->
     assert counted.writes() == 10  # one transaction per new lead, none for the in-batch duplicate
 
 
-def test_the_same_event_in_one_batch_and_across_batches_is_one_lead(deployment: Deployment) -> None:
+def test_the_same_event_in_one_batch_and_across_batches_is_one_lead(
+    deployment: Deployment, partners: Partners
+) -> None:
     captured = capture_bus_events(deployment)
     ingest = service(deployment, Clock(T0))
     first = ingest.ingest(records(marketplace_lead("i-1"), marketplace_lead("i-1"), prefix="x"))
@@ -151,7 +158,7 @@ def test_the_same_event_in_one_batch_and_across_batches_is_one_lead(deployment: 
         RecordFate.DUPLICATE,
         RecordFate.DUPLICATE,
     ]
-    assert len(leads_of("p-contoso")) == 1
+    assert len(leads_of(partners.contoso)) == 1
     assert len(drain(captured)) == 1
 
 
@@ -165,17 +172,17 @@ def error_response(code: str, status: int = 400) -> tuple[AWSResponse, dict[str,
 
 
 @pytest.fixture
-def throttled_writes(deployment: Deployment) -> Iterator[dict[str, int]]:
+def throttled_writes(deployment: Deployment, partners: Partners) -> Iterator[dict[str, int]]:
     """DynamoDB answers TransactWriteItems with ProvisionedThroughputExceededException for the
-    event ids (of p-contoso) the dict names, as many times as it says. The ingest service writes a batch's
-    records in parallel, so the throttled write is chosen by its content, not by call order.
-    Injected through botocore's events."""
+    event ids (of the test's partner) the dict names, as many times as it says. The ingest service
+    writes a batch's records in parallel, so the throttled write is chosen by its content, not by
+    call order. Injected through botocore's events."""
     remaining: dict[str, int] = {}
 
     def throttle(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
         body = params["body"].decode() if isinstance(params["body"], bytes) else str(params["body"])
         for event_id, count in remaining.items():
-            _, marker = event_marker_key("p-contoso", event_id)
+            _, marker = event_marker_key(partners.contoso, event_id)
             if count > 0 and json.dumps(marker) in body:
                 remaining[event_id] = count - 1
                 return error_response("ProvisionedThroughputExceededException")
@@ -188,7 +195,7 @@ def throttled_writes(deployment: Deployment) -> Iterator[dict[str, int]]:
 
 
 def test_throttling_is_retried_through_the_partial_batch_response(
-    deployment: Deployment, throttled_writes: dict[str, int]
+    deployment: Deployment, throttled_writes: dict[str, int], partners: Partners
 ) -> None:
     captured = capture_bus_events(deployment)
     throttled_writes["tr-1"] = 1  # tr-1's write is throttled once; botocore does not retry it here
@@ -196,19 +203,19 @@ def test_throttling_is_retried_through_the_partial_batch_response(
     answer = invoke(event)
     throttled_id = event["Records"][0]["messageId"]
     assert answer == {"batchItemFailures": [{"itemIdentifier": throttled_id}]}
-    assert [lead["event_id"] for lead in leads_of("p-contoso")] == ["tr-2"]
+    assert [lead["event_id"] for lead in leads_of(partners.contoso)] == ["tr-2"]
     dlq = deployment.outputs["IngestDeadLetterQueueUrl"]
     assert drain(dlq) == []  # a transient failure is not a dead letter
 
     # SQS redelivers only the failed record (same message id): the lead arrives.
     redelivery = {"Records": [event["Records"][0]]}
     assert invoke(redelivery) == {"batchItemFailures": []}
-    assert sorted(lead["event_id"] for lead in leads_of("p-contoso")) == ["tr-1", "tr-2"]
+    assert sorted(lead["event_id"] for lead in leads_of(partners.contoso)) == ["tr-1", "tr-2"]
     assert sorted(e["detail"]["event_id"] for e in drain(captured)) == ["tr-1", "tr-2"]
 
 
 def test_a_partially_failed_put_events_is_retried_then_redelivered(
-    deployment: Deployment, flaky_put_events: set[str]
+    deployment: Deployment, flaky_put_events: set[str], partners: Partners
 ) -> None:
     captured = capture_bus_events(deployment)
     flaky_put_events.add("pe-2")
@@ -219,17 +226,17 @@ def test_a_partially_failed_put_events_is_retried_then_redelivered(
     assert answer == {"batchItemFailures": [{"itemIdentifier": failed_id}]}
     assert calls.counts["PutEvents"] == 3  # one call, then the failed entry retried twice
     assert sorted(e["detail"]["event_id"] for e in drain(captured)) == ["pe-0", "pe-1"]
-    assert len(leads_of("p-contoso")) == 3  # stored, but not yet announced
+    assert len(leads_of(partners.contoso)) == 3  # stored, but not yet announced
 
     flaky_put_events.clear()  # the bus recovers; SQS redelivers the same message
     assert invoke({"Records": [event["Records"][2]]}) == {"batchItemFailures": []}
     [late] = drain(captured)
     assert late["detail"]["event_id"] == "pe-2" and late["detail-type"] == "lead.received"
-    assert len(leads_of("p-contoso")) == 3
+    assert len(leads_of(partners.contoso)) == 3
 
 
 # --- dead letters -----------------------------------------------------------------------------------
-def test_a_mixed_batch_accounts_for_every_event(deployment: Deployment) -> None:
+def test_a_mixed_batch_accounts_for_every_event(deployment: Deployment, partners: Partners) -> None:
     captured = capture_bus_events(deployment)
     ingest = service(deployment, Clock(T0))
     ingest.ingest(records(marketplace_lead("mix-old", email="old@contoso.com"), prefix="earlier"))
@@ -238,9 +245,11 @@ def test_a_mixed_batch_accounts_for_every_event(deployment: Deployment) -> None:
         marketplace_lead("mix-1", email="one@contoso.com"),
         marketplace_lead("mix-old", email="old@contoso.com"),  # same event id again
         marketplace_lead("mix-2", email="old@contoso.com"),  # same customer, offer, action
-        envelope("Qualified Lead", {"partner_id": "p-contoso", "event_id": "mix-3", "lead_type": "nonsense"}),
+        envelope(
+            "Qualified Lead", {"partner_id": partners.contoso, "event_id": "mix-3", "lead_type": "nonsense"}
+        ),
         "{definitely not json",
-        envelope("Profile Inquiry", {"partner_id": "p-contoso", "event_id": "mix-4", "customer": {}}),
+        envelope("Profile Inquiry", {"partner_id": partners.contoso, "event_id": "mix-4", "customer": {}}),
         marketplace_lead("mix-1", email="one@contoso.com"),  # in-batch duplicate
         json.dumps(["an", "array"]),
     ]
@@ -258,17 +267,19 @@ def test_a_mixed_batch_accounts_for_every_event(deployment: Deployment) -> None:
         RecordFate.DEAD_LETTER,
     ]
     # Every outcome is visible where it should be: leads, touchpoints, dead letters, events.
-    stored = {lead["event_id"] for lead in leads_of("p-contoso")}
+    stored = {lead["event_id"] for lead in leads_of(partners.contoso)}
     assert stored == {"mix-old", "mix-1", "mix-4"}
     old = next(r for r in results if r.fate is RecordFate.TOUCHPOINT)
-    assert lead_item("p-contoso", str(old.lead_id))["touch_count"]["N"] == "2"
+    assert lead_item(partners.contoso, str(old.lead_id))["touch_count"]["N"] == "2"
     dead = drain(deployment.outputs["IngestDeadLetterQueueUrl"])
     assert sorted(d["_attributes"]["leaddesk-message-id"] for d in dead) == ["mix-3", "mix-4", "mix-7"]
     assert all(d["_attributes"]["leaddesk-reason"] for d in dead)
     assert sorted(e["detail"]["event_id"] for e in drain(captured)) == ["mix-1", "mix-4"]
 
 
-def test_a_message_moved_by_the_redrive_policy_reads_retries_exhausted(deployment: Deployment) -> None:
+def test_a_message_moved_by_the_redrive_policy_reads_retries_exhausted(
+    deployment: Deployment, partners: Partners
+) -> None:
     """moto applies the ingest queue's RedrivePolicy (maxReceiveCount 5) like SQS does."""
     sqs = client("sqs", None)
     ingest_url = sqs.get_queue_url(QueueName=deployment.outputs["IngestQueueName"])["QueueUrl"]
@@ -282,7 +293,7 @@ def test_a_message_moved_by_the_redrive_policy_reads_retries_exhausted(deploymen
         assert letter.reason == RETRIES_EXHAUSTED and letter.field is None
         assert (letter.event_id, letter.partner_id, letter.detail_type) == (
             "ex-1",
-            "p-contoso",
+            partners.contoso,
             "Marketplace Lead",
         )
         queue.redrive(letter, ingest_url)
@@ -304,7 +315,7 @@ bodies = (
     )
     | st.builds(
         lambda detail, event_id: json.dumps(
-            envelope("Marketplace Lead", {"partner_id": "p-prop", "event_id": event_id} | detail)
+            envelope("Marketplace Lead", {"partner_id": current_partner(), "event_id": event_id} | detail)
         ),
         st.dictionaries(
             st.sampled_from(["UserDetails", "LeadSource", "ActionCode", "userdetails"]), json_values

@@ -9,6 +9,7 @@ import pytest
 from leaddesk_local.provision import Deployment
 from tests.helpers.leads import make_lead
 from tests.helpers.notify import call_notify_api, lead_envelope, notify, put_settings, store
+from tests.helpers.tenants import Partners
 
 GOOD = {
     "preferred_email": "Leads@Partner-Contoso.com",
@@ -22,7 +23,7 @@ GOOD = {
 }
 
 
-def test_settings_default_then_saved_and_read_by_any_role(deployment: Deployment) -> None:
+def test_settings_default_then_saved_and_read_by_any_role(deployment: Deployment, partners: Partners) -> None:
     status, empty = call_notify_api("GET", "/settings", "/settings", roles=("viewer",))
     assert status == 200 and empty["referral_admin_emails"] == [] and empty["language"] == "en"
     saved = put_settings(**GOOD)
@@ -30,8 +31,8 @@ def test_settings_default_then_saved_and_read_by_any_role(deployment: Deployment
     assert saved["referral_admin_emails"] == ["ana@partner-contoso.com", "ben@partner-contoso.com"]
     assert saved["locations"] == {"IT": "milano@partner-contoso.com", "NL": "amsterdam@partner-contoso.com"}
     status, read = call_notify_api("GET", "/settings", "/settings", roles=("viewer",))
-    assert status == 200 and read == saved and read["updated_by"] == "user-p-contoso"
-    status, other = call_notify_api("GET", "/settings", "/settings", partner="p-fabrikam")
+    assert status == 200 and read == saved and read["updated_by"] == f"user-{partners.contoso}"
+    status, other = call_notify_api("GET", "/settings", "/settings", partner=partners.fabrikam)
     assert other["referral_admin_emails"] == []  # another tenant's settings are its own
 
 
@@ -61,7 +62,9 @@ def test_settings_are_changed_by_profile_or_referrals_admins_only(deployment: De
         assert status == expected, role
 
 
-def test_the_feed_newest_first_by_cursor_with_unread_count_and_marking_read(deployment: Deployment) -> None:
+def test_the_feed_newest_first_by_cursor_with_unread_count_and_marking_read(
+    deployment: Deployment, partners: Partners
+) -> None:
     table = deployment.refs["LeadsTable"]
     start = datetime.now(UTC) - timedelta(hours=1)
     leads = [make_lead(created_at=start + timedelta(minutes=n), company=f"Company {n}") for n in range(5)]
@@ -111,7 +114,7 @@ def test_the_feed_newest_first_by_cursor_with_unread_count_and_marking_read(depl
     )
     assert (
         call_notify_api(
-            "POST", path, route, partner="p-fabrikam", path_parameters={"notification_id": newest}
+            "POST", path, route, partner=partners.fabrikam, path_parameters={"notification_id": newest}
         )[0]
         == 404
     )
@@ -129,10 +132,10 @@ def test_the_feed_newest_first_by_cursor_with_unread_count_and_marking_read(depl
     assert page()["unread"] == 1
 
 
-def test_a_foreign_or_broken_cursor_is_400(deployment: Deployment) -> None:
+def test_a_foreign_or_broken_cursor_is_400(deployment: Deployment, partners: Partners) -> None:
     from leaddesk.adapters.action_center import encode_cursor
 
-    foreign = encode_cursor("p-fabrikam", "20260101T000000000000Z.new_lead.X")
+    foreign = encode_cursor(partners.fabrikam, "20260101T000000000000Z.new_lead.X")
     for cursor in (foreign, "%%%", "bm90IGpzb24"):
         status, body = call_notify_api("GET", "/notifications", "/notifications", query={"cursor": [cursor]})
         assert status == 400 and body["field"] == "cursor", body

@@ -1,11 +1,15 @@
 """A day's mixed workload, end to end on moto: ingest → bus → notify queue → NotifyFunction → SES,
-then a decline, the sweep's expiry and expiring-soon reminder; every inbox checked exactly."""
+then a decline, the sweep's expiry and expiring-soon reminder; every inbox checked exactly.
+
+The sweep applies the rules of every partner's due leads, so the test has a table of its own."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pytest
 
 from leaddesk import composition
 from leaddesk.domain.models import LeadType, Person, Referrer
@@ -15,8 +19,8 @@ from tests.helpers.bus import envelope
 from tests.helpers.ingest import invoke, leads_of, sqs_event
 from tests.helpers.leads import make_lead, put_leads
 from tests.helpers.notify import call_notify_api, inbox, pump, put_settings, ses_refusing
+from tests.helpers.tenants import Partners
 
-DAY, PREF = "p-day", "p-pref"
 ANA, BEN = "ana@partner-day.com", "ben@partner-day.com"
 MILANO, BERLIN = "milano@partner-day.com", "berlin@partner-day.com"  # Berlin's address bounces
 SELLER = "emma@operator-sales.com"
@@ -68,15 +72,19 @@ def qualified(
     return envelope("Qualified Lead", detail)
 
 
-def test_a_days_mixed_workload_reaches_exactly_the_right_inboxes(deployment: Deployment) -> None:
+@pytest.mark.fresh_deployment
+def test_a_days_mixed_workload_reaches_exactly_the_right_inboxes(
+    deployment: Deployment, partners: Partners
+) -> None:
+    day, pref = partners("day"), partners("pref")
     table, queue = deployment.refs["LeadsTable"], deployment.refs["NotifyQueue"]
-    put_settings(DAY, referral_admin_emails=[ANA, BEN], locations={"IT": MILANO, "DE": BERLIN})
-    put_settings(PREF, preferred_email=PREFERRED, referral_admin_emails=["admin@partner-pref.com"])
+    put_settings(day, referral_admin_emails=[ANA, BEN], locations={"IT": MILANO, "DE": BERLIN})
+    put_settings(pref, preferred_email=PREFERRED, referral_admin_emails=["admin@partner-pref.com"])
     now = datetime.now(UTC)
     # Two leads of earlier days: one about to expire (the sweep reminds), one past expiry.
-    reminded = make_lead(partner=DAY, created_at=now - timedelta(days=12, hours=1), company="Soon Corp")
+    reminded = make_lead(partner=day, created_at=now - timedelta(days=12, hours=1), company="Soon Corp")
     expiring = make_lead(
-        partner=DAY,
+        partner=day,
         created_at=now - timedelta(days=15),
         lead_type=LeadType.SALES_QUALIFIED,
         company="Old Corp",
@@ -86,28 +94,28 @@ def test_a_days_mixed_workload_reaches_exactly_the_right_inboxes(deployment: Dep
     put_leads([reminded, expiring], table)
 
     inbound = [
-        marketplace(DAY, 1, "PLT", "Contoso Buyer"),  # offer, contact me → the referral admins
-        marketplace(DAY, 2, "INS", "Installer"),  # informational → nobody
-        marketplace(DAY, 3, "DNC", "Do Not Call"),  # do not contact → nobody
-        marketplace(DAY, 4, "PLT", "MSFT_TEST Company", test=True),  # a test lead → nobody
-        profile(DAY, 5, "IT", "Alpine Ski House"),  # the Italian location's contact
-        profile(DAY, 6, "FR", "Paris Bakery"),  # no French location → the referral admins
-        profile(DAY, 7, "DE", "Berlin Bikes"),  # the German location's address is refused by SES
-        qualified(DAY, 8, "sales_qualified", "Northwind", SELLER),  # the seller's contact
-        qualified(DAY, 9, "marketing_qualified", "Fabrikam", None),  # no contact → the referral admins
-        qualified(DAY, 10, "joint_planning", "Tailspin", SELLER),  # joint planning → the referral admins
-        qualified(DAY, 11, "shared_marketing", "Woodgrove", SELLER, contact_requested=True),  # urgent
-        marketplace(PREF, 12, "PLT", "Pref Offer"),  # preferred email overrides the admins
-        qualified(PREF, 13, "sales_qualified", "Pref Sales", SELLER),  # ...but not the seller's contact
+        marketplace(day, 1, "PLT", "Contoso Buyer"),  # offer, contact me → the referral admins
+        marketplace(day, 2, "INS", "Installer"),  # informational → nobody
+        marketplace(day, 3, "DNC", "Do Not Call"),  # do not contact → nobody
+        marketplace(day, 4, "PLT", "MSFT_TEST Company", test=True),  # a test lead → nobody
+        profile(day, 5, "IT", "Alpine Ski House"),  # the Italian location's contact
+        profile(day, 6, "FR", "Paris Bakery"),  # no French location → the referral admins
+        profile(day, 7, "DE", "Berlin Bikes"),  # the German location's address is refused by SES
+        qualified(day, 8, "sales_qualified", "Northwind", SELLER),  # the seller's contact
+        qualified(day, 9, "marketing_qualified", "Fabrikam", None),  # no contact → the referral admins
+        qualified(day, 10, "joint_planning", "Tailspin", SELLER),  # joint planning → the referral admins
+        qualified(day, 11, "shared_marketing", "Woodgrove", SELLER, contact_requested=True),  # urgent
+        marketplace(pref, 12, "PLT", "Pref Offer"),  # preferred email overrides the admins
+        qualified(pref, 13, "sales_qualified", "Pref Sales", SELLER),  # ...but not the seller's contact
     ]
     with ses_refusing({BERLIN: "MessageRejected"}):
         invoke(sqs_event(*inbound[:10]))
         invoke(sqs_event(*inbound[10:], inbound[0], inbound[7]))  # two producer retries: duplicates
         assert pump(queue) == 13  # lead.received of each new lead (test ones too), none for duplicates
         assert pump(queue) == 0
-        italian = next(lead for lead in leads_of(DAY) if lead["customer"]["company"] == "Alpine Ski House")
+        italian = next(lead for lead in leads_of(day) if lead["customer"]["company"] == "Alpine Ski House")
         status, answer, _ = call_api(
-            "POST", f"/leads/{italian['lead_id']}/decline", "/leads/{lead_id}/decline", DAY,
+            "POST", f"/leads/{italian['lead_id']}/decline", "/leads/{lead_id}/decline", day,
             body={"reason": "requirement_not_met"}, path_parameters={"lead_id": italian["lead_id"]},
         )  # fmt: skip
         assert status == 200, answer
@@ -140,7 +148,7 @@ def test_a_days_mixed_workload_reaches_exactly_the_right_inboxes(deployment: Dep
     assert all(mail.html and mail.text for mail in inbox())
 
     status, feed = call_notify_api(
-        "GET", "/notifications", "/notifications", DAY, ("viewer",), query={"limit": ["100"]}
+        "GET", "/notifications", "/notifications", day, ("viewer",), query={"limit": ["100"]}
     )
     assert status == 200
     kinds = Counter(item["kind"] for item in feed["items"])

@@ -30,6 +30,7 @@ from tests.helpers.notify import (
     put_settings,
     store,
 )
+from tests.helpers.tenants import Partners, or_current
 
 ADMINS = ["ana@partner-contoso.com", "ben@partner-contoso.com"]
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -75,8 +76,10 @@ def ses_faults(deployment: Deployment) -> Iterator[dict[str, list[str]]]:
     ses.meta.events.unregister("before-call.sesv2.SendEmail", refuse)
 
 
-def notifications(partner: str = "p-contoso") -> dict[str, Any]:
-    status, page = call_notify_api("GET", "/notifications", "/notifications", partner, ("viewer",))
+def notifications(partner: str | None = None) -> dict[str, Any]:
+    status, page = call_notify_api(
+        "GET", "/notifications", "/notifications", or_current(partner), ("viewer",)
+    )
     assert status == 200, page
     result: dict[str, Any] = page
     return result
@@ -203,7 +206,9 @@ def test_throttling_is_retried_with_backoff_then_left_to_sqs(
     assert len(inbox(ADMINS[0])) == 1 and len(inbox(ADMINS[1])) == 1
 
 
-def test_an_interrupted_send_is_never_sent_again(deployment: Deployment, table: str) -> None:
+def test_an_interrupted_send_is_never_sent_again(
+    deployment: Deployment, table: str, partners: Partners
+) -> None:
     """A `sending` record older than the lease: SES may have taken it; at most once wins."""
     crashed, running = make_lead(created_at=NOW), make_lead(created_at=NOW + timedelta(seconds=1))
     store(table, crashed, running)
@@ -212,7 +217,12 @@ def test_an_interrupted_send_is_never_sent_again(deployment: Deployment, table: 
     for lead, at in ((crashed, long_ago), (running, just_now)):
         for admin in ADMINS:
             delivery = Delivery(
-                "p-contoso", f"new_lead#{lead.lead_id}", admin, "referral_admin", DeliveryState.SENDING, at
+                partners.contoso,
+                f"new_lead#{lead.lead_id}",
+                admin,
+                "referral_admin",
+                DeliveryState.SENDING,
+                at,
             )
             notify_store.record([delivery])
     answer = notify(
@@ -229,7 +239,7 @@ def test_an_interrupted_send_is_never_sent_again(deployment: Deployment, table: 
 
 
 def test_a_server_error_of_ses_leaves_only_that_send_unconfirmed(
-    deployment: Deployment, table: str, ses_faults: dict[str, list[str]]
+    deployment: Deployment, table: str, ses_faults: dict[str, list[str]], partners: Partners
 ) -> None:
     """SES answering one send of a batch with a 5xx: that email may or may not have gone, so it is
     never sent again; the batch's other emails went, and are recorded `sent` (found by the
@@ -242,14 +252,15 @@ def test_a_server_error_of_ses_leaves_only_that_send_unconfirmed(
     assert notify(event, message_ids=["m-1"]) == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
     assert inbox(ADMINS[0]) == [] and len(inbox(ADMINS[1])) == 1
     db, key = client("dynamodb", None), f"new_lead#{lead.lead_id}"
-    states = {
-        admin: db.get_item(TableName=table, Key=delivery_key("p-contoso", key, admin))["Item"]["state"]["S"]
+    items = {
+        admin: db.get_item(TableName=table, Key=delivery_key(partners.contoso, key, admin))
         for admin in ADMINS
     }
+    states = {admin: item["Item"]["state"]["S"] for admin, item in items.items()}
     assert states == {ADMINS[0]: "sending", ADMINS[1]: "sent"}
     # SQS delivers the record again after its visibility timeout, which is longer than the lease.
     earlier = Delivery(
-        "p-contoso", key, ADMINS[0], "referral_admin", DeliveryState.SENDING, NOW - timedelta(minutes=3)
+        partners.contoso, key, ADMINS[0], "referral_admin", DeliveryState.SENDING, NOW - timedelta(minutes=3)
     )
     NotifyStore(aws.dynamodb(), table).record([earlier])
     assert notify(event, message_ids=["m-1"]) == {"batchItemFailures": []}
@@ -258,7 +269,9 @@ def test_a_server_error_of_ses_leaves_only_that_send_unconfirmed(
     assert [item["recipient"] for item in unconfirmed] == [ADMINS[0]]
 
 
-def test_an_unconfirmed_send_is_never_without_its_item(deployment: Deployment, table: str) -> None:
+def test_an_unconfirmed_send_is_never_without_its_item(
+    deployment: Deployment, table: str, partners: Partners
+) -> None:
     """The delivery turns `unconfirmed` in the transaction that adds its action-center item: when
     that write fails, the next delivery of the event finds it still `sending` and reports it (found
     by the fault-injection suite: the state was written first, the item after, and a failed item
@@ -267,7 +280,7 @@ def test_an_unconfirmed_send_is_never_without_its_item(deployment: Deployment, t
     store(table, lead)
     for admin in ADMINS:
         stale = Delivery(
-            "p-contoso",
+            partners.contoso,
             f"new_lead#{lead.lead_id}",
             admin,
             "referral_admin",
@@ -286,25 +299,29 @@ def test_an_unconfirmed_send_is_never_without_its_item(deployment: Deployment, t
     with pytest.raises(ClientError):
         notify(lead_envelope("lead.received", lead))
     db.meta.events.unregister("before-call.dynamodb.TransactWriteItems", throttled)
-    states = {item["state"]["S"] for item in _deliveries(table, lead.lead_id)}
+    states = {item["state"]["S"] for item in _deliveries(table, partners.contoso, lead.lead_id)}
     assert states == {"sending"}  # nothing settled without its item
     assert notify(lead_envelope("lead.received", lead)) == {"batchItemFailures": []}  # SQS again
     unconfirmed = [item for item in notifications()["items"] if item["kind"] == "send_unconfirmed"]
     assert sorted(item["recipient"] for item in unconfirmed) == ADMINS
-    assert {item["state"]["S"] for item in _deliveries(table, lead.lead_id)} == {"unconfirmed"}
+    assert {item["state"]["S"] for item in _deliveries(table, partners.contoso, lead.lead_id)} == {
+        "unconfirmed"
+    }
     assert notifications()["unread"] == 2 and inbox() == []
 
 
-def _deliveries(table: str, lead_id: str) -> list[dict[str, Any]]:
+def _deliveries(table: str, partner: str, lead_id: str) -> list[dict[str, Any]]:
     db = client("dynamodb", None)
     return [
-        db.get_item(TableName=table, Key=delivery_key("p-contoso", f"new_lead#{lead_id}", admin))["Item"]
+        db.get_item(TableName=table, Key=delivery_key(partner, f"new_lead#{lead_id}", admin))["Item"]
         for admin in ADMINS
     ]
 
 
-def test_a_malformed_event_goes_to_the_dead_letter_queue_with_its_reason(deployment: Deployment) -> None:
-    bad = {"detail-type": "lead.received", "detail": {"partner_id": "p-contoso"}}
+def test_a_malformed_event_goes_to_the_dead_letter_queue_with_its_reason(
+    deployment: Deployment, partners: Partners
+) -> None:
+    bad = {"detail-type": "lead.received", "detail": {"partner_id": partners.contoso}}
     unknown = lead_envelope("lead.received", make_lead(created_at=NOW))  # no such lead stored
     assert notify(bad, "not json", unknown) == {"batchItemFailures": []}
     letters = drain(deployment.outputs["NotifyDeadLetterQueueUrl"])
@@ -316,24 +333,29 @@ def test_a_malformed_event_goes_to_the_dead_letter_queue_with_its_reason(deploym
 
 
 def test_exports_on_the_bus_email_the_requester_with_a_workspace_link(
-    deployment: Deployment, table: str
+    deployment: Deployment, table: str, partners: Partners
 ) -> None:
     events = client("events", None)
     bus = deployment.outputs["EventBusName"]
     requester = "ana@partner-contoso.com"
     done = export_envelope(
-        "export.completed", "p-contoso", "exp-1", requester_email=requester, row_count=42, completed_at=NOW
+        "export.completed",
+        partners.contoso,
+        "exp-1",
+        requester_email=requester,
+        row_count=42,
+        completed_at=NOW,
     )
     later = (NOW + timedelta(seconds=1)).isoformat()
     failed = export_envelope(
         "export.failed",
-        "p-contoso",
+        partners.contoso,
         "exp-2",
         requester_email=requester,
         reason="too many rows",
         completed_at=later,
     )
-    anonymous = export_envelope("export.completed", "p-contoso", "exp-3", completed_at=NOW)
+    anonymous = export_envelope("export.completed", partners.contoso, "exp-3", completed_at=NOW)
     entries = [
         {
             "Source": "leaddesk",

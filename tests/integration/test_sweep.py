@@ -1,9 +1,14 @@
-"""The timed-rules sweep on moto: leads stored by ingest carry Due keys; the schedule's time is "now"."""
+"""The timed-rules sweep on moto: leads stored by ingest carry Due keys; the schedule's time is "now".
+
+A sweep applies the due rules of every partner in the table and its report counts them all, so
+each test here has a table of its own."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pytest
 
 from leaddesk.adapters.dynamo.items import ItemPolicy
 from leaddesk.adapters.dynamo.keys import DUE, due_partition
@@ -13,6 +18,9 @@ from tests.helpers.api import call_api
 from tests.helpers.bus import capture_bus_events, drain, envelope
 from tests.helpers.ingest import invoke, sqs_event
 from tests.helpers.leads import T0, make_lead, put_leads
+from tests.helpers.tenants import Partners, current_partner
+
+pytestmark = pytest.mark.fresh_deployment
 
 
 def sweep_at(moment: datetime) -> dict[str, Any]:
@@ -50,7 +58,7 @@ def flame_lead(event_id: str) -> dict[str, Any]:
     return envelope(
         "Profile Inquiry",
         {
-            "partner_id": "p-contoso",
+            "partner_id": current_partner(),
             "event_id": event_id,
             "customer": {
                 "first_name": "Eve",
@@ -136,10 +144,12 @@ def test_informational_leads_age_out_and_expiry_period_is_configuration(
     assert lead(info.lead_id)["outcome"] == "aged_out"
 
 
-def test_a_backlog_is_worked_off_in_bounded_runs(deployment: Deployment) -> None:
+def test_a_backlog_is_worked_off_in_bounded_runs(deployment: Deployment, partners: Partners) -> None:
     from leaddesk.composition import sweep_service as service
 
-    overdue = [make_lead(partner=f"p-backlog-{i}", created_at=T0 + timedelta(seconds=i)) for i in range(5)]
+    overdue = [
+        make_lead(partner=partners(f"backlog-{i}"), created_at=T0 + timedelta(seconds=i)) for i in range(5)
+    ]
     put_leads(overdue, deployment.refs["LeadsTable"])
     at = T0 + timedelta(days=20)
     first = service().sweep(at, max_leads=3)

@@ -8,6 +8,8 @@ import re
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from leaddesk.adapters.action_center import ActionCenterStore
 from leaddesk.adapters.dead_letters import DeadLetterQueue
 from leaddesk.adapters.dynamo.items import ItemPolicy
@@ -27,6 +29,7 @@ from leaddesk_local.template import Template
 from tests.helpers.leads import make_lead, put_leads
 from tests.helpers.moto import atomic_moto_server
 from tests.helpers.notify import digest, inbox, lead_envelope, notify, put_settings, store
+from tests.helpers.tenants import Partners
 
 ADMIN = "ana@partner-contoso.com"
 DAY = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -71,8 +74,10 @@ def digests(partner: str) -> list[SentMail]:
     ]
 
 
-def test_thirty_leads_in_parallel_make_ten_emails_and_one_digest_of_twenty(template: Template) -> None:
-    partner = f"p-volume-{datetime.now(UTC).timestamp():.0f}"
+def test_thirty_leads_in_parallel_make_ten_emails_and_one_digest_of_twenty(
+    template: Template, partners: Partners
+) -> None:
+    partner = partners("volume")
     with atomic_moto_server(template, "volume") as deployment:
         table = deployment.refs["LeadsTable"]
         settings = NotificationSettings(referral_admin_emails=[ADMIN])
@@ -117,6 +122,7 @@ def test_thirty_leads_in_parallel_make_ten_emails_and_one_digest_of_twenty(templ
         assert again.sent == 0 and len(digests(partner)) == 1  # the same day twice: nothing the second time
 
 
+@pytest.mark.fresh_deployment  # the digest run sends every partner's owed digests, and counts them
 def test_each_recipient_gets_one_digest_of_its_own_leads_and_late_leads_are_not_lost(
     deployment: Deployment,
 ) -> None:
