@@ -24,6 +24,7 @@ from tests.helpers.notify import (
     put_settings,
     store,
 )
+from tests.helpers.tenants import Partners
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
@@ -46,13 +47,13 @@ def settings(partner: str) -> dict[str, Any]:
 
 
 def test_a_fresh_partner_with_one_referrals_admin_user_and_no_settings_gets_its_first_leads_email(
-    deployment: Deployment,
+    deployment: Deployment, partners: Partners
 ) -> None:
-    partner, una = "p-people-fresh", "una@partner-fresh.com"
+    partner, una = partners("fresh"), f"una@{partners('fresh')}.com"
     cognito, pool = client("cognito-idp", None), deployment.refs["UserPool"]
     add_person(cognito, pool, partner, una, "referrals_admin", "Una")
-    add_person(cognito, pool, partner, "pat@partner-fresh.com", "profile_admin", None)  # not a recipient
-    add_person(cognito, pool, "p-people-other", "oz@partner-other.com", "referrals_admin", None)
+    add_person(cognito, pool, partner, f"pat@{partner}.com", "profile_admin", None)  # not a recipient
+    add_person(cognito, pool, partners.other, f"oz@{partners.other}.com", "referrals_admin", None)
     lead = make_lead(partner=partner, created_at=NOW - timedelta(minutes=5), company="First Buyer")
     store(deployment.refs["LeadsTable"], lead)
 
@@ -66,9 +67,9 @@ def test_a_fresh_partner_with_one_referrals_admin_user_and_no_settings_gets_its_
 
 
 def test_a_lead_nobody_can_be_told_of_adds_one_no_recipient_item_per_lead_type_and_day(
-    deployment: Deployment,
+    deployment: Deployment, partners: Partners
 ) -> None:
-    partner = "p-people-nobody"
+    partner = partners("nobody")
     yesterday = NOW - timedelta(days=1)
     offers = [make_lead(partner=partner, created_at=NOW - timedelta(minutes=n)) for n in (1, 2, 3)]
     profile = make_lead(partner=partner, created_at=NOW - timedelta(minutes=4), lead_type="profile")
@@ -137,8 +138,10 @@ def test_one_sweep_sends_one_reminder_per_recipient_listing_its_leads_once(deplo
     assert kinds == Counter({"expiring_soon": 4}), kinds  # the action center keeps one item per lead
 
 
-def test_an_answered_leads_items_are_resolved_and_the_feed_filters_by_state(deployment: Deployment) -> None:
-    partner = "p-people-state"
+def test_an_answered_leads_items_are_resolved_and_the_feed_filters_by_state(
+    deployment: Deployment, partners: Partners
+) -> None:
+    partner = partners("state")
     put_settings(partner, referral_admin_emails=["ana@partner-state.com"])
     table, queue = deployment.refs["LeadsTable"], deployment.refs["NotifyQueue"]
     worked = make_lead(partner=partner, created_at=NOW - timedelta(minutes=3), company="Worked")
