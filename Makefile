@@ -15,7 +15,7 @@ WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.ht
 CHECKOV := $(VENV)/checkov/bin/checkov
 CHECKOV_STAMP := $(VENV)/checkov/.installed
 
-.PHONY: run test lint typecheck unit bench openapi country-names clean web web-check fuzz reliability
+.PHONY: run test lint typecheck unit bench openapi events-schema country-names clean web web-check fuzz reliability
 
 $(STAMP): pyproject.toml
 	@echo "==> creating virtualenv in $(VENV) and installing LeadDesk with its dev tools (about a minute the first time)"
@@ -81,6 +81,10 @@ bench: $(STAMP)
 
 openapi: $(STAMP)
 	$(BIN)/leaddesk openapi > docs/openapi.json
+
+## events-schema: the JSON Schema of every event LeadDesk publishes, into docs/events/
+events-schema: $(STAMP)
+	$(BIN)/leaddesk events-schema --out docs/events
 
 ## country-names: rebuild the country names ingest maps to codes (from CLDR via Babel, and pycountry)
 country-names: $(STAMP)

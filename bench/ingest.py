@@ -243,7 +243,6 @@ def _moto_in_process() -> Iterator[Any]:
 
 def requests() -> dict[str, float]:
     from leaddesk.adapters.bus import EventPublisher
-    from leaddesk.adapters.dead_letters import DeadLetterQueue
     from leaddesk.adapters.dynamo.items import ItemPolicy
     from leaddesk.adapters.metrics import OperatorMetrics
     from leaddesk.adapters.store import LeadStore
@@ -257,7 +256,7 @@ def requests() -> dict[str, float]:
     for variant in ("without pre-read (before)", "with BatchGetItem pre-read (after)"):
         # Request counts do not depend on moto's speed; the speed-up only shortens the run.
         with _moto_in_process() as deployment:
-            db, events, sqs = client("dynamodb", None), client("events", None), client("sqs", None)
+            db, events = client("dynamodb", None), client("events", None)
             counter = RequestCounter().watch(db, events)
             store = LeadStore(db, deployment.refs["LeadsTable"], ItemPolicy())
             if variant.startswith("without"):
@@ -265,7 +264,6 @@ def requests() -> dict[str, float]:
             service = IngestService(
                 store,
                 EventPublisher(events, deployment.outputs["EventBusName"]),
-                DeadLetterQueue(sqs, deployment.outputs["IngestDeadLetterQueueUrl"]),
                 ContactValidator(SyntaxOnly()),
                 clock=lambda: T0,
                 metrics=OperatorMetrics(),

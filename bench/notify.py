@@ -39,7 +39,7 @@ def throughput(events: int) -> dict[str, float]:
     from bench.ingest import _progress
     from leaddesk.adapters.dynamo.items import ItemPolicy
     from leaddesk.domain.emails import EmailRenderer
-    from leaddesk.domain.events import lead_event_detail
+    from leaddesk.domain.events import lead_received
     from leaddesk.domain.notify_settings import Language
     from leaddesk_local.inbox import fetch
     from leaddesk_local.process import running_stack
@@ -87,7 +87,7 @@ def throughput(events: int) -> dict[str, float]:
         for start in range(0, events, 10):
             entries = [
                 {"Source": "leaddesk", "DetailType": "lead.received", "EventBusName": bus,
-                 "Detail": json.dumps(lead_event_detail(lead), default=str)}
+                 "Detail": lead_received(lead, lead.lead_id).detail.model_dump_json()}
                 for lead in leads[start : start + 10]
             ]  # fmt: skip
             assert not events_client.put_events(Entries=entries).get("FailedEntryCount")

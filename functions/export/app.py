@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from export.routes import exports
 from leaddesk.api.resolver import build_resolver
+from leaddesk.tracing import traced
 
 logger = Logger(service="leaddesk-export")
 metrics = Metrics()
@@ -17,5 +18,6 @@ app = build_resolver(exports.router)
 
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 @metrics.log_metrics
+@traced
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

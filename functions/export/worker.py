@@ -8,13 +8,17 @@ with the reason on the message's last delivery (see leaddesk.services.exports).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leaddesk import composition
+from leaddesk.tracing import traced
 from leaddesk.triggers import SqsBatch
+
+if TYPE_CHECKING:  # the consumer itself is built with the services, on the first invocation
+    from leaddesk.services.queue_consumer import PartialBatchResponse
 
 logger = Logger(service="leaddesk-export-worker")
 metrics = Metrics()
@@ -22,23 +26,10 @@ metrics = Metrics()
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    from leaddesk.services.exports import UnusableMessage, parse_message
-
-    failures = []
-    for record in SqsBatch.model_validate(event).records:
-        try:
-            message = parse_message(record.body)
-            status = composition.export_worker().run(
-                message,
-                context.get_remaining_time_in_millis,
-                record.attributes.receive_count,
-            )
-            logger.info("export " + status.value, extra={"export_id": message.export_id})
-        except UnusableMessage as error:
-            composition.export_dead_letters().send(record.body, error.reason, error.field, record.message_id)
-            logger.warning("export message dead-lettered", extra={"message_id": record.message_id})
-        except Exception:
-            logger.exception("export message failed; SQS delivers it again")
-            failures.append({"itemIdentifier": record.message_id})
-    return {"batchItemFailures": failures}
+@traced
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialBatchResponse:
+    worker = composition.export_worker()
+    return composition.export_queue().consume(
+        SqsBatch.model_validate(event),
+        lambda records: worker.take(records, context.get_remaining_time_in_millis),
+    )

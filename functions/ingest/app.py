@@ -6,14 +6,17 @@ retried; a permanently bad event goes to the dead-letter queue with its reason.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leaddesk import composition
-from leaddesk.services.records import QueuedRecord
+from leaddesk.tracing import traced
 from leaddesk.triggers import SqsBatch
+
+if TYPE_CHECKING:  # the consumer itself is built with the services, on the first invocation
+    from leaddesk.services.queue_consumer import PartialBatchResponse
 
 logger = Logger(service="leaddesk-ingest")
 metrics = Metrics()
@@ -21,20 +24,8 @@ metrics = Metrics()
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    from leaddesk.services.ingest import RecordFate  # the first batch pays for it
-
-    batch = SqsBatch.model_validate(event)
-    records = [QueuedRecord(record.message_id, record.body) for record in batch.records]
-    results = composition.ingest_service().ingest(records)
-    for result in results:
-        log = logger.warning if result.fate in (RecordFate.RETRY, RecordFate.DEAD_LETTER) else logger.info
-        log(
-            "inbound event " + result.fate.value,
-            extra={"message_id": result.message_id, "lead_id": result.lead_id, "reason": result.reason},
-        )
-    return {
-        "batchItemFailures": [
-            {"itemIdentifier": result.message_id} for result in results if result.fate is RecordFate.RETRY
-        ]
-    }
+@traced
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialBatchResponse:
+    return composition.ingest_queue().consume(
+        SqsBatch.model_validate(event), composition.ingest_service().ingest
+    )

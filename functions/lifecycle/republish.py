@@ -6,21 +6,26 @@ receive limit, keeps it in the dead-letter queue.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leaddesk import composition
+from leaddesk.tracing import traced
 from leaddesk.triggers import SqsBatch
 
+if TYPE_CHECKING:  # the consumer itself is built with the services, on the first invocation
+    from leaddesk.services.queue_consumer import PartialBatchResponse
+
 logger = Logger(service="leaddesk-republish")
+metrics = Metrics()  # the queue consumer counts retried records
 
 
 @logger.inject_lambda_context
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    records = [(record.message_id, record.body) for record in SqsBatch.model_validate(event).records]
-    failed = composition.republish_service().republish(records)
-    if failed:
-        logger.warning("events refused again by the bus", extra={"message_ids": failed})
-    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+@metrics.log_metrics
+@traced
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialBatchResponse:
+    return composition.republish_queue().consume(
+        SqsBatch.model_validate(event), composition.republish_service().republish
+    )

@@ -12,6 +12,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leaddesk import composition
+from leaddesk.tracing import traced
 from leaddesk.triggers import ScheduledEvent
 
 logger = Logger(service="leaddesk-sweep")
@@ -20,6 +21,7 @@ metrics = Metrics()
 
 @logger.inject_lambda_context
 @metrics.log_metrics
+@traced
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     now = ScheduledEvent.model_validate(event).time
     report = composition.sweep_service().sweep(now)

@@ -8,6 +8,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leaddesk.api.resolver import build_resolver
+from leaddesk.tracing import traced
 from notify.routes import notifications, settings
 
 logger = Logger(service="leaddesk-notifications")
@@ -17,5 +18,6 @@ app = build_resolver(notifications.router, settings.router)
 
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
 @metrics.log_metrics
+@traced
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

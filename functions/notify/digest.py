@@ -13,6 +13,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leaddesk import composition
+from leaddesk.tracing import traced
 from leaddesk.triggers import ScheduledEvent
 
 logger = Logger(service="leaddesk-digest")
@@ -21,6 +22,7 @@ metrics = Metrics()
 
 @logger.inject_lambda_context
 @metrics.log_metrics
+@traced
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     at = ScheduledEvent.model_validate(event).time
     report = composition.digest_service().run(at)

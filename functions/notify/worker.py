@@ -7,13 +7,17 @@ queue with its reason.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leaddesk import composition
+from leaddesk.tracing import traced
 from leaddesk.triggers import SqsBatch
+
+if TYPE_CHECKING:  # the consumer itself is built with the services, on the first invocation
+    from leaddesk.services.queue_consumer import PartialBatchResponse
 
 logger = Logger(service="leaddesk-notify")
 metrics = Metrics()
@@ -21,26 +25,8 @@ metrics = Metrics()
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    from leaddesk.services.notify import Fate  # the first batch pays for it
-    from leaddesk.services.records import QueuedRecord
-
-    batch = SqsBatch.model_validate(event)
-    records = [QueuedRecord(record.message_id, record.body) for record in batch.records]
-    results = composition.notify_service().handle(records)
-    for result in results:
-        log = logger.warning if result.fate in (Fate.RETRY, Fate.DEAD_LETTER) else logger.info
-        log(
-            "notice " + result.fate.value,
-            extra={
-                "message_id": result.message_id,
-                "key": result.key,
-                "reason": result.reason,
-                "sent": result.sent,
-            },
-        )
-    return {
-        "batchItemFailures": [
-            {"itemIdentifier": result.message_id} for result in results if result.fate is Fate.RETRY
-        ]
-    }
+@traced
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialBatchResponse:
+    return composition.notify_queue().consume(
+        SqsBatch.model_validate(event), composition.notify_service().handle
+    )

@@ -15,6 +15,7 @@
     leaddesk export --partner P [--tab T] [--filter NAME=VALUES]... [--sort S] [--out FILE]
                                                        export a tab's list to CSV and download it
     leaddesk openapi                                   print the API's OpenAPI document
+    leaddesk events-schema [--out docs/events]         write the JSON Schema of every event
 
 Against AWS (`--aws`), the usual AWS settings apply and the stack's outputs are read from
 CloudFormation (`--stack-name`, default leaddesk).
@@ -258,6 +259,21 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_events_schema(args: argparse.Namespace) -> int:
+    """One JSON Schema file per event type, and the envelope's (docs/events.md says why)."""
+    from leaddesk.domain.contract import json_schemas
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    schemas = json_schemas()
+    for stale in set(out.glob("*.json")) - {out / name for name in schemas}:
+        stale.unlink()  # an event type the contract no longer has
+    for name, schema in schemas.items():
+        (out / name).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{len(schemas)} schemas written to {out}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="leaddesk", description="LeadDesk command line")
     sub = top.add_subparsers(dest="command", required=True)
@@ -333,6 +349,10 @@ def parser() -> argparse.ArgumentParser:
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     openapi.set_defaults(run=cmd_openapi)
+
+    events_schema = sub.add_parser("events-schema", help="write the JSON Schema of every LeadDesk event")
+    events_schema.add_argument("--out", default=str(PROJECT_ROOT / "docs" / "events"), help="the directory")
+    events_schema.set_defaults(run=cmd_events_schema)
 
     for command in (send, sweep, digest, export, *add_dlq_parsers(sub), *add_people_parsers(sub)):
         command.add_argument("--aws", action="store_true", help="use the deployed stack on AWS")

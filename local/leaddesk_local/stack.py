@@ -129,6 +129,8 @@ class LocalStack:
                 "AWS_READ_TIMEOUT": "120",  # moto reads a whole table per index query
                 # Metrics are CloudWatch's business; on a terminal they are only noise.
                 "POWERTOOLS_METRICS_DISABLED": "true",
+                # No X-Ray daemon listens here; and no Tracer means no X-Ray SDK to import.
+                "POWERTOOLS_TRACE_DISABLED": "true",
             }
         )
         self.log(f"moto server on {self.endpoint_url}; creating the resources of template.yaml")

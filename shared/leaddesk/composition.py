@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from leaddesk.adapters.action_center import ActionCenterStore
-    from leaddesk.adapters.dead_letters import DeadLetterQueue
     from leaddesk.adapters.notify_store import NotifyStore
     from leaddesk.adapters.people import PeopleDirectory
     from leaddesk.adapters.store import LeadStore
@@ -26,6 +25,7 @@ if TYPE_CHECKING:
     from leaddesk.services.ingest import IngestService
     from leaddesk.services.leads import LeadsService
     from leaddesk.services.notify import NotifyService
+    from leaddesk.services.queue_consumer import QueueConsumer
     from leaddesk.services.republish import RepublishService
     from leaddesk.services.sweep import SweepService
 
@@ -35,7 +35,6 @@ def ingest_service() -> IngestService:
     from leaddesk.adapters import aws
     from leaddesk.adapters.bus import EventPublisher
     from leaddesk.adapters.clock import utc_now
-    from leaddesk.adapters.dead_letters import DeadLetterQueue
     from leaddesk.adapters.dns import DnsDeliverability
     from leaddesk.adapters.metrics import OperatorMetrics
     from leaddesk.adapters.store import LeadStore
@@ -52,7 +51,6 @@ def ingest_service() -> IngestService:
     return IngestService(
         store=LeadStore(aws.dynamodb(), config.table_name, config.item_policy()),
         publisher=EventPublisher(aws.events(), config.event_bus_name),
-        dead_letters=DeadLetterQueue(aws.sqs(), config.ingest_dlq_url),
         contact=ContactValidator(deliverability, config.spam_domain_list(), config.spam_address_list()),
         clock=utc_now,
         metrics=OperatorMetrics(),
@@ -137,22 +135,50 @@ def export_worker() -> ExportWorker:
     )
 
 
+# --- the queue consumers: one per queue-fed function, each with its dead-letter queue -------------
 @cache
-def export_dead_letters() -> DeadLetterQueue:
-    from leaddesk.adapters import aws
-    from leaddesk.adapters.dead_letters import DeadLetterQueue
+def ingest_queue() -> QueueConsumer:
+    from leaddesk.config import IngestSettings, load_settings
+
+    return _queue_consumer("inbound event", load_settings(IngestSettings).ingest_dlq_url)
+
+
+@cache
+def notify_queue() -> QueueConsumer:
+    from leaddesk.config import NotifySettings, load_settings
+
+    return _queue_consumer("notice", load_settings(NotifySettings).notify_dlq_url)
+
+
+@cache
+def export_queue() -> QueueConsumer:
     from leaddesk.config import ExportWorkerSettings, load_settings
 
-    return DeadLetterQueue(aws.sqs(), load_settings(ExportWorkerSettings).export_dlq_url)
+    return _queue_consumer("export message", load_settings(ExportWorkerSettings).export_dlq_url)
+
+
+@cache
+def republish_queue() -> QueueConsumer:
+    # The pending-events queue has no dead-letter URL of its own to send to: its redrive
+    # policy keeps what is retried past its receive limit.
+    return _queue_consumer("parked event", None)
+
+
+def _queue_consumer(subject: str, dead_letter_url: str | None) -> QueueConsumer:
+    from leaddesk.adapters import aws
+    from leaddesk.adapters.dead_letters import DeadLetterQueue
+    from leaddesk.adapters.metrics import OperatorMetrics
+    from leaddesk.services.queue_consumer import QueueConsumer
+
+    dead_letters = DeadLetterQueue(aws.sqs(), dead_letter_url) if dead_letter_url is not None else None
+    return QueueConsumer(subject, dead_letters, OperatorMetrics())
 
 
 @cache
 def notify_service() -> NotifyService:
     from datetime import timedelta
 
-    from leaddesk.adapters import aws
     from leaddesk.adapters.clock import utc_now
-    from leaddesk.adapters.dead_letters import DeadLetterQueue
     from leaddesk.adapters.metrics import OperatorMetrics
     from leaddesk.config import NotifySettings, load_settings
     from leaddesk.services.notify import NotifyService
@@ -163,7 +189,6 @@ def notify_service() -> NotifyService:
         store=store,
         deliverer=_deliverer(config, store),
         renderer=_renderer(config),
-        dead_letters=DeadLetterQueue(aws.sqs(), config.notify_dlq_url),
         clock=utc_now,
         metrics=OperatorMetrics(),
         lease=timedelta(seconds=config.send_lease_seconds),
@@ -281,11 +306,14 @@ BUILDERS = (
     republish_service,
     exports_service,
     export_worker,
-    export_dead_letters,
     notify_service,
     digest_service,
     action_center_service,
     settings_service,
+    ingest_queue,
+    notify_queue,
+    export_queue,
+    republish_queue,
 )
 
 

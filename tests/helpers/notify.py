@@ -9,8 +9,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from leaddesk.adapters.dynamo.items import ItemPolicy
-from leaddesk.domain.events import lead_event_detail
-from leaddesk.domain.models import Lead
+from leaddesk.domain.contract import EVENT_MODELS, SOURCE, ExportCompleted, LeadChanged
+from leaddesk.domain.events import lead_fields
+from leaddesk.domain.lifecycle import EVENT_TYPES
+from leaddesk.domain.models import Lead, LeadStatus
 from leaddesk_local.inbox import SentMail, in_process
 from leaddesk_local.lambda_events import LambdaContext, api_event
 from tests.helpers.api import claims
@@ -20,13 +22,23 @@ from tests.helpers.leads import put_leads
 
 
 def lead_envelope(detail_type: str, lead: Lead, **extra: Any) -> dict[str, Any]:
-    """The event LeadDesk publishes about a lead, as the notify queue receives it."""
-    return envelope(detail_type, lead_event_detail(lead, **extra), source="leaddesk")
+    """The event LeadDesk publishes about a lead (its contract model), as the notify queue
+    receives it; a change event says a user made it from `received` unless `extra` says otherwise."""
+    model = EVENT_MODELS[detail_type]
+    if issubclass(model, LeadChanged):
+        action = next(action for action, event in EVENT_TYPES.items() if event == detail_type)
+        extra = {"action": action, "actor": "user-1", "from_status": LeadStatus.RECEIVED, **extra}
+    detail = model(**lead_fields(lead), **extra).model_dump(mode="json")
+    return envelope(detail_type, detail, source=SOURCE)
 
 
 def export_envelope(detail_type: str, partner: str, export_id: str, **detail: Any) -> dict[str, Any]:
+    """An export's event (its contract model) as the notify queue receives it."""
     body = {"partner_id": partner, "export_id": export_id, "requested_by": "user-1", **detail}
-    return envelope(detail_type, body, source="leaddesk")
+    if detail_type == ExportCompleted.detail_type:
+        body.setdefault("row_count", 0)
+    model = EVENT_MODELS[detail_type]
+    return envelope(detail_type, model.model_validate(body).model_dump(mode="json"), source=SOURCE)
 
 
 def notify(*bodies: Any, message_ids: list[str] | None = None) -> dict[str, Any]:

@@ -3,7 +3,7 @@ separate Lambda instances would be; the composition root builds one per process)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +19,10 @@ from leaddesk.domain.timed_rules import DEFAULT_EXPIRY_DAYS
 from leaddesk.services.changes import ChangePublisher
 from leaddesk.services.ingest import IngestService
 from leaddesk.services.leads import LeadsService
+from leaddesk.services.queue_consumer import QueueConsumer
+from leaddesk.services.records import QueuedRecord
 from leaddesk.services.sweep import SweepService
+from leaddesk.triggers import SqsBatch
 from leaddesk_local.provision import Deployment, client
 
 
@@ -63,12 +66,22 @@ def sweep_service(deployment: Deployment) -> SweepService:
 def ingest_service(
     deployment: Deployment, clock: Callable[[], datetime] = _now, backoff: float = 0.05
 ) -> IngestService:
-    dead_letters = DeadLetterQueue(_client("sqs", deployment), deployment.outputs["IngestDeadLetterQueueUrl"])
     return IngestService(
         store=lead_store(deployment),
         publisher=publisher(deployment, backoff),
-        dead_letters=dead_letters,
         contact=ContactValidator(),
         clock=clock,
         metrics=OperatorMetrics(),
     )
+
+
+def ingest_queue(deployment: Deployment) -> QueueConsumer:
+    """The ingest queue's consumer, dead-lettering to the deployment's ingest dead-letter queue."""
+    dead_letters = DeadLetterQueue(_client("sqs", deployment), deployment.outputs["IngestDeadLetterQueueUrl"])
+    return QueueConsumer("inbound event", dead_letters, OperatorMetrics())
+
+
+def sqs_batch(records: Sequence[QueuedRecord]) -> SqsBatch:
+    """The SQS batch Lambda would deliver with these records."""
+    messages = [{"messageId": record.message_id, "body": record.body} for record in records]
+    return SqsBatch.model_validate({"Records": messages})

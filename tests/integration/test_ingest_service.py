@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +24,7 @@ from leaddesk_local.metering import RequestCounter
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.bus import capture_bus_events, drain, envelope
 from tests.helpers.ingest import invoke, leads_of, marketplace_lead, sqs_event
-from tests.helpers.services import ingest_service
+from tests.helpers.services import ingest_queue, ingest_service, sqs_batch
 from tests.helpers.strategies import json_values
 from tests.helpers.tenants import Partners, current_partner
 
@@ -253,7 +253,14 @@ def test_a_mixed_batch_accounts_for_every_event(deployment: Deployment, partners
         marketplace_lead("mix-1", email="one@contoso.com"),  # in-batch duplicate
         json.dumps(["an", "array"]),
     ]
-    results = ingest.ingest(records(*bodies, prefix="mix"))
+    results: list[RecordResult] = []
+
+    def handle(batch: Sequence[QueuedRecord]) -> list[RecordResult]:
+        results.extend(ingest.ingest(batch))
+        return results
+
+    answer = ingest_queue(deployment).consume(sqs_batch(records(*bodies, prefix="mix")), handle)
+    assert answer == {"batchItemFailures": []}
     assert len(results) == len(bodies) and len({r.message_id for r in results}) == len(bodies)
     fates = [r.fate for r in results]
     assert fates == [

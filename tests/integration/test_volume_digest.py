@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from leaddesk.adapters.action_center import ActionCenterStore
-from leaddesk.adapters.dead_letters import DeadLetterQueue
 from leaddesk.adapters.dynamo.items import ItemPolicy
 from leaddesk.adapters.mailer import SesMailer
 from leaddesk.adapters.metrics import OperatorMetrics
@@ -47,11 +46,8 @@ def services(deployment: Deployment) -> tuple[NotifyService, DigestService]:
     notify_store = NotifyStore(db, table)
     deliverer = Deliverer(notify_store, mailer, _now, OperatorMetrics())
     renderer = EmailRenderer("http://127.0.0.1:3000/app", 14)
-    dead_letters = DeadLetterQueue(
-        client("sqs", deployment.endpoint_url), deployment.outputs["NotifyDeadLetterQueueUrl"]
-    )
     notifier = NotifyService(
-        notify_store, deliverer, renderer, dead_letters, _now, OperatorMetrics(), timedelta(minutes=2), 14
+        notify_store, deliverer, renderer, _now, OperatorMetrics(), timedelta(minutes=2), 14
     )
     return notifier, DigestService(
         notify_store, deliverer, renderer, _now, OperatorMetrics(), timedelta(minutes=2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from leaddesk.domain.models import EmailValidity, LeadStatus, LeadType, Outcome, Person, Referrer
@@ -17,6 +19,7 @@ from leaddesk.domain.notices import (
 )
 from leaddesk.domain.notify_settings import NotificationSettings
 from tests.helpers.leads import make_lead
+from tests.helpers.notify import lead_envelope
 
 ADMINS = ["ana@partner.com", "ben@partner.com"]
 SELLER = Person(name="Emma", email="emma@operator.com")
@@ -135,11 +138,10 @@ def test_a_sweep_runs_reminders_and_a_leads_answer_are_notices() -> None:
         parse_notice('{"detail-type": "leads.expiring_soon", "detail": {"partner_id": "p", "run_at": '
                      '"2026-12-01T09:00:00Z", "lead_ids": []}}')  # fmt: skip
     assert empty.value.field == "detail.lead_ids"
+    lead = make_lead()
     for event in ("lead.accepted", "lead.won", "lead.lost", "lead.converted", "lead.archived"):
-        answer = parse_notice(
-            f'{{"detail-type": "{event}", "detail": {{"partner_id": "p", "lead_id": "l1"}}}}'
-        )
-        assert (answer.kind, answer.key) == (NoticeKind.ANSWERED, "answered#l1")
+        answer = parse_notice(json.dumps(lead_envelope(event, lead)))
+        assert (answer.kind, answer.key) == (NoticeKind.ANSWERED, f"answered#{lead.lead_id}")
 
 
 def test_events_the_notifier_cannot_handle_are_refused_naming_the_field() -> None:
@@ -152,9 +154,19 @@ def test_events_the_notifier_cannot_handle_are_refused_naming_the_field() -> Non
     with pytest.raises(NoticeRejected):
         parse_notice("[]")
     notice = parse_notice(
-        '{"detail-type": "export.completed", "detail": {"partner_id": "p", "export_id": "e1"}}'
+        '{"detail-type": "export.completed", '
+        '"detail": {"partner_id": "p", "export_id": "e1", "row_count": 3}}'
     )
     assert (notice.kind, notice.key) == (NoticeKind.EXPORT_READY, "export_ready#e1")
+    with pytest.raises(NoticeRejected) as missing_rows:  # the contract's export.completed has its rows
+        parse_notice('{"detail-type": "export.completed", "detail": {"partner_id": "p", "export_id": "e1"}}')
+    assert missing_rows.value.field == "detail.row_count"
+    with pytest.raises(NoticeRejected) as newer:  # a version the notifier does not know
+        parse_notice('{"detail-type": "lead.received", "detail": {"partner_id": "p", "schema_version": 2}}')
+    assert newer.value.field == "detail.schema_version"
+    with pytest.raises(NoticeRejected) as no_detail:
+        parse_notice('{"detail-type": "lead.declined"}')
+    assert no_detail.value.field == "detail"
 
 
 def test_an_items_state() -> None:

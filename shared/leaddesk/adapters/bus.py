@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from leaddesk.adapters.batching import chunked
+from leaddesk.domain.contract import SOURCE
 from leaddesk.domain.events import OutboundEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef
 
-SOURCE = "leaddesk"
 MAX_ENTRIES = 10  # PutEvents' limit per call
 
 
@@ -39,7 +38,7 @@ class EventPublisher:
                 {
                     "Source": SOURCE,
                     "DetailType": event.detail_type,
-                    "Detail": json.dumps(event.detail, default=str),
+                    "Detail": event.detail.model_dump_json(),
                     "EventBusName": self._bus,
                 }
                 for event in pending

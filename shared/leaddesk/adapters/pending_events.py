@@ -8,12 +8,14 @@ dead-letter queue take over from there.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel, ConfigDict
+
 from leaddesk.adapters.batching import chunked
+from leaddesk.domain.contract import parse_detail
 from leaddesk.domain.events import OutboundEvent
 
 if TYPE_CHECKING:
@@ -23,16 +25,26 @@ if TYPE_CHECKING:
 SEND_BATCH_LIMIT = 10  # SendMessageBatch's limit
 
 
+class ParkedEvent(BaseModel):
+    """A parked event's message body: the detail as the contract serialises it, and its type."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    detail_type: str
+    detail: dict[str, Any]
+    key: str | None = None
+
+
 def event_to_body(event: OutboundEvent) -> str:
-    return json.dumps(
-        {"detail_type": event.detail_type, "detail": event.detail, "key": event.key}, default=str
-    )
+    detail = event.detail.model_dump(mode="json")
+    return ParkedEvent(detail_type=event.detail_type, detail=detail, key=event.key).model_dump_json()
 
 
 def body_to_event(body: str, key: str) -> OutboundEvent:
-    """The parked event; `key` becomes the SQS message id so failures map back to records."""
-    data: dict[str, Any] = json.loads(body)
-    return OutboundEvent(detail_type=data["detail_type"], detail=data["detail"], key=key)
+    """The parked event, read with its contract model; `key` becomes the SQS message id so
+    failures map back to records. Raises ValidationError or UnknownEvent for a body that is none."""
+    parked = ParkedEvent.model_validate_json(body)
+    return OutboundEvent(parse_detail(parked.detail_type, parked.detail), key)
 
 
 class PendingEvents:

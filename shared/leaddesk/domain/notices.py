@@ -11,11 +11,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from leaddesk.domain.contact import well_formed_email
+from leaddesk.domain.contract import (
+    Envelope,
+    ExportCompleted,
+    ExportFailed,
+    LeadAccepted,
+    LeadArchived,
+    LeadConverted,
+    LeadDeclined,
+    LeadDetail,
+    LeadExpired,
+    LeadExpiringSoon,
+    LeadLost,
+    LeadReceived,
+    LeadsExpiringSoon,
+    LeadWon,
+    parse_detail,
+)
 from leaddesk.domain.models import EmailValidity, Flame, Lead, LeadStatus, LeadType, Outcome
 from leaddesk.domain.notify_settings import NotificationSettings
 
@@ -35,20 +51,19 @@ class NoticeKind(StrEnum):
 
 
 EVENT_KINDS: dict[str, NoticeKind] = {
-    "lead.received": NoticeKind.NEW_LEAD,
-    "lead.expiring_soon": NoticeKind.EXPIRING_SOON,
-    "lead.declined": NoticeKind.DECLINED,
-    "lead.expired": NoticeKind.EXPIRED,
-    "lead.accepted": NoticeKind.ANSWERED,
-    "lead.won": NoticeKind.ANSWERED,
-    "lead.lost": NoticeKind.ANSWERED,
-    "lead.converted": NoticeKind.ANSWERED,
-    "lead.archived": NoticeKind.ANSWERED,  # closed as error (or an informational lead aged out)
-    "leads.expiring_soon": NoticeKind.REMINDERS,
-    "export.completed": NoticeKind.EXPORT_READY,
-    "export.failed": NoticeKind.EXPORT_FAILED,
+    LeadReceived.detail_type: NoticeKind.NEW_LEAD,
+    LeadExpiringSoon.detail_type: NoticeKind.EXPIRING_SOON,
+    LeadDeclined.detail_type: NoticeKind.DECLINED,
+    LeadExpired.detail_type: NoticeKind.EXPIRED,
+    LeadAccepted.detail_type: NoticeKind.ANSWERED,  # these resolve the lead's action-center items
+    LeadWon.detail_type: NoticeKind.ANSWERED,
+    LeadLost.detail_type: NoticeKind.ANSWERED,
+    LeadConverted.detail_type: NoticeKind.ANSWERED,
+    LeadArchived.detail_type: NoticeKind.ANSWERED,  # closed as error (or an informational lead aged out)
+    LeadsExpiringSoon.detail_type: NoticeKind.REMINDERS,
+    ExportCompleted.detail_type: NoticeKind.EXPORT_READY,
+    ExportFailed.detail_type: NoticeKind.EXPORT_FAILED,
 }
-EXPORT_KINDS = frozenset({NoticeKind.EXPORT_READY, NoticeKind.EXPORT_FAILED})
 # Kinds with an email of their own (a run's reminders are expiring-soon emails; an answer sends none).
 EMAIL_KINDS = frozenset(NoticeKind) - {NoticeKind.ANSWERED, NoticeKind.REMINDERS}
 
@@ -62,44 +77,6 @@ class NoticeRejected(ValueError):
         self.reason = reason
 
 
-class _Envelope(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    detail_type: str = Field(alias="detail-type")
-    detail: dict[str, Any]
-
-
-class _LeadDetail(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    partner_id: str = Field(min_length=1, max_length=200)
-    lead_id: str = Field(min_length=1, max_length=64)
-
-
-class ExportDetail(BaseModel):
-    """`export.completed` / `export.failed`, as the export worker publishes them."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    partner_id: str = Field(min_length=1, max_length=200)
-    export_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
-    requested_by: str | None = None
-    requester_email: str | None = None
-    row_count: int | None = Field(default=None, ge=0)
-    completed_at: datetime | None = None
-    reason: str | None = Field(default=None, max_length=1000)
-
-
-class RemindersDetail(BaseModel):
-    """`leads.expiring_soon`: the leads of one partner one sweep run found expiring soon."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    partner_id: str = Field(min_length=1, max_length=200)
-    run_at: datetime
-    lead_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(min_length=1, max_length=5000)
-
-
 @dataclass(frozen=True)
 class Notice:
     """One event to notify about: a lead's (`lead_id`), an export's (`export`), or a sweep
@@ -108,7 +85,7 @@ class Notice:
     kind: NoticeKind
     partner_id: str
     subject_id: str  # the lead id, the export id, or the sweep run's time
-    export: ExportDetail | None = None
+    export: ExportCompleted | ExportFailed | None = None
     lead_ids: tuple[str, ...] = ()
 
     @property
@@ -123,30 +100,30 @@ class Notice:
 
 
 def parse_notice(body: str) -> Notice:
-    """The notice an SQS message (an EventBridge envelope) asks for; NoticeRejected if none."""
+    """The notice an SQS message (a LeadDesk event in its envelope) asks for; NoticeRejected if none."""
     try:
-        envelope = _Envelope.model_validate_json(body)
+        envelope = Envelope.model_validate_json(body)
     except ValidationError as error:
         raise NoticeRejected(_location(error), error.errors()[0]["msg"]) from error
     kind = EVENT_KINDS.get(envelope.detail_type)
     if kind is None:
         raise NoticeRejected("detail-type", f"{envelope.detail_type!r} is not an event the notifier handles")
     try:
-        if kind in EXPORT_KINDS:
-            export = ExportDetail.model_validate(envelope.detail)
-            return Notice(kind, export.partner_id, export.export_id, export)
-        if kind is NoticeKind.REMINDERS:
-            run = RemindersDetail.model_validate(envelope.detail)
-            stamp = run.run_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-            return Notice(kind, run.partner_id, stamp, lead_ids=tuple(dict.fromkeys(run.lead_ids)))
-        lead = _LeadDetail.model_validate(envelope.detail)
+        detail = parse_detail(envelope.detail_type, envelope.detail)
     except ValidationError as error:
-        raise NoticeRejected("detail." + _location(error), error.errors()[0]["msg"]) from error
-    return Notice(kind, lead.partner_id, lead.lead_id)
+        where = _location(error, default="")
+        raise NoticeRejected(f"detail.{where}" if where else "detail", error.errors()[0]["msg"]) from error
+    if isinstance(detail, ExportCompleted | ExportFailed):
+        return Notice(kind, detail.partner_id, detail.export_id, detail)
+    if isinstance(detail, LeadsExpiringSoon):
+        stamp = detail.run_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        return Notice(kind, detail.partner_id, stamp, lead_ids=tuple(dict.fromkeys(detail.lead_ids)))
+    assert isinstance(detail, LeadDetail), "every other event the notifier handles is a lead's"
+    return Notice(kind, detail.partner_id, detail.lead_id)
 
 
-def _location(error: ValidationError) -> str:
-    return ".".join(str(part) for part in error.errors()[0]["loc"]) or "body"
+def _location(error: ValidationError, default: str = "body") -> str:
+    return ".".join(str(part) for part in error.errors()[0]["loc"]) or default
 
 
 # --- who receives what ----------------------------------------------------------------------------

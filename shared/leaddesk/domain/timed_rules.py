@@ -105,7 +105,7 @@ def run_timed_rules(lead: Lead, now: datetime, expiry_days: int) -> list[Transit
             SYSTEM_ACTOR,
             now,
             {"expiry_reminded_at": now},
-            expires_at=expires_at(current, expiry_days).isoformat(),
+            expires_at=expires_at(current, expiry_days),
         )
         transitions.append(step)
     return transitions

@@ -17,9 +17,9 @@ the cursor and the upload's state) when its invocation runs short of time. It en
 
 from __future__ import annotations
 
-import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
@@ -33,7 +33,7 @@ from leaddesk.adapters.exports_store import ExportConflict, ExportsStore
 from leaddesk.adapters.failures import TransientStoreError
 from leaddesk.adapters.store import LeadStore
 from leaddesk.domain.errors import ExportNotFound
-from leaddesk.domain.events import OutboundEvent
+from leaddesk.domain.events import export_completed, export_failed
 from leaddesk.domain.export import (
     HEADER,
     ExportJob,
@@ -45,13 +45,12 @@ from leaddesk.domain.export import (
     row,
 )
 from leaddesk.services.changes import ChangePublisher
+from leaddesk.services.records import DEAD_LETTER, RETRY, QueuedRecord
 
 logger = Logger(child=True)
 PAGE = 500  # leads read per query: rows are written and progress recorded page by page
 SAFETY_MS = 30_000  # hand the rest on when an invocation has less than this left
 FINISH_ATTEMPTS = 5  # tries at recording a complete file's success (each with botocore's retries)
-EXPORT_COMPLETED = "export.completed"
-EXPORT_FAILED = "export.failed"
 
 
 ACTIVE = (ExportStatus.QUEUED, ExportStatus.RUNNING)
@@ -172,6 +171,20 @@ def _progress(job: ExportJob) -> float | None:
     return min(job.rows / job.expected_rows, 0.99)
 
 
+@dataclass(frozen=True)
+class ExportRecordResult:
+    """What became of one export queue message: the job's status, `retry` or `dead_letter`."""
+
+    message_id: str
+    fate: str
+    export_id: str | None = None
+    reason: str | None = None
+    field: str | None = None  # dead letters: the offending field
+
+    def log_fields(self) -> dict[str, object]:
+        return {"export_id": self.export_id}
+
+
 class ExportWorker:
     """Writes an export's file, page after page, handing on what it cannot finish in time."""
 
@@ -194,6 +207,28 @@ class ExportWorker:
         self._clock = clock
         self._max_receives = max_receives
         self._sleep = sleep
+
+    def take(
+        self, records: Sequence[QueuedRecord], time_left_ms: Callable[[], int]
+    ) -> list[ExportRecordResult]:
+        """The export queue's messages (one per invocation: batch size 1), each carried on."""
+        results = []
+        for record in records:
+            try:
+                message = parse_message(record.body)
+                status = self.run(message, time_left_ms, record.receive_count)
+            except UnusableMessage as error:
+                results.append(
+                    ExportRecordResult(record.message_id, DEAD_LETTER, reason=error.reason, field=error.field)
+                )
+                continue
+            except Exception as error:
+                logger.exception("export message failed; SQS delivers it again")
+                reason = f"{type(error).__name__}: {error}"[:500]
+                results.append(ExportRecordResult(record.message_id, RETRY, reason=reason))
+                continue
+            results.append(ExportRecordResult(record.message_id, status.value, message.export_id))
+        return results
 
     def run(
         self, message: ExportMessage, time_left_ms: Callable[[], int], receive_count: int
@@ -241,7 +276,7 @@ class ExportWorker:
             ended = {"status": ExportStatus.FAILED, "reason": reason, "finished_at": now, "updated_at": now}
             failed = job.model_copy(update=ended)
             self._jobs.save(failed, ACTIVE, job.attempt)  # also when it failed before it began
-            self._announce(EXPORT_FAILED, failed, reason=reason)
+            self._changes.publish([export_failed(failed, reason)])
             return ExportStatus.FAILED
 
     def _begin(self, job: ExportJob) -> ExportJob:
@@ -275,7 +310,7 @@ class ExportWorker:
             if cursor is None:
                 writer.finish()
                 done = self._succeeded(job, rows)
-                self._announce(EXPORT_COMPLETED, done, row_count=rows, completed_at=done.finished_at)
+                self._changes.publish([export_completed(done, rows)])
                 _remove_sides(writer, job)
                 return ExportStatus.SUCCEEDED
             job = self._save(job, rows=rows)
@@ -308,18 +343,6 @@ class ExportWorker:
         updated = job.model_copy(update={**changes, "updated_at": self._clock()})
         self._jobs.save(updated, RUNNING, job.attempt)
         return updated
-
-    def _announce(self, detail_type: str, job: ExportJob, **extra: object) -> None:
-        detail = {
-            "partner_id": job.partner_id,
-            "export_id": job.export_id,
-            "requested_by": job.requested_by,
-            "requester_email": job.requester_email,
-            **extra,
-        }
-        self._changes.publish(
-            [OutboundEvent(detail_type, json.loads(json.dumps(detail, default=str)), job.export_id)]
-        )
 
 
 def _key(job: ExportJob) -> str:

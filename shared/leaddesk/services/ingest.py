@@ -1,7 +1,8 @@
-"""Ingest a batch of inbound events: parse, store once, fold repeats, publish, dead-letter.
+"""Ingest a batch of inbound events: parse, store once, fold repeats, publish.
 
 Every record ends in exactly one outcome — created, duplicate, touchpoint, dead_letter or
-retry — so a batch can always be accounted for.
+retry — so a batch can always be accounted for; the queue consumer (services.queue_consumer)
+sends the dead letters with their reason and reports the retries.
 """
 
 from __future__ import annotations
@@ -13,17 +14,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 from ulid import ULID
 
 from leaddesk.adapters.bus import EventPublisher
-from leaddesk.adapters.dead_letters import DeadLetterQueue
 from leaddesk.adapters.failures import PermanentFailure
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.store import LeadStore
 from leaddesk.domain.contact import ContactValidator
+from leaddesk.domain.contract import Envelope
 from leaddesk.domain.dedupe import DEDUPE_WINDOW, dedupe_key
 from leaddesk.domain.events import OutboundEvent, lead_received
 from leaddesk.domain.inbound import InboundRejected, IngestContext, parse_inbound
@@ -62,17 +62,8 @@ class RecordResult:
     reason: str | None = None
     field: str | None = None  # dead letters: the offending field
 
-
-class BusEnvelope(BaseModel):
-    """The EventBridge event as an SQS target receives it (the whole envelope is the body)."""
-
-    model_config = ConfigDict(populate_by_name=True, extra="ignore")
-
-    id: str | None = None
-    detail_type: str = Field(alias="detail-type")
-    source: str | None = None
-    time: datetime | None = None
-    detail: Any = None
+    def log_fields(self) -> dict[str, object]:
+        return {"lead_id": self.lead_id}
 
 
 class IngestService:
@@ -80,7 +71,6 @@ class IngestService:
         self,
         store: LeadStore,
         publisher: EventPublisher,
-        dead_letters: DeadLetterQueue,
         contact: ContactValidator,
         clock: Callable[[], datetime],
         metrics: OperatorMetrics,
@@ -89,7 +79,6 @@ class IngestService:
         self._metrics = metrics
         self._pool: ThreadPoolExecutor | None = None
         self._publisher = publisher
-        self._dead_letters = dead_letters
         self._contact = contact
         self._clock = clock
 
@@ -140,17 +129,15 @@ class IngestService:
         return self._pool
 
     def _count(self, results: Sequence[RecordResult]) -> None:
-        """What an operator watches: stored, duplicate, touchpoint, retried, dead-lettered per field."""
+        """What an operator watches: stored, duplicate, touchpoint (the queue consumer counts
+        the retried and the dead-lettered)."""
         for fate, metric in _FATE_METRICS.items():
             self._metrics.count(metric, sum(1 for r in results if r.fate is fate))
-        for result in results:
-            if result.fate is RecordFate.DEAD_LETTER:
-                self._metrics.count("DeadLettered", dimension=("Field", result.field or "body"))
 
     def _parse(self, record: QueuedRecord) -> Lead | RecordResult:
         """The record's lead, or its final result when it is permanently bad (dead-lettered)."""
         try:
-            envelope = BusEnvelope.model_validate(json.loads(record.body))
+            envelope = Envelope.model_validate(json.loads(record.body))
             received_at = self._clock()
             context = IngestContext(str(ULID.from_datetime(received_at)), received_at, self._contact)
             return parse_inbound(envelope.detail_type, envelope.detail, context)
@@ -164,17 +151,10 @@ class IngestService:
             field, reason = "body", f"could not be parsed ({type(error).__name__}: {error})"
         return self._dead_letter(record, field, reason)
 
-    def _dead_letter(self, record: QueuedRecord, field: str, reason: str) -> RecordResult:
-        """A record that can never succeed: to the dead-letter queue with its reason, not retried
-        (unless the dead-letter send itself fails: then it is retried, never lost)."""
-        try:
-            self._dead_letters.send(record.body, reason, field, record.message_id)
-        except Exception as dlq_error:
-            reason = f"dead-letter failed: {dlq_error}"
-            return RecordResult(record.message_id, RecordFate.RETRY, reason=reason)
-        return RecordResult(
-            record.message_id, RecordFate.DEAD_LETTER, reason=f"{field}: {reason}", field=field
-        )
+    @staticmethod
+    def _dead_letter(record: QueuedRecord, field: str, reason: str) -> RecordResult:
+        """A record that can never succeed: the queue consumer dead-letters it with its reason."""
+        return RecordResult(record.message_id, RecordFate.DEAD_LETTER, reason=reason, field=field)
 
     def _read_markers(self, leads: Sequence[Lead]) -> dict[MarkerKey, Marker]:
         keys: list[MarkerKey] = []
@@ -251,7 +231,6 @@ _FATE_METRICS = {
     RecordFate.CREATED: "LeadsStored",
     RecordFate.DUPLICATE: "DuplicateEvents",
     RecordFate.TOUCHPOINT: "Touchpoints",
-    RecordFate.RETRY: "RecordsRetried",
 }
 
 

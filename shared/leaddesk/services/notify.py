@@ -22,7 +22,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from leaddesk.adapters.dead_letters import DeadLetterQueue
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.notify_store import NotifyStore
 from leaddesk.adapters.people import PeopleDirectory
@@ -35,6 +34,7 @@ from leaddesk.domain.action_center import (
     lead_item_ids,
     no_recipient_item,
 )
+from leaddesk.domain.contract import ExportCompleted, ExportFailed
 from leaddesk.domain.deliveries import (
     ActionClaim,
     BatchClaim,
@@ -86,6 +86,10 @@ class NotifyResult:
     key: str | None = None
     reason: str | None = None
     sent: int = 0
+    field: str | None = None  # dead letters: the offending field
+
+    def log_fields(self) -> dict[str, object]:
+        return {"key": self.key, "sent": self.sent}
 
 
 @dataclass
@@ -124,7 +128,6 @@ class NotifyService:
         store: NotifyStore,
         deliverer: Deliverer,
         renderer: EmailRenderer,
-        dead_letters: DeadLetterQueue,
         clock: Callable[[], datetime],
         metrics: OperatorMetrics,
         lease: timedelta,
@@ -137,7 +140,6 @@ class NotifyService:
         self._people = people
         self._deliverer = deliverer
         self._renderer = renderer
-        self._dead_letters = dead_letters
         self._clock = clock
         self._metrics = metrics
         self._lease = lease
@@ -213,12 +215,13 @@ class NotifyService:
         return known[partner_id]
 
     def _action(self, notice: Notice, lead: Lead | None) -> ActionItem:
-        if notice.export is not None:
+        if isinstance(notice.export, ExportCompleted):
             export = notice.export
             at = export.completed_at or self._clock()
-            ready = notice.kind is NoticeKind.EXPORT_READY
             expires = at + self._export_retention  # the bucket's retention rule deletes the file then
-            return export_item(ready, export.export_id, at, export.row_count, export.reason, expires)
+            return export_item(True, export.export_id, at, export.row_count, None, expires)
+        if isinstance(notice.export, ExportFailed):
+            return export_item(False, notice.export.export_id, self._clock(), None, notice.export.reason)
         assert lead is not None
         kind = ActionKind.NEW_LEAD if notice.kind is NoticeKind.NEW_LEAD else ActionKind.EXPIRING_SOON
         return lead_item(kind, lead, lead_item_at(kind, lead) or lead.updated_at)
@@ -388,11 +391,13 @@ class NotifyService:
     def _email(self, job: _Job) -> Email:
         language, lead = job.settings.language, job.lead
         kind = job.notice.kind
-        if job.notice.export is not None:
+        if isinstance(job.notice.export, ExportCompleted):
             export = job.notice.export
-            if kind is NoticeKind.EXPORT_READY:
-                return self._renderer.export_ready(export.export_id, export.row_count, language)
-            return self._renderer.export_failed(export.export_id, export.reason, language)
+            return self._renderer.export_ready(export.export_id, export.row_count, language)
+        if isinstance(job.notice.export, ExportFailed):
+            return self._renderer.export_failed(
+                job.notice.export.export_id, job.notice.export.reason, language
+            )
         assert lead is not None
         if kind is NoticeKind.NEW_LEAD:
             return self._renderer.new_lead(lead, language)
@@ -418,13 +423,10 @@ class NotifyService:
             self._metrics.count("LeadsCollectedForDigest")
         return NotifyResult(message_id, Fate.DONE, job.key, reason, sent)
 
-    def _dead_letter(self, record: QueuedRecord, field_name: str, reason: str) -> NotifyResult:
-        try:
-            self._dead_letters.send(record.body, reason, field_name, record.message_id)
-        except Exception as error:  # the queue will bring it back; nothing is lost
-            return NotifyResult(record.message_id, Fate.RETRY, reason=f"dead-letter failed: {error}")
-        self._metrics.count("DeadLettered", dimension=("Field", field_name))
-        return NotifyResult(record.message_id, Fate.DEAD_LETTER, reason=f"{field_name}: {reason}")
+    @staticmethod
+    def _dead_letter(record: QueuedRecord, field_name: str, reason: str) -> NotifyResult:
+        """An event the notifier can never handle: the queue consumer dead-letters it."""
+        return NotifyResult(record.message_id, Fate.DEAD_LETTER, reason=reason, field=field_name)
 
 
 def _lead_refs(notice: Notice) -> list[tuple[str, str]]:

@@ -14,7 +14,8 @@ from aws_lambda_powertools import Logger
 
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.store import LeadStore, StaleLead
-from leaddesk.domain.events import LEAD_EXPIRING_SOON, OutboundEvent, reminders_due, transition_event
+from leaddesk.domain.contract import LeadExpiringSoon
+from leaddesk.domain.events import OutboundEvent, reminders_due, transition_event
 from leaddesk.domain.lifecycle import SYSTEM_ACTOR, Transition
 from leaddesk.domain.models import Lead
 from leaddesk.domain.timed_rules import run_timed_rules
@@ -108,7 +109,7 @@ class SweepService:
         for transition in transitions:
             events.append(transition_event(transition, before, SYSTEM_ACTOR))
             report.events[transition.event_type] = report.events.get(transition.event_type, 0) + 1
-            if transition.event_type == LEAD_EXPIRING_SOON:
+            if transition.event_type == LeadExpiringSoon.detail_type:
                 report.reminded.setdefault(lead.partner_id, []).append(lead.lead_id)
             before = transition.lead
         return events
