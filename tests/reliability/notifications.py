@@ -191,7 +191,7 @@ class NotificationsWorkload:
                 mode = actions.get(("new_lead", lead_id), {}).get("mode")
                 days[(partner, day)][mode or "missing"] += 1
                 if not lead_recipients(lead, settings, people):  # one a partner, lead type and day
-                    expected_items[("no_recipient", f"{lead['lead_type']}-{day.isoformat()}")] = 1
+                    expected_items[("no_recipient", f"{partner}:{lead['lead_type']}-{day.isoformat()}")] = 1
                 for to in lead_recipients(lead, settings, people):
                     if mode == "digest":
                         digests[(partner, day, to.lower())].add(lead_id)
@@ -432,6 +432,8 @@ def _actions(items: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any
         subject = doc.get("lead_id") or doc.get("export_id") or ""
         if doc["kind"] in ("send_failed", "send_unconfirmed", "no_recipient"):
             subject = doc["notification_id"].split(".", 2)[2]
+        if doc["kind"] == "no_recipient":  # one a partner, lead type and day
+            subject = f"{item['PK']['S'][2:]}:{subject}"
         key = (doc["kind"], subject)
         entry = found.setdefault(key, {"count": 0, "recipient": doc.get("recipient") or ""})
         entry["count"] += 1
