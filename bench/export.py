@@ -83,7 +83,7 @@ def export_once(partner: str, measure_memory: str, request: dict[str, Any] = WHO
     """One export of the filter through the worker (in this fresh process); its figures."""
     from leaddesk import composition
     from leaddesk.adapters import aws
-    from leaddesk.domain.export import ExportRequest
+    from leaddesk.domain.exports import ExportRequest
     from leaddesk.services.exports import ExportMessage
 
     composition.reset()
@@ -111,7 +111,7 @@ def breakdown(partner: str) -> dict[str, float]:
     from leaddesk.adapters import aws, csv_upload
     from leaddesk.adapters.exports_store import ExportsStore
     from leaddesk.adapters.store import LeadStore
-    from leaddesk.domain.export import ExportRequest
+    from leaddesk.domain.exports import ExportRequest
     from leaddesk.services import exports
     from leaddesk.services.exports import ExportMessage
 
@@ -141,7 +141,7 @@ def bare_csv_rate(partner: str, endpoint: str, table: str) -> tuple[int, float]:
     """A bare csv.writer writing the same rows (already built) to a local file: rows/s."""
     from leaddesk.adapters.dynamo.items import ItemPolicy
     from leaddesk.adapters.store import LeadStore
-    from leaddesk.domain.export import HEADER, row
+    from leaddesk.domain.exports import HEADER, row
     from leaddesk.domain.listing import LeadFilter
     from leaddesk_local.provision import client
 

@@ -1,1 +1,1 @@
-"""LeadDesk."""
+"""IngestFunction: inbound lead events from the ingest queue → leads."""

@@ -136,8 +136,8 @@ def cmd_send(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-SWEEP_HANDLER = "lifecycle.sweep.handler"
-DIGEST_HANDLER = "notify.digest.handler"
+SWEEP_HANDLER = "sweep.app.handler"
+DIGEST_HANDLER = "digest.app.handler"
 
 
 def _function_with(handler: str) -> str:
@@ -253,7 +253,7 @@ def cmd_mail_list(args: argparse.Namespace) -> int:
 
 def cmd_openapi(args: argparse.Namespace) -> int:
     sys.path[:0] = [str(PROJECT_ROOT / "functions"), str(PROJECT_ROOT / "shared")]
-    from lifecycle.routes.document import openapi_document
+    from leads_api.routes.document import openapi_document
 
     print(openapi_document())
     return 0

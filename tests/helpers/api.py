@@ -41,7 +41,7 @@ def call_api(
     body: Any = None,
     headers: dict[str, str] | None = None,
     path_parameters: dict[str, str] | None = None,
-    function: str = "lifecycle.app",
+    function: str = "leads_api.app",
     raw_body: str | None = None,
 ) -> tuple[int, Any, dict[str, str]]:
     """Invoke an API function (by default the leads API) as API Gateway would; (status, json, headers)."""

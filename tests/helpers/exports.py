@@ -17,7 +17,7 @@ def start_export(
 ) -> tuple[int, Any, dict[str, str]]:
     partner = or_current(partner)
     return call_api(
-        "POST", "/exports", "/exports", partner=partner, roles=roles, body=body, function="export.app"
+        "POST", "/exports", "/exports", partner=partner, roles=roles, body=body, function="exports_api.app"
     )
 
 
@@ -29,7 +29,7 @@ def get_export(export_id: str, partner: str | None = None) -> tuple[int, Any, di
         partner=or_current(partner),
         roles=("viewer",),
         path_parameters={"export_id": export_id},
-        function="export.app",
+        function="exports_api.app",
     )
 
 
@@ -37,7 +37,7 @@ def run_worker(deployment: Deployment, context: Any = None, rounds: int = 1000) 
     """Deliver the export queue's messages to the worker one at a time, as its event source does
     (batch size 1; a failed message comes back with its receive count one higher) until the
     queue is empty; how many invocations it took."""
-    from export.worker import handler
+    from export_worker.app import handler
 
     sqs = client("sqs", None)
     url = deployment.refs["ExportQueue"]

@@ -43,7 +43,7 @@ def export_envelope(detail_type: str, partner: str, export_id: str, **detail: An
 
 def notify(*bodies: Any, message_ids: list[str] | None = None) -> dict[str, Any]:
     """Invoke NotifyFunction with an SQS batch of these bodies; its answer (batch item failures)."""
-    from notify.worker import handler
+    from notifier.app import handler
 
     answer: dict[str, Any] = handler(
         sqs_event(*bodies, message_ids=message_ids), LambdaContext(function_name="NotifyFunction")
@@ -62,8 +62,8 @@ def inbox(to: str | None = None) -> list[SentMail]:
 
 
 def digest(at: str) -> dict[str, Any]:
+    from digest.app import handler
     from leaddesk_local.lambda_events import scheduled_event
-    from notify.digest import handler
 
     answer: dict[str, Any] = handler(scheduled_event(at), LambdaContext(function_name="NotifyDigestFunction"))
     return answer
@@ -80,7 +80,7 @@ def call_notify_api(
     path_parameters: dict[str, str] | None = None,
 ) -> tuple[int, Any]:
     """Invoke NotificationsApiFunction as API Gateway would; (status, json)."""
-    from notify.app import handler
+    from notifications_api.app import handler
 
     event = api_event(
         method=method,

@@ -29,7 +29,7 @@ BODIES: dict[str, Any] = {
 
 
 def routes() -> list[tuple[str, str]]:
-    from lifecycle.routes.document import openapi_document
+    from leads_api.routes.document import openapi_document
 
     return sorted(
         (method.upper(), path)
@@ -136,7 +136,7 @@ def test_the_hook_catches_a_scan(deployment: Deployment, scan_forbidden: list[st
 @pytest.mark.fresh_deployment  # the sweep and the digest read every partner's due leads and days
 def test_no_route_ever_scans(deployment: Deployment, partners: Partners, scan_forbidden: list[str]) -> None:
     from leaddesk_local.lambda_events import LambdaContext, scheduled_event
-    from lifecycle.sweep import handler as sweep
+    from sweep.app import handler as sweep
 
     lead_id = contoso_lead()
     for method, route in routes():

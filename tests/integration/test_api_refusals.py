@@ -23,7 +23,7 @@ def raw_call(
     method: str, path: str, route: str, body: str | None, content_type: str | None = "application/json"
 ) -> tuple[int, dict[str, Any]]:
     """The API function with a body exactly as sent (not re-encoded by the helper)."""
-    from lifecycle.app import handler
+    from leads_api.app import handler
 
     event = api_event(
         method=method,
@@ -65,9 +65,9 @@ def test_a_body_that_is_not_a_json_object_is_422_on_every_route(deployment: Depl
     from tests.helpers.api import call_api
 
     for function, method, route in (
-        ("export.app", "POST", "/exports"),
-        ("notify.app", "PUT", "/settings"),
-        ("lifecycle.app", "POST", "/leads/{lead_id}/accept"),
+        ("exports_api.app", "POST", "/exports"),
+        ("notifications_api.app", "PUT", "/settings"),
+        ("leads_api.app", "POST", "/leads/{lead_id}/accept"),
     ):
         path = route.replace("{lead_id}", LEAD)
         parameters = {"lead_id": LEAD} if "{lead_id}" in route else None

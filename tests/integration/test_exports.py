@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from leaddesk import composition
-from leaddesk.domain.export import HEADER
+from leaddesk.domain.exports import HEADER
 from leaddesk.domain.list_filters import FILTERS_BY_NAME
 from leaddesk.domain.models import Lead, LeadStatus, Outcome
 from leaddesk_local.lambda_events import LambdaContext
@@ -121,11 +121,11 @@ def test_roles_tenants_listing_and_the_download_link(
 
     from tests.helpers.api import call_api
 
-    status, listed, _ = call_api("GET", "/exports", "/exports", roles=("viewer",), function="export.app")
+    status, listed, _ = call_api("GET", "/exports", "/exports", roles=("viewer",), function="exports_api.app")
     assert status == 200
     assert [item["export_id"] for item in listed["items"]][:2] == [second, first]
     assert all(item["download_url"] is None for item in listed["items"])
-    other = call_api("GET", "/exports", "/exports", partner=partners.other, function="export.app")[1]
+    other = call_api("GET", "/exports", "/exports", partner=partners.other, function="exports_api.app")[1]
     assert other["items"] == []
 
 

@@ -94,7 +94,7 @@ def test_the_lambda_samples_run_through_their_handlers(deployment: Deployment) -
     assert invoke(json.loads((samples / "IngestFunction.sqs_batch.json").read_text())) == {
         "batchItemFailures": []
     }
-    from lifecycle.app import handler as api
+    from leads_api.app import handler as api
 
     answer = api(
         json.loads((samples / "LifecycleApiFunction.list_leads.json").read_text()),

@@ -35,7 +35,7 @@ def test_a_refused_event_is_parked_and_republished(
     [parked] = messages
     assert json.loads(parked["Body"])["detail_type"] == "lead.accepted"
 
-    from lifecycle.republish import handler
+    from republish.app import handler
 
     record = {
         "messageId": parked["MessageId"],

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.fresh_deployment
 
 
 def sweep_at(moment: datetime) -> dict[str, Any]:
-    from lifecycle.sweep import handler
+    from sweep.app import handler
 
     event = scheduled_event(moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     answer: dict[str, Any] = handler(event, LambdaContext(function_name="LifecycleSweepFunction"))

@@ -64,7 +64,7 @@ class ExportWorkload:
             # Most callers have an email claim (the notifier tells them); some have none.
             email = f"exporter{number}.{partner}@fabrikam.com" if number % 4 else None
             status, view, headers = stage.api(
-                "POST", "/exports", "/exports", partner, query, email=email, function="export.app"
+                "POST", "/exports", "/exports", partner, query, email=email, function="exports_api.app"
             )
             self.answers[status] += 1
             assert status == 202 and headers["Location"] == f"/exports/{view['export_id']}", view
@@ -72,7 +72,7 @@ class ExportWorkload:
             if number % 3 == 2:
                 stage.pump()  # the worker keeps up while more are started
         status, _, _ = stage.api(
-            "POST", "/exports", "/exports", "p-rel-0", {}, role="viewer", function="export.app"
+            "POST", "/exports", "/exports", "p-rel-0", {}, role="viewer", function="exports_api.app"
         )
         self.answers[status] += 1
         assert status == 403  # a viewer may not export
@@ -143,7 +143,7 @@ class ExportWorkload:
             "/exports/{export_id}",
             export.partner,
             role="viewer",
-            function="export.app",
+            function="exports_api.app",
         )
         assert status == 200, view
         with urllib.request.urlopen(view["download_url"], timeout=30) as response:

@@ -149,7 +149,7 @@ class Stage:
 
     def sweep(self, at: str) -> dict[str, Any]:
         """The sweep's schedule firing "at" a time, again while its report says more is due."""
-        from lifecycle.sweep import handler
+        from sweep.app import handler
 
         total: dict[str, Any] = {"changed": 0, "failed": 0, "runs": 0, "events": {}}
         for _ in range(50):  # the schedule fires again while something was left for later
@@ -175,7 +175,7 @@ class Stage:
         query: dict[str, list[str]] | None = None,
         role: str = "referrals_admin",
         email: str | None = None,
-        function: str = "lifecycle.app",
+        function: str = "leads_api.app",
     ) -> tuple[int, Any, dict[str, str]]:
         """API Gateway invoking an API function (by default the leads API) for a caller of the
         partner; a client retries 5xx (bounded), like the web app."""
@@ -283,10 +283,10 @@ def moto_stage(template: Template, log_level: str = "WARNING") -> Iterator[Stage
 
         stage = Stage(deployment, endpoint, capture_bus_events_at(deployment, endpoint))
         clock.utc_now = stage.now  # the composition root hands it to every service it builds
-        from export.worker import handler as export_worker
+        from export_worker.app import handler as export_worker
         from ingest.app import handler as ingest
-        from lifecycle.republish import handler as republish
-        from notify.worker import handler as notifier
+        from notifier.app import handler as notifier
+        from republish.app import handler as republish
 
         stage.sources = [  # the template's batch sizes
             _source(stage, "IngestFunction", ingest, "IngestQueue", 10),

@@ -81,7 +81,13 @@ class SettingsWorkload:
             partner = f"p-rel-{index}"
             wanted = settings_for(index)
             status, answer, _ = stage.api(
-                "PUT", "/settings", "/settings", partner, wanted, role="profile_admin", function="notify.app"
+                "PUT",
+                "/settings",
+                "/settings",
+                partner,
+                wanted,
+                role="profile_admin",
+                function="notifications_api.app",
             )
             assert status == 200, answer
             self.saved[partner] = wanted
@@ -89,7 +95,7 @@ class SettingsWorkload:
     def account(self, stage: Stage, figures: Figures) -> None:
         for partner, wanted in self.saved.items():
             status, stored, _ = stage.api(
-                "GET", "/settings", "/settings", partner, role="viewer", function="notify.app"
+                "GET", "/settings", "/settings", partner, role="viewer", function="notifications_api.app"
             )
             assert status == 200, stored
             figures.lost += any(stored.get(name) != value for name, value in wanted.items())
@@ -140,7 +146,7 @@ class NotificationsWorkload:
         at = datetime.combine(last_day + timedelta(days=1), time(0, 15), UTC)
         for _ in range(5):  # a day whose run failed after Lambda's retries is caught up by the next
             stage.wait_until(at)
-            from notify.digest import handler
+            from digest.app import handler
 
             report = stage.scheduled(handler, at, "NotifyDigestFunction")
             if report is not None:

@@ -66,26 +66,26 @@ CUSTOMER_DATA = re.compile(
 
 def test_a_full_workload_at_info_logs_no_customer_data(template: Template, every_log_line: Lines) -> None:
     with moto_stage(template, log_level="INFO") as stage:
-        import export.app
-        import export.worker
+        import digest.app
+        import export_worker.app
+        import exports_api.app
         import ingest.app
-        import lifecycle.app
-        import lifecycle.republish
-        import lifecycle.sweep
-        import notify.app
-        import notify.digest
-        import notify.worker
+        import leads_api.app
+        import notifications_api.app
+        import notifier.app
+        import republish.app
+        import sweep.app
 
         modules = (
             ingest.app,
-            lifecycle.app,
-            lifecycle.sweep,
-            lifecycle.republish,
-            export.app,
-            export.worker,
-            notify.app,
-            notify.worker,
-            notify.digest,
+            leads_api.app,
+            sweep.app,
+            republish.app,
+            exports_api.app,
+            export_worker.app,
+            notifications_api.app,
+            notifier.app,
+            digest.app,
         )
         for module in modules:
             module.logger.setLevel("INFO")

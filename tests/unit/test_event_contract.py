@@ -30,7 +30,7 @@ from leaddesk.domain.events import (
     reminders_due,
     transition_event,
 )
-from leaddesk.domain.export import ExportJob, ExportRequest, ExportStatus
+from leaddesk.domain.exports import ExportJob, ExportRequest, ExportStatus
 from leaddesk.domain.lifecycle import EVENT_TYPES, Action
 from leaddesk.domain.models import Flame, Lead, LeadStatus, LeadType, Person, Referrer
 from tests.helpers.leads import T0, make_lead

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from leaddesk.domain.export import HEADER, neutralise, row
+from leaddesk.domain.exports import HEADER, neutralise, row
 from leaddesk.domain.models import Customer, LeadStatus, Offer, Outcome
 from tests.helpers.leads import make_lead
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from leaddesk.adapters.dynamo.items import OPTIONAL_ATTRIBUTES, ItemPolicy, lead_to_item
 from leaddesk.adapters.dynamo.keys import BY_TAB_STATUS
 from leaddesk.adapters.dynamo.queries import LeadQueries
-from leaddesk.domain.export import ExportRequest
+from leaddesk.domain.exports import ExportRequest
 from leaddesk.domain.filters import matches
 from leaddesk.domain.list_filters import (
     LIST_FILTERS,

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from leaddesk.adapters.dynamo.keys import partner_key
 from leaddesk.adapters.failures import PermanentFailure, TransientStoreError, permanent_failure
-from leaddesk.domain.export import ExportJob, ExportStatus
+from leaddesk.domain.exports import ExportJob, ExportStatus
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -21,7 +21,7 @@ from leaddesk.domain.lifecycle import Transition
 from leaddesk.domain.models import Lead
 
 if TYPE_CHECKING:  # the export's modules stay out of the other functions' cold start
-    from leaddesk.domain.export import ExportJob
+    from leaddesk.domain.exports import ExportJob
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 of a stored lead it reads.
 
 Everything that names a filter is derived from `LIST_FILTERS`: the list query (`GET /leads`'
-parameters) and the export request (`leaddesk.domain.listing`, `leaddesk.domain.export`), the
+parameters) and the export request (`leaddesk.domain.listing`, `leaddesk.domain.exports`), the
 reference meaning of a query (`leaddesk.domain.filters.matches`), the attributes copied beside
 a stored lead and the store's expressions (`leaddesk.adapters.dynamo.items` and `queries`), the
 OpenAPI document (each filter's `x-leaddesk-tabs`) and, from that document, the web app's

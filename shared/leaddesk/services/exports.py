@@ -34,7 +34,7 @@ from leaddesk.adapters.failures import TransientStoreError
 from leaddesk.adapters.store import LeadStore
 from leaddesk.domain.errors import ExportNotFound
 from leaddesk.domain.events import export_completed, export_failed
-from leaddesk.domain.export import (
+from leaddesk.domain.exports import (
     HEADER,
     ExportJob,
     ExportList,

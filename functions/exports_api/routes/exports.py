@@ -12,7 +12,7 @@ from leaddesk.api.auth import current_caller
 from leaddesk.api.errors import responses
 from leaddesk.api.resolver import new_router
 from leaddesk.domain.access import Role
-from leaddesk.domain.export import ExportList, ExportRequest, ExportView
+from leaddesk.domain.exports import ExportList, ExportRequest, ExportView
 
 router = new_router()
 ExportId = Annotated[str, Path(min_length=1, max_length=64, description="The export's id")]

@@ -9,7 +9,7 @@ from leaddesk.api.auth import current_caller
 from leaddesk.api.errors import responses
 from leaddesk.api.resolver import new_router
 from leaddesk.domain.access import Role
-from lifecycle.routes.browse import LeadId
+from leads_api.routes.browse import LeadId
 
 router = new_router()
 DONE = "Done (also when it already was)"

@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from leaddesk.api.resolver import build_resolver
 from leaddesk.tracing import traced
-from lifecycle.routes import actions, browse, document, favorites
+from leads_api.routes import actions, browse, document, favorites
 
 logger = Logger(service="leaddesk-lifecycle")
 metrics = Metrics()

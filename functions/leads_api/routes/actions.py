@@ -29,7 +29,7 @@ from leaddesk.domain.requests import (
     WonRequest,
 )
 from leaddesk.domain.views import LeadView
-from lifecycle.routes.browse import LeadId, lead_response
+from leads_api.routes.browse import LeadId, lead_response
 
 router = new_router()
 RESPONSES = responses(200, "The lead as it is now", 400, 401, 403, 404, 409, 415, 422)

@@ -1,4 +1,4 @@
-"""NotificationsApiFunction: the action center and the notification settings."""
+"""ExportApiFunction: start, follow and list exports."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from exports_api.routes import exports
 from leaddesk.api.resolver import build_resolver
 from leaddesk.tracing import traced
-from notify.routes import notifications, settings
 
-logger = Logger(service="leaddesk-notifications")
+logger = Logger(service="leaddesk-export")
 metrics = Metrics()
-app = build_resolver(notifications.router, settings.router)
+app = build_resolver(exports.router)
 
 
 @logger.inject_lambda_context(correlation_id_path="requestContext.requestId")

@@ -1,7 +1,10 @@
 """`GET /openapi.json`: the whole API's OpenAPI document, needing no token.
 
 The HTTP API is served by one function per bounded context; the document describes all of
-them, so it merges the schema each function's resolver generates from its own routes.
+them, so Powertools' `OpenAPIMerge` merges the schema each function's resolver generates from
+its own routes (refusing two definitions of one operation). Its file discovery looks for a
+resolver constructed in each handler file; ours are built by `build_resolver`, so each
+function's schema is added as it is generated.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, SecurityScheme
 
 from leaddesk.api.errors import responses
 from leaddesk.api.resolver import new_router
@@ -28,7 +31,10 @@ API_DESCRIPTION = (
     "legitimacy, and nothing here presents a lead as endorsed."
 )
 # The modules whose `app` serves a part of the HTTP API (one per function with HttpApi routes).
-API_APPS = ("lifecycle.app", "export.app", "notify.app")
+API_APPS = ("leads_api.app", "exports_api.app", "notifications_api.app")
+API_VERSION = "1.0.0"
+SECURITY_SCHEMES: dict[str, SecurityScheme] = {"jwt": HTTPBearer(bearerFormat="JWT")}
+SECURITY: list[dict[str, list[str]]] = [{"jwt": []}]  # every route, unless it says otherwise
 # Typed query models of routes (each field a query parameter).
 QUERY_MODELS = (LeadListQuery, NotificationQuery)
 
@@ -37,10 +43,10 @@ def api_schema(app: APIGatewayHttpResolver) -> dict[str, Any]:
     """The OpenAPI schema of one function's routes (bearer JWT on every route unless it says not)."""
     schema = app.get_openapi_json_schema(
         title=API_TITLE,
-        version="1.0.0",
+        version=API_VERSION,
         description=API_DESCRIPTION,
-        security_schemes={"jwt": HTTPBearer(bearerFormat="JWT")},
-        security=[{"jwt": []}],
+        security_schemes=SECURITY_SCHEMES,
+        security=SECURITY,
     )
     parsed: dict[str, Any] = json.loads(schema)
     _type_query_parameters(parsed)
@@ -89,16 +95,18 @@ def _without_null(field: dict[str, Any]) -> dict[str, Any]:
 
 
 def openapi_document() -> str:
-    merged: dict[str, Any] = {}
+    from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
+
+    merge = OpenAPIMerge(
+        title=API_TITLE,
+        version=API_VERSION,
+        description=API_DESCRIPTION,
+        security=SECURITY,  # the scheme itself comes with each part's components
+        on_conflict="error",
+    )
     for module in API_APPS:
-        part = api_schema(importlib.import_module(module).app)
-        if not merged:
-            merged = part
-            continue
-        merged["paths"].update(part.get("paths", {}))
-        for kind, entries in part.get("components", {}).items():
-            merged.setdefault("components", {}).setdefault(kind, {}).update(entries)
-    return json.dumps(merged, indent=2, sort_keys=True)
+        merge.add_schema(api_schema(importlib.import_module(module).app))
+    return json.dumps(merge.get_openapi_schema(), indent=2, sort_keys=True)
 
 
 @router.get(

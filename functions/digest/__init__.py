@@ -1,0 +1,1 @@
+"""NotifyDigestFunction: each partner's daily digest of the leads collected after the first ten."""

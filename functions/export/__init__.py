@@ -1,1 +1,0 @@
-"""Exports: the API that starts and follows them, and the worker that writes the files."""

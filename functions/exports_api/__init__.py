@@ -1,0 +1,1 @@
+"""ExportApiFunction: the API that starts exports and follows them."""

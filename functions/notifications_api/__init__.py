@@ -1,0 +1,1 @@
+"""NotificationsApiFunction: the action center and the notification settings."""

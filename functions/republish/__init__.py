@@ -1,0 +1,1 @@
+"""EventRepublishFunction: events the bus refused, parked on a queue, put back on the bus."""

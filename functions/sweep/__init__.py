@@ -1,0 +1,2 @@
+"""LifecycleSweepFunction: the timed rules (expiry, reminders, flame cooling, informational archive),
+on a schedule."""
