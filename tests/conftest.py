@@ -52,6 +52,17 @@ def pytest_configure(config: pytest.Config) -> None:
         "fresh_deployment: the test's `deployment` has a table of its own (the test reads across "
         "partners: the sweep, the digest, a Scan, a count over the whole table)",
     )
+    config.addinivalue_line(
+        "markers",
+        "long: runs for minutes on its own (schemathesis, the fault-injection workload); started "
+        "first, so that no worker is left running it alone at the end of the run",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long tests first: xdist hands tests out in this order, and a long one handed out last
+    would end the run on one busy worker while the other sits idle."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 
 @pytest.fixture(scope="session", autouse=True)

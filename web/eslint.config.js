@@ -1,7 +1,7 @@
 // LeadDesk web: lint rules (ESLint flat config). `npm run lint`; part of `make web-check`.
 //
 // Import boundaries (eslint-plugin-boundaries), see docs/web.md:
-// - shared code (api/, auth/, components/, config.ts, labels.ts) imports shared code only;
+// - shared code (api/, auth/, components/, i18n/, config.ts, labels.ts) imports shared code only;
 // - a feature (features/<name>/) imports shared code, its own files, and another feature only
 //   through that feature's index.ts;
 // - the app's shell (main.tsx, App.tsx) imports shared code and features' index.ts;
@@ -9,6 +9,7 @@
 import js from "@eslint/js";
 import { defineConfig } from "eslint/config";
 import boundaries from "eslint-plugin-boundaries";
+import formatjs from "eslint-plugin-formatjs";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
@@ -39,6 +40,18 @@ export default defineConfig(
     rules: reactHooks.configs.recommended.rules,
   },
   {
+    // Every visible text comes from the catalogs (docs/web.md#languages): no text, aria-label,
+    // label, placeholder or title written in JSX; messages with ids and valid ICU.
+    files: ["src/**/*.tsx"],
+    ignores: ["src/**/*.test.tsx", "src/testing/**"],
+    plugins: { formatjs },
+    rules: {
+      "formatjs/no-literal-string-in-jsx": ["error", { props: { include: [["*", "{label,placeholder,title,hint,validationMessage}"]] } }],
+      "formatjs/enforce-default-message": ["error", "literal"],
+      "formatjs/no-invalid-icu": "error",
+    },
+  },
+  {
     files: ["src/**/*.{ts,tsx}"],
     plugins: { boundaries },
     settings: {
@@ -47,7 +60,7 @@ export default defineConfig(
       "boundaries/elements": [
         { type: "feature", pattern: "src/features/*", capture: ["feature"] },
         { type: "testing", pattern: "src/testing" },
-        { type: "shared", pattern: ["src/api", "src/auth", "src/components"] },
+        { type: "shared", pattern: ["src/api", "src/auth", "src/components", "src/i18n"] },
       ],
       "boundaries/files": [
         { category: "app", pattern: ["src/main.tsx", "src/App.tsx"] },

@@ -55,6 +55,7 @@ def fuzz_leads(stack: RunningStack, tmp_path: Path) -> list[str]:
     raise AssertionError(f"only {len(ids)} of {len(events)} fuzz leads arrived")
 
 
+@pytest.mark.long
 def test_schemathesis_with_every_check_finds_nothing(local_stack: RunningStack, tmp_path: Path) -> None:
     examples = int(os.environ.get("LEADDESK_FUZZ_EXAMPLES", QUICK_EXAMPLES))
     command = [

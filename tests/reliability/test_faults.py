@@ -61,6 +61,7 @@ def small_export_pages(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(worker, "PAGE", exports.PAGE)
 
 
+@pytest.mark.long
 def test_faults_injected_everywhere_lose_nothing_and_double_nothing(
     template: Template, quick_sdk_backoff: None, small_export_pages: None
 ) -> None:

@@ -64,6 +64,7 @@ CUSTOMER_DATA = re.compile(
 )
 
 
+@pytest.mark.long
 def test_a_full_workload_at_info_logs_no_customer_data(template: Template, every_log_line: Lines) -> None:
     with moto_stage(template, log_level="INFO") as stage:
         import digest.app

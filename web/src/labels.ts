@@ -1,130 +1,186 @@
-// How the workspace names the API's values.
+// How the workspace names the API's values: one message per value, in the catalogs (the same
+// words as the emails where both name a thing: lead types, calls to action, quality).
+import type { IntlShape, MessageDescriptor } from "react-intl";
+import { defineMessages } from "./i18n/define";
+import type { Role } from "./auth/session";
 import type { components } from "./api/schema";
 
 type Schemas = components["schemas"];
+export type Labels<K extends string> = Record<K, MessageDescriptor>;
 
-export const TAB_LABELS: Record<Schemas["Tab"], string> = {
-  marketplace: "Marketplace leads",
-  qualified: "Qualified leads",
-  favorites: "Favorites",
+export const TAB_LABELS: Labels<Schemas["Tab"]> = defineMessages({
+  marketplace: { id: "tab.marketplace", defaultMessage: "Marketplace leads" },
+  qualified: { id: "tab.qualified", defaultMessage: "Qualified leads" },
+  favorites: { id: "tab.favorites", defaultMessage: "Favorites" },
+});
+
+export const LEAD_TYPE_LABELS: Labels<Schemas["LeadType"]> = defineMessages({
+  offer: { id: "leadType.offer", defaultMessage: "Marketplace offer" },
+  profile: { id: "leadType.profile", defaultMessage: "Business profile inquiry" },
+  marketing_qualified: { id: "leadType.marketing_qualified", defaultMessage: "Marketing qualified" },
+  sales_qualified: { id: "leadType.sales_qualified", defaultMessage: "Sales qualified" },
+  joint_planning: { id: "leadType.joint_planning", defaultMessage: "Joint planning" },
+  shared_marketing: { id: "leadType.shared_marketing", defaultMessage: "Shared marketing" },
+});
+
+export const STATUS_LABELS: Labels<Schemas["LeadStatus"]> = defineMessages({
+  received: { id: "status.received", defaultMessage: "Received" },
+  accepted: { id: "status.accepted", defaultMessage: "Accepted" },
+  archived: { id: "status.archived", defaultMessage: "Archived" },
+  informational: { id: "status.informational", defaultMessage: "Informational" },
+});
+
+export const SOURCE_LABELS: Labels<Schemas["LeadSourceKind"]> = defineMessages({
+  appsource: { id: "source.appsource", defaultMessage: "AppSource" },
+  azure_marketplace: { id: "source.azure_marketplace", defaultMessage: "Azure Marketplace" },
+  azure_portal: { id: "source.azure_portal", defaultMessage: "Azure portal" },
+  power_bi: { id: "source.power_bi", defaultMessage: "Power BI" },
+});
+
+export const CALL_TO_ACTION_LABELS: Labels<Schemas["CallToAction"]> = defineMessages({
+  contact_me: { id: "callToAction.contact_me", defaultMessage: "Contact me" },
+  get_it_now: { id: "callToAction.get_it_now", defaultMessage: "Get it now" },
+  free_trial: { id: "callToAction.free_trial", defaultMessage: "Free trial" },
+  test_drive: { id: "callToAction.test_drive", defaultMessage: "Test drive" },
+  create: { id: "callToAction.create", defaultMessage: "Portal purchase" },
+});
+
+export const QUALITY_LABELS: Labels<Schemas["LeadQuality"]> = defineMessages({
+  high: { id: "quality.high", defaultMessage: "High" },
+  medium: { id: "quality.medium", defaultMessage: "Medium" },
+  low: { id: "quality.low", defaultMessage: "Low (possible spam)" },
+});
+
+export const EMAIL_VALIDITY_LABELS: Labels<Schemas["EmailValidity"]> = defineMessages({
+  valid: { id: "validity.valid", defaultMessage: "Valid" },
+  invalid: { id: "validity.invalid", defaultMessage: "Invalid" },
+  spam: { id: "validity.spam", defaultMessage: "Spam" },
+  unknown: { id: "validity.unknown", defaultMessage: "Unknown" },
+});
+
+export const PHONE_VALIDITY_LABELS: Labels<Schemas["PhoneValidity"]> = {
+  valid: EMAIL_VALIDITY_LABELS.valid,
+  invalid: EMAIL_VALIDITY_LABELS.invalid,
+  unknown: EMAIL_VALIDITY_LABELS.unknown,
 };
 
-export const LEAD_TYPE_LABELS: Record<Schemas["LeadType"], string> = {
-  offer: "Marketplace offer",
-  profile: "Business profile",
-  marketing_qualified: "Marketing qualified",
-  sales_qualified: "Sales qualified",
-  joint_planning: "Joint planning",
-  shared_marketing: "Shared marketing",
-};
+export const OUTCOME_LABELS: Labels<Schemas["Outcome"]> = defineMessages({
+  won: { id: "outcome.won", defaultMessage: "Won" },
+  lost: { id: "outcome.lost", defaultMessage: "Lost" },
+  converted: { id: "outcome.converted", defaultMessage: "Converted" },
+  declined: { id: "outcome.declined", defaultMessage: "Declined" },
+  expired: { id: "outcome.expired", defaultMessage: "Expired" },
+  error: { id: "outcome.error", defaultMessage: "Closed as error" },
+  aged_out: { id: "outcome.aged_out", defaultMessage: "Aged out" },
+});
 
-export const STATUS_LABELS: Record<Schemas["LeadStatus"], string> = {
-  received: "Received",
-  accepted: "Accepted",
-  archived: "Archived",
-  informational: "Informational",
-};
+export const ACTION_LABELS: Labels<Schemas["Action"]> = defineMessages({
+  accept: { id: "action.accept", defaultMessage: "Accept" },
+  decline: { id: "action.decline", defaultMessage: "Decline" },
+  edit: { id: "action.edit", defaultMessage: "Edit" },
+  qualify: { id: "action.qualify", defaultMessage: "Qualify" },
+  evaluate: { id: "action.evaluate", defaultMessage: "Evaluate" },
+  won: { id: "action.won", defaultMessage: "Won" },
+  lost: { id: "action.lost", defaultMessage: "Lost" },
+  convert: { id: "action.convert", defaultMessage: "Convert" },
+  close_as_error: { id: "action.close_as_error", defaultMessage: "Close as error" },
+  expire: { id: "action.expire", defaultMessage: "Expired" },
+  cool_flame: { id: "action.cool_flame", defaultMessage: "Flame cooled" },
+  remind_expiry: { id: "action.remind_expiry", defaultMessage: "Expiry reminder" },
+  age_out: { id: "action.age_out", defaultMessage: "Aged out" },
+});
 
-export const SOURCE_LABELS: Record<Schemas["LeadSourceKind"], string> = {
-  appsource: "AppSource",
-  azure_marketplace: "Azure Marketplace",
-  azure_portal: "Azure portal",
-  power_bi: "Power BI",
-};
+export const CLOSE_REASON_LABELS: Labels<Schemas["CloseReason"]> = defineMessages({
+  budget_not_adequate: { id: "closeReason.budget_not_adequate", defaultMessage: "Budget not adequate" },
+  customer_did_not_respond: { id: "closeReason.customer_did_not_respond", defaultMessage: "Customer did not respond" },
+  customer_chose_another_vendor: { id: "closeReason.customer_chose_another_vendor", defaultMessage: "Customer chose another vendor" },
+  requirement_not_met: { id: "closeReason.requirement_not_met", defaultMessage: "Requirement not met" },
+  not_a_customer: { id: "closeReason.not_a_customer", defaultMessage: "Not a customer" },
+  timeline_too_short: { id: "closeReason.timeline_too_short", defaultMessage: "Timeline too short" },
+  abuse_spam_or_phishing: { id: "closeReason.abuse_spam_or_phishing", defaultMessage: "Abuse, spam or phishing" },
+  other: { id: "reason.other", defaultMessage: "Other" },
+});
 
-export const CALL_TO_ACTION_LABELS: Record<Schemas["CallToAction"], string> = {
-  contact_me: "Contact me",
-  get_it_now: "Get it now",
-  free_trial: "Free trial",
-  test_drive: "Test drive",
-  create: "Create",
-};
+export const ERROR_REASON_LABELS: Labels<Schemas["ErrorReason"]> = defineMessages({
+  duplicate: { id: "errorReason.duplicate", defaultMessage: "Duplicate" },
+  test_lead: { id: "errorReason.test_lead", defaultMessage: "Test lead" },
+  data_error: { id: "errorReason.data_error", defaultMessage: "Data error" },
+  other: { id: "reason.other", defaultMessage: "Other" },
+});
 
-export const QUALITY_LABELS: Record<Schemas["LeadQuality"], string> = { high: "High", medium: "Medium", low: "Low" };
+export const BUDGET_LABELS: Labels<Schemas["Budget"]> = defineMessages({
+  no_committed_budget: { id: "budget.no_committed_budget", defaultMessage: "No committed budget" },
+  may_buy: { id: "budget.may_buy", defaultMessage: "May buy" },
+  can_buy: { id: "budget.can_buy", defaultMessage: "Can buy" },
+  will_buy: { id: "budget.will_buy", defaultMessage: "Will buy" },
+});
 
-export const EMAIL_VALIDITY_LABELS: Record<Schemas["EmailValidity"], string> = {
-  valid: "Valid",
-  invalid: "Invalid",
-  spam: "Spam",
-  unknown: "Unknown",
-};
+export const NEED_LABELS: Labels<Schemas["Need"]> = defineMessages({
+  must_have: { id: "need.must_have", defaultMessage: "Must have" },
+  should_have: { id: "need.should_have", defaultMessage: "Should have" },
+  good_to_have: { id: "need.good_to_have", defaultMessage: "Good to have" },
+  no_need: { id: "need.no_need", defaultMessage: "No need" },
+});
 
-export const PHONE_VALIDITY_LABELS: Record<Schemas["PhoneValidity"], string> = {
-  valid: "Valid",
-  invalid: "Invalid",
-  unknown: "Unknown",
-};
+export const TIMELINE_LABELS: Labels<Schemas["Timeline"]> = defineMessages({
+  immediate: { id: "timeline.immediate", defaultMessage: "Immediate" },
+  this_quarter: { id: "timeline.this_quarter", defaultMessage: "This quarter" },
+  next_quarter: { id: "timeline.next_quarter", defaultMessage: "Next quarter" },
+  this_year: { id: "timeline.this_year", defaultMessage: "This year" },
+  unknown: { id: "timeline.unknown", defaultMessage: "Unknown" },
+});
 
-export const OUTCOME_LABELS: Record<Schemas["Outcome"], string> = {
-  won: "Won",
-  lost: "Lost",
-  converted: "Converted",
-  declined: "Declined",
-  expired: "Expired",
-  error: "Closed as error",
-  aged_out: "Aged out",
-};
+export const ROLE_LABELS: Labels<Role> = defineMessages({
+  referrals_admin: { id: "role.referrals_admin", defaultMessage: "Referrals admin" },
+  profile_admin: { id: "role.profile_admin", defaultMessage: "Profile admin" },
+  viewer: { id: "role.viewer", defaultMessage: "Viewer" },
+});
 
-export const ACTION_LABELS: Record<Schemas["Action"], string> = {
-  accept: "Accept",
-  decline: "Decline",
-  edit: "Edit",
-  qualify: "Qualify",
-  evaluate: "Evaluate",
-  won: "Won",
-  lost: "Lost",
-  convert: "Convert",
-  close_as_error: "Close as error",
-  expire: "Expire",
-  cool_flame: "Flame cooled",
-  remind_expiry: "Expiry reminder",
-  age_out: "Aged out",
-};
+/** The list's filters (and the columns of the same name). */
+export const FIELD_LABELS = defineMessages({
+  status: { id: "field.status", defaultMessage: "Status" },
+  lead_type: { id: "field.lead_type", defaultMessage: "Lead type" },
+  lead_source: { id: "field.lead_source", defaultMessage: "Source" },
+  call_to_action: { id: "field.call_to_action", defaultMessage: "Call to action" },
+  lead_quality: { id: "field.lead_quality", defaultMessage: "Quality" },
+  email_validity: { id: "field.email_validity", defaultMessage: "Email validity" },
+  phone_validity: { id: "field.phone_validity", defaultMessage: "Phone validity" },
+  country: { id: "field.country", defaultMessage: "Country" },
+  customer_name: { id: "field.customer_name", defaultMessage: "Customer name" },
+  created_from: { id: "field.created_from", defaultMessage: "Created from" },
+  created_to: { id: "field.created_to", defaultMessage: "Created to" },
+});
 
-export const CLOSE_REASON_LABELS: Record<Schemas["CloseReason"], string> = {
-  budget_not_adequate: "Budget not adequate",
-  customer_did_not_respond: "Customer did not respond",
-  customer_chose_another_vendor: "Customer chose another vendor",
-  requirement_not_met: "Requirement not met",
-  not_a_customer: "Not a customer",
-  timeline_too_short: "Timeline too short",
-  abuse_spam_or_phishing: "Abuse, spam or phishing",
-  other: "Other",
-};
+/** The list's sorts. */
+export const SORT_LABELS = defineMessages({
+  created_at: { id: "sort.created_at", defaultMessage: "Newest first" },
+  customer_name: { id: "sort.customer_name", defaultMessage: "Customer name" },
+  estimated_value: { id: "sort.estimated_value", defaultMessage: "Estimated value" },
+});
 
-export const ERROR_REASON_LABELS: Record<Schemas["ErrorReason"], string> = {
-  duplicate: "Duplicate",
-  test_lead: "Test lead",
-  data_error: "Data error",
-  other: "Other",
-};
+export const YES_NO = defineMessages({
+  yes: { id: "common.yes", defaultMessage: "Yes" },
+  no: { id: "common.no", defaultMessage: "No" },
+});
 
-export const BUDGET_LABELS: Record<Schemas["Budget"], string> = {
-  no_committed_budget: "No committed budget",
-  may_buy: "May buy",
-  can_buy: "Can buy",
-  will_buy: "Will buy",
-};
-
-export const NEED_LABELS: Record<Schemas["Need"], string> = {
-  must_have: "Must have",
-  should_have: "Should have",
-  good_to_have: "Good to have",
-  no_need: "No need",
-};
-
-export const TIMELINE_LABELS: Record<Schemas["Timeline"], string> = {
-  immediate: "Immediate",
-  this_quarter: "This quarter",
-  next_quarter: "Next quarter",
-  this_year: "This year",
-  unknown: "Unknown",
-};
-
-export function contactName(lead: { customer: { first_name?: string | null; last_name?: string | null } }): string {
-  return [lead.customer.first_name, lead.customer.last_name].filter(Boolean).join(" ") || "—";
+/** The label of `value` in `labels`, or the value itself when the API sends one the workspace
+ * does not know yet. */
+export function label<K extends string>(intl: IntlShape, labels: Labels<K>, value: K | string): string {
+  const descriptor = (labels as Record<string, MessageDescriptor | undefined>)[value];
+  return descriptor ? intl.formatMessage(descriptor) : value;
 }
 
-export function when(iso: string | null | undefined): string {
-  return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";
+/** Every value of `labels` with its text, for a list of options. */
+export function options<K extends string>(intl: IntlShape, labels: Labels<K>): [K, string][] {
+  return (Object.keys(labels) as K[]).map((value) => [value, intl.formatMessage(labels[value] as MessageDescriptor)]);
+}
+
+/** The product's name, never translated. */
+export const PRODUCT_NAME = "LeadDesk";
+
+/** What a cell or field shows when it has no value. */
+export const NONE = "—";
+
+export function contactName(lead: { customer: { first_name?: string | null; last_name?: string | null } }): string {
+  return [lead.customer.first_name, lead.customer.last_name].filter(Boolean).join(" ") || NONE;
 }

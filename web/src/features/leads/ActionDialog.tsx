@@ -19,16 +19,22 @@ import {
   Textarea,
 } from "@fluentui/react-components";
 import { useState, type FormEvent } from "react";
+import { createIntl, FormattedMessage, useIntl, type IntlShape, type MessageDescriptor } from "react-intl";
 import { ApiError, type Action, type Lead } from "../../api/client";
+import { defineMessages } from "../../i18n";
 import {
   ACTION_LABELS,
   BUDGET_LABELS,
   CLOSE_REASON_LABELS,
   ERROR_REASON_LABELS,
+  label,
   NEED_LABELS,
+  options,
   OUTCOME_LABELS,
   STATUS_LABELS,
   TIMELINE_LABELS,
+  YES_NO,
+  type Labels,
 } from "../../labels";
 import { useAct } from "./queries";
 
@@ -36,66 +42,98 @@ type Kind = "text" | "number" | "date" | "choice" | "yesno" | "notes";
 
 interface FieldSpec {
   name: string;
-  label: string;
+  label: MessageDescriptor;
   kind: Kind;
   required?: boolean;
-  options?: Record<string, string>;
+  options?: Labels<string>;
 }
 
-const notes: FieldSpec = { name: "notes", label: "Notes", kind: "notes" };
-const reasonNotes: FieldSpec = { name: "notes", label: "Notes (required for Other)", kind: "notes" };
+const FIELDS = defineMessages({
+  dealName: { id: "deal.name", defaultMessage: "Deal name" },
+  estimatedValue: { id: "deal.estimatedValue", defaultMessage: "Estimated value" },
+  currency: { id: "form.currency", defaultMessage: "Currency (ISO 4217)" },
+  estimatedCloseDate: { id: "deal.estimatedCloseDate", defaultMessage: "Estimated close date" },
+  crmId: { id: "deal.crmId", defaultMessage: "CRM id" },
+  campaignId: { id: "deal.campaignId", defaultMessage: "Campaign id" },
+  notes: { id: "form.notes", defaultMessage: "Notes" },
+  notesRecommended: { id: "form.notesRecommended", defaultMessage: "Notes (recommended)" },
+  notesForOther: { id: "form.notesForOther", defaultMessage: "Notes (required for Other)" },
+  reason: { id: "form.reason", defaultMessage: "Reason" },
+  customerResponded: { id: "form.customerResponded", defaultMessage: "Did the customer respond?" },
+  budget: { id: "evaluation.budget", defaultMessage: "Budget" },
+  authority: { id: "form.authority", defaultMessage: "Decision maker identified?" },
+  need: { id: "evaluation.need", defaultMessage: "Need" },
+  timeline: { id: "evaluation.timeline", defaultMessage: "Timeline" },
+  opportunityId: { id: "form.opportunityId", defaultMessage: "Opportunity id" },
+});
+
+const PROBLEMS = defineMessages({
+  required: { id: "form.required", defaultMessage: "{field} is required" },
+  amount: { id: "form.amount", defaultMessage: "Enter an amount of 0 or more" },
+  currency: { id: "form.currencyFormat", defaultMessage: "Three letters, e.g. USD" },
+  notesForOther: { id: "form.notesRequiredForOther", defaultMessage: "Notes are required when the reason is Other" },
+  changeOne: { id: "form.changeOne", defaultMessage: "Change at least one field" },
+  evaluateOne: { id: "form.evaluateOne", defaultMessage: "Record at least one of budget, authority, need and timeline" },
+});
+
+const notes: FieldSpec = { name: "notes", label: FIELDS.notes, kind: "notes" };
+const reasonNotes: FieldSpec = { name: "notes", label: FIELDS.notesForOther, kind: "notes" };
 
 /** What each action asks for: the API's request bodies, as forms. */
 export const FORMS: Partial<Record<Action, FieldSpec[]>> = {
   accept: [
-    { name: "deal_name", label: "Deal name", kind: "text", required: true },
-    { name: "estimated_value", label: "Estimated value", kind: "number", required: true },
-    { name: "currency", label: "Currency (ISO 4217)", kind: "text" },
-    { name: "estimated_close_date", label: "Estimated close date", kind: "date", required: true },
-    { name: "crm_id", label: "CRM id", kind: "text" },
-    { name: "campaign_id", label: "Campaign id", kind: "text" },
-    { ...notes, label: "Notes (recommended)" },
+    { name: "deal_name", label: FIELDS.dealName, kind: "text", required: true },
+    { name: "estimated_value", label: FIELDS.estimatedValue, kind: "number", required: true },
+    { name: "currency", label: FIELDS.currency, kind: "text" },
+    { name: "estimated_close_date", label: FIELDS.estimatedCloseDate, kind: "date", required: true },
+    { name: "crm_id", label: FIELDS.crmId, kind: "text" },
+    { name: "campaign_id", label: FIELDS.campaignId, kind: "text" },
+    { ...notes, label: FIELDS.notesRecommended },
   ],
-  decline: [{ name: "reason", label: "Reason", kind: "choice", required: true, options: CLOSE_REASON_LABELS }, reasonNotes],
+  decline: [{ name: "reason", label: FIELDS.reason, kind: "choice", required: true, options: CLOSE_REASON_LABELS }, reasonNotes],
   edit: [
-    { name: "deal_name", label: "Deal name", kind: "text" },
-    { name: "estimated_value", label: "Estimated value", kind: "number" },
-    { name: "currency", label: "Currency (ISO 4217)", kind: "text" },
-    { name: "estimated_close_date", label: "Estimated close date", kind: "date" },
-    { name: "crm_id", label: "CRM id", kind: "text" },
-    { name: "campaign_id", label: "Campaign id", kind: "text" },
+    { name: "deal_name", label: FIELDS.dealName, kind: "text" },
+    { name: "estimated_value", label: FIELDS.estimatedValue, kind: "number" },
+    { name: "currency", label: FIELDS.currency, kind: "text" },
+    { name: "estimated_close_date", label: FIELDS.estimatedCloseDate, kind: "date" },
+    { name: "crm_id", label: FIELDS.crmId, kind: "text" },
+    { name: "campaign_id", label: FIELDS.campaignId, kind: "text" },
     notes,
   ],
-  qualify: [{ name: "customer_responded", label: "Did the customer respond?", kind: "yesno", required: true }, notes],
+  qualify: [{ name: "customer_responded", label: FIELDS.customerResponded, kind: "yesno", required: true }, notes],
   evaluate: [
-    { name: "budget", label: "Budget", kind: "choice", options: BUDGET_LABELS },
-    { name: "authority", label: "Decision maker identified?", kind: "yesno" },
-    { name: "need", label: "Need", kind: "choice", options: NEED_LABELS },
-    { name: "timeline", label: "Timeline", kind: "choice", options: TIMELINE_LABELS },
+    { name: "budget", label: FIELDS.budget, kind: "choice", options: BUDGET_LABELS },
+    { name: "authority", label: FIELDS.authority, kind: "yesno" },
+    { name: "need", label: FIELDS.need, kind: "choice", options: NEED_LABELS },
+    { name: "timeline", label: FIELDS.timeline, kind: "choice", options: TIMELINE_LABELS },
     notes,
   ],
   won: [notes],
-  lost: [{ name: "reason", label: "Reason", kind: "choice", required: true, options: CLOSE_REASON_LABELS }, reasonNotes],
-  convert: [{ name: "opportunity_id", label: "Opportunity id", kind: "text", required: true }, notes],
-  close_as_error: [{ name: "reason", label: "Reason", kind: "choice", required: true, options: ERROR_REASON_LABELS }, reasonNotes],
+  lost: [{ name: "reason", label: FIELDS.reason, kind: "choice", required: true, options: CLOSE_REASON_LABELS }, reasonNotes],
+  convert: [{ name: "opportunity_id", label: FIELDS.opportunityId, kind: "text", required: true }, notes],
+  close_as_error: [{ name: "reason", label: FIELDS.reason, kind: "choice", required: true, options: ERROR_REASON_LABELS }, reasonNotes],
 };
+
+/** English, for callers without the person's language (the messages' own defaults). */
+const ENGLISH = createIntl({ locale: "en", defaultLocale: "en", messages: {} });
 
 type Values = Record<string, string>;
 
-/** The client-side checks: what the API would refuse for a missing or malformed field. */
-export function problems(action: Action, values: Values): Record<string, string> {
+/** The client-side checks: what the API would refuse for a missing or malformed field, in the
+ * person's language (English without one). */
+export function problems(action: Action, values: Values, intl: IntlShape = ENGLISH): Record<string, string> {
   const found: Record<string, string> = {};
   for (const field of FORMS[action] ?? []) {
     const value = (values[field.name] ?? "").trim();
-    if (field.required && !value) found[field.name] = `${field.label} is required`;
-    if (field.kind === "number" && value && !(Number(value) >= 0)) found[field.name] = "Enter an amount of 0 or more";
-    if (field.name === "currency" && value && !/^[A-Za-z]{3}$/.test(value)) found[field.name] = "Three letters, e.g. USD";
+    if (field.required && !value) found[field.name] = intl.formatMessage(PROBLEMS.required, { field: intl.formatMessage(field.label) });
+    if (field.kind === "number" && value && !(Number(value) >= 0)) found[field.name] = intl.formatMessage(PROBLEMS.amount);
+    if (field.name === "currency" && value && !/^[A-Za-z]{3}$/.test(value)) found[field.name] = intl.formatMessage(PROBLEMS.currency);
   }
-  if (values.reason === "other" && !(values.notes ?? "").trim()) found.notes = "Notes are required when the reason is Other";
+  if (values.reason === "other" && !(values.notes ?? "").trim()) found.notes = intl.formatMessage(PROBLEMS.notesForOther);
   const filled = Object.values(values).some((value) => value.trim());
-  if (action === "edit" && !filled) found.deal_name = "Change at least one field";
+  if (action === "edit" && !filled) found.deal_name = intl.formatMessage(PROBLEMS.changeOne);
   if (action === "evaluate" && !["budget", "authority", "need", "timeline"].some((name) => values[name])) {
-    found.budget = "Record at least one of budget, authority, need and timeline";
+    found.budget = intl.formatMessage(PROBLEMS.evaluateOne);
   }
   return found;
 }
@@ -116,14 +154,15 @@ export function bodyOf(action: Action, values: Values): Record<string, unknown> 
 export function ActionDialog({ lead, action, onClose, onReload }: { lead: Lead; action: Action; onClose: () => void; onReload: () => void }) {
   const [values, setValues] = useState<Values>(action === "accept" ? { currency: "USD" } : {});
   const [shown, setShown] = useState<Record<string, string>>({});
+  const intl = useIntl();
   const act = useAct(lead);
-  const label = ACTION_LABELS[action];
+  const title = label(intl, ACTION_LABELS, action);
   const error = act.error;
   const conflict = error instanceof ApiError && (error.status === 409 || error.status === 412);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const found = problems(action, values);
+    const found = problems(action, values, intl);
     setShown(found);
     if (Object.keys(found).length) return;
     act.mutate({ action, body: bodyOf(action, values) }, { onSuccess: onClose });
@@ -135,15 +174,17 @@ export function ActionDialog({ lead, action, onClose, onReload }: { lead: Lead; 
 
   return (
     <Dialog open onOpenChange={(_, data) => !data.open && onClose()}>
-      <DialogSurface aria-label={`${label} this lead`}>
+      <DialogSurface aria-label={intl.formatMessage({ id: "action.dialog", defaultMessage: "{action} this lead" }, { action: title })}>
         <form onSubmit={submit} noValidate>
           <DialogBody>
-            <DialogTitle>{label}</DialogTitle>
+            <DialogTitle>{title}</DialogTitle>
             <DialogContent className="action-form">
               {error && !conflict && (
                 <MessageBar intent="error" role="alert">
                   <MessageBarBody>
-                    <MessageBarTitle>Refused</MessageBarTitle>
+                    <MessageBarTitle>
+                      <FormattedMessage id="problem.refused" defaultMessage="Refused" />
+                    </MessageBarTitle>
                     {error.message}
                   </MessageBarBody>
                 </MessageBar>
@@ -151,33 +192,48 @@ export function ActionDialog({ lead, action, onClose, onReload }: { lead: Lead; 
               {conflict && error instanceof ApiError && (
                 <MessageBar intent="warning" role="alert">
                   <MessageBarBody>
-                    <MessageBarTitle>The lead changed</MessageBarTitle>
+                    <MessageBarTitle>
+                      <FormattedMessage id="action.conflict" defaultMessage="The lead changed" />
+                    </MessageBarTitle>
                     {error.message}
                     {error.body.status && (
                       <>
                         {" "}
-                        It is now {STATUS_LABELS[error.body.status]}
-                        {error.body.outcome ? ` (${OUTCOME_LABELS[error.body.outcome]})` : ""}.
+                        {error.body.outcome ? (
+                          <FormattedMessage
+                            id="action.nowWithOutcome"
+                            defaultMessage="It is now {status} ({outcome})."
+                            values={{ status: label(intl, STATUS_LABELS, error.body.status), outcome: label(intl, OUTCOME_LABELS, error.body.outcome) }}
+                          />
+                        ) : (
+                          <FormattedMessage
+                            id="action.now"
+                            defaultMessage="It is now {status}."
+                            values={{ status: label(intl, STATUS_LABELS, error.body.status) }}
+                          />
+                        )}
                       </>
                     )}
                   </MessageBarBody>
                   <MessageBarActions>
-                    <Button onClick={onReload}>Reload the lead</Button>
+                    <Button onClick={onReload}>
+                      <FormattedMessage id="action.reload" defaultMessage="Reload the lead" />
+                    </Button>
                   </MessageBarActions>
                 </MessageBar>
               )}
               {(FORMS[action] ?? []).map((field) => (
-                <Field key={field.name} label={field.label} required={field.required} validationMessage={shown[field.name]}>
-                  {renderInput(field, values[field.name] ?? "", (value) => set(field.name, value))}
+                <Field key={field.name} label={intl.formatMessage(field.label)} required={field.required} validationMessage={shown[field.name]}>
+                  {renderInput(intl, field, values[field.name] ?? "", (value) => set(field.name, value))}
                 </Field>
               ))}
             </DialogContent>
             <DialogActions>
               <Button appearance="secondary" onClick={onClose}>
-                Cancel
+                <FormattedMessage id="common.cancel" defaultMessage="Cancel" />
               </Button>
               <Button appearance="primary" type="submit" disabled={act.isPending}>
-                {label}
+                {title}
               </Button>
             </DialogActions>
           </DialogBody>
@@ -187,7 +243,7 @@ export function ActionDialog({ lead, action, onClose, onReload }: { lead: Lead; 
   );
 }
 
-function renderInput(field: FieldSpec, value: string, change: (value: string) => void) {
+function renderInput(intl: IntlShape, field: FieldSpec, value: string, change: (value: string) => void) {
   switch (field.kind) {
     case "notes":
       return <Textarea value={value} onChange={(_, data) => change(data.value)} resize="vertical" />;
@@ -198,19 +254,19 @@ function renderInput(field: FieldSpec, value: string, change: (value: string) =>
     case "yesno":
       return (
         <RadioGroup value={value} onChange={(_, data) => change(data.value)} layout="horizontal">
-          <Radio value="yes" label="Yes" />
-          <Radio value="no" label="No" />
+          <Radio value="yes" label={intl.formatMessage(YES_NO.yes)} />
+          <Radio value="no" label={intl.formatMessage(YES_NO.no)} />
         </RadioGroup>
       );
     case "choice":
       return (
         <Dropdown
-          placeholder="Choose…"
-          value={field.options?.[value] ?? ""}
+          placeholder={intl.formatMessage({ id: "form.choose", defaultMessage: "Choose…" })}
+          value={value && field.options ? label(intl, field.options, value) : ""}
           selectedOptions={value ? [value] : []}
           onOptionSelect={(_, data) => change(data.optionValue ?? "")}
         >
-          {Object.entries(field.options ?? {}).map(([optionValue, text]) => (
+          {options(intl, field.options ?? {}).map(([optionValue, text]) => (
             <Option key={optionValue} value={optionValue}>
               {text}
             </Option>

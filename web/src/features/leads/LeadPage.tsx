@@ -1,5 +1,6 @@
 import { Badge, Button, Card, CardHeader, Spinner, Subtitle2, Text } from "@fluentui/react-components";
 import { useState } from "react";
+import { FormattedMessage, useIntl, type IntlShape, type MessageDescriptor } from "react-intl";
 import { Link, useParams } from "react-router-dom";
 import type { Action, Lead } from "../../api/client";
 import { canAct, currentSession } from "../../auth/session";
@@ -7,6 +8,7 @@ import { ActionDialog, FORMS } from "./ActionDialog";
 import { FavoriteButton } from "./FavoriteButton";
 import { FlameBadge } from "../../components/FlameBadge";
 import { ProblemBar } from "../../components/ProblemBar";
+import { defineMessages, useFormats, type Formats } from "../../i18n";
 import {
   ACTION_LABELS,
   BUDGET_LABELS,
@@ -15,6 +17,8 @@ import {
   contactName,
   EMAIL_VALIDITY_LABELS,
   ERROR_REASON_LABELS,
+  FIELD_LABELS,
+  label,
   LEAD_TYPE_LABELS,
   NEED_LABELS,
   OUTCOME_LABELS,
@@ -23,40 +27,85 @@ import {
   SOURCE_LABELS,
   STATUS_LABELS,
   TIMELINE_LABELS,
-  when,
+  YES_NO,
 } from "../../labels";
 import { lastListSearch } from "./listQuery";
+import { qualityReason } from "./qualityReasons";
 import { useLead } from "./queries";
+
+const FACTS = defineMessages({
+  contact: { id: "lead.contact", defaultMessage: "Contact" },
+  title: { id: "lead.title", defaultMessage: "Title" },
+  email: { id: "lead.email", defaultMessage: "Email" },
+  phone: { id: "lead.phone", defaultMessage: "Phone" },
+  doNotContact: { id: "lead.doNotContact", defaultMessage: "Do not contact" },
+  doNotContactYes: { id: "lead.doNotContactYes", defaultMessage: "Yes: the customer must not be contacted" },
+  type: { id: "lead.type", defaultMessage: "Type" },
+  offer: { id: "lead.offer", defaultMessage: "Offer" },
+  received: { id: "lead.received", defaultMessage: "Received" },
+  expires: { id: "lead.expires", defaultMessage: "Expires" },
+  description: { id: "lead.description", defaultMessage: "Description" },
+  operatorNotes: { id: "lead.operatorNotes", defaultMessage: "Operator notes" },
+  assignedContact: { id: "lead.assignedContact", defaultMessage: "Assigned contact" },
+  touchpoints: { id: "lead.touchpoints", defaultMessage: "Touchpoints" },
+  dealName: { id: "deal.name", defaultMessage: "Deal name" },
+  estimatedValue: { id: "deal.estimatedValue", defaultMessage: "Estimated value" },
+  estimatedCloseDate: { id: "deal.estimatedCloseDate", defaultMessage: "Estimated close date" },
+  crmId: { id: "deal.crmId", defaultMessage: "CRM id" },
+  campaignId: { id: "deal.campaignId", defaultMessage: "Campaign id" },
+  dealNotes: { id: "deal.notes", defaultMessage: "Deal notes" },
+  team: { id: "deal.team", defaultMessage: "Team" },
+  opportunity: { id: "deal.opportunity", defaultMessage: "Opportunity" },
+  closedBecause: { id: "deal.closedBecause", defaultMessage: "Closed because" },
+  customerResponded: { id: "evaluation.customerResponded", defaultMessage: "Customer responded" },
+  budget: { id: "evaluation.budget", defaultMessage: "Budget" },
+  authority: { id: "evaluation.authority", defaultMessage: "Decision maker identified" },
+  need: { id: "evaluation.need", defaultMessage: "Need" },
+  timeline: { id: "evaluation.timeline", defaultMessage: "Timeline" },
+  missing: { id: "evaluation.missing", defaultMessage: "Still missing before won or convert" },
+});
+
+const MISSING_STEP_LABELS = defineMessages({
+  qualify: { id: "missingStep.qualify", defaultMessage: "qualification" },
+  customer_responded: { id: "missingStep.customer_responded", defaultMessage: "the customer's response" },
+  evaluate: { id: "missingStep.evaluate", defaultMessage: "evaluation (budget, authority, need, timeline)" },
+});
 
 /** One lead: customer and contact validity with the quality reasons, offer, deal, qualification,
  * evaluation and history; the actions its state and the person's role allow. */
 export function LeadPage() {
+  const intl = useIntl();
+  const format = useFormats();
   const { leadId = "" } = useParams();
   const lead = useLead(leadId);
   const [acting, setActing] = useState<Action>();
   const session = currentSession();
 
-  if (lead.isPending) return <Spinner label="Loading the lead…" />;
+  if (lead.isPending) return <Spinner label={intl.formatMessage({ id: "lead.loading", defaultMessage: "Loading the lead…" })} />;
   if (lead.isError) return <ProblemBar error={lead.error} retry={() => void lead.refetch()} />;
   const data = lead.data;
   const actions = canAct(session) ? data.actions.filter((action) => FORMS[action]) : [];
+  const t = (descriptor: MessageDescriptor) => intl.formatMessage(descriptor);
+  const yesNo = (value: boolean) => t(value ? YES_NO.yes : YES_NO.no);
   return (
     <article aria-labelledby="lead-title" className="lead">
       <p>
-        <Link to={{ pathname: "/", search: lastListSearch() }}>← Back to the list</Link>
+        <Link to={{ pathname: "/", search: lastListSearch() }}>
+          <FormattedMessage id="lead.back" defaultMessage="← Back to the list" />
+        </Link>
       </p>
       <div className="page-head">
-        <h1 id="lead-title">{data.customer.company || "(no company)"}</h1>
-        <Badge appearance="outline">{STATUS_LABELS[data.status]}</Badge>
-        {data.outcome && <Badge appearance="tint">{OUTCOME_LABELS[data.outcome]}</Badge>}
+        <h1 id="lead-title">{data.customer.company || intl.formatMessage({ id: "lead.noCompany", defaultMessage: "(no company)" })}</h1>
+        <Badge appearance="outline">{label(intl, STATUS_LABELS, data.status)}</Badge>
+        {data.outcome && <Badge appearance="tint">{label(intl, OUTCOME_LABELS, data.outcome)}</Badge>}
         <FlameBadge flame={data.flame} />
         <FavoriteButton lead={data} canAct={canAct(session)} />
       </div>
       {actions.length > 0 && (
-        <div className="actions" role="group" aria-label="Actions">
+        <div className="actions" role="group" aria-label={intl.formatMessage({ id: "lead.actions", defaultMessage: "Actions" })}>
           {actions.map((action) => (
             <Button key={action} onClick={() => setActing(action)} appearance={action === "accept" ? "primary" : "secondary"}>
-              {ACTION_LABELS[action]}
+              {label(intl, ACTION_LABELS, action)}
             </Button>
           ))}
         </div>
@@ -73,74 +122,92 @@ export function LeadPage() {
         />
       )}
       <div className="cards">
-        <Section title="Customer">
+        <Section title={intl.formatMessage({ id: "lead.section.customer", defaultMessage: "Customer" })}>
           <Facts
             rows={[
-              ["Contact", contactName(data)],
-              ["Title", data.customer.title],
-              ["Email", data.customer.email, EMAIL_VALIDITY_LABELS[data.email_validity]],
-              ["Phone", data.customer.phone, PHONE_VALIDITY_LABELS[data.phone_validity]],
-              ["Country", data.customer.country],
-              ["Quality", QUALITY_LABELS[data.lead_quality], data.quality_reasons.join("; ") || undefined],
-              ["Do not contact", data.do_not_contact ? "Yes: the customer must not be contacted" : "No"],
+              [t(FACTS.contact), contactName(data)],
+              [t(FACTS.title), data.customer.title],
+              [t(FACTS.email), data.customer.email, label(intl, EMAIL_VALIDITY_LABELS, data.email_validity)],
+              [t(FACTS.phone), data.customer.phone, label(intl, PHONE_VALIDITY_LABELS, data.phone_validity)],
+              [t(FIELD_LABELS.country), format.country(data.customer.country)],
+              [t(FIELD_LABELS.lead_quality), label(intl, QUALITY_LABELS, data.lead_quality), data.quality_reasons.map((reason) => qualityReason(intl, reason)).join("; ") || undefined],
+              [t(FACTS.doNotContact), data.do_not_contact ? t(FACTS.doNotContactYes) : t(YES_NO.no)],
             ]}
           />
-          <Text size={200}>LeadDesk checks contact details for reachability only, never identity.</Text>
+          <Text size={200}>
+            <FormattedMessage
+              id="lead.reachabilityOnly"
+              defaultMessage="LeadDesk checks contact details for reachability only; it does not vouch for the customer."
+            />
+          </Text>
         </Section>
-        <Section title="Lead">
+        <Section title={intl.formatMessage({ id: "lead.section.lead", defaultMessage: "Lead" })}>
           <Facts
             rows={[
-              ["Type", LEAD_TYPE_LABELS[data.lead_type]],
-              ["Source", data.lead_source ? SOURCE_LABELS[data.lead_source] : undefined],
-              ["Call to action", data.call_to_action ? CALL_TO_ACTION_LABELS[data.call_to_action] : undefined],
-              ["Offer", data.offer ? `${data.offer.title ?? ""} (${data.offer.key ?? ""})` : undefined],
-              ["Received", when(data.created_at)],
-              ["Expires", data.expires_at ? when(data.expires_at) : undefined],
-              ["Description", data.description],
-              ["Operator notes", data.notes],
-              ["Assigned contact", data.assigned_contact ? `${data.assigned_contact.name ?? ""} ${data.assigned_contact.email ?? ""}` : undefined],
-              ["Touchpoints", data.touchpoints ? `${data.touchpoints.count}, last ${when(data.touchpoints.last_seen_at)}` : undefined],
-            ]}
-          />
-        </Section>
-        <Section title="Deal">
-          <Facts
-            rows={[
-              ["Deal name", data.deal_name],
-              ["Estimated value", data.estimated_value != null ? `${data.estimated_value} ${data.currency ?? ""}` : undefined],
-              ["Estimated close date", data.estimated_close_date],
-              ["CRM id", data.crm_id],
-              ["Campaign id", data.campaign_id],
-              ["Deal notes", data.deal_notes],
-              ["Team", data.team.map((member) => member.name).join(", ") || undefined],
-              ["Opportunity", data.opportunity_id],
-              ["Closed because", closure(data)],
+              [t(FACTS.type), label(intl, LEAD_TYPE_LABELS, data.lead_type)],
+              [t(FIELD_LABELS.lead_source), data.lead_source ? label(intl, SOURCE_LABELS, data.lead_source) : undefined],
+              [t(FIELD_LABELS.call_to_action), data.call_to_action ? label(intl, CALL_TO_ACTION_LABELS, data.call_to_action) : undefined],
+              [t(FACTS.offer), data.offer ? `${data.offer.title ?? ""} (${data.offer.key ?? ""})` : undefined],
+              [t(FACTS.received), format.dateTime(data.created_at)],
+              [t(FACTS.expires), data.expires_at ? format.dateTime(data.expires_at) : undefined],
+              [t(FACTS.description), data.description],
+              [t(FACTS.operatorNotes), data.notes],
+              [t(FACTS.assignedContact), data.assigned_contact ? `${data.assigned_contact.name ?? ""} ${data.assigned_contact.email ?? ""}`.trim() : undefined],
+              [
+                t(FACTS.touchpoints),
+                data.touchpoints
+                  ? intl.formatMessage(
+                      { id: "lead.touchpointsValue", defaultMessage: "{count, plural, one {# time} other {# times}}, last {last}" },
+                      { count: data.touchpoints.count, last: format.dateTime(data.touchpoints.last_seen_at) },
+                    )
+                  : undefined,
+              ],
             ]}
           />
         </Section>
-        <Section title="Qualification and evaluation">
+        <Section title={intl.formatMessage({ id: "lead.section.deal", defaultMessage: "Deal" })}>
           <Facts
             rows={[
-              ["Customer responded", data.qualification ? (data.qualification.customer_responded ? "Yes" : "No") : undefined],
-              ["Budget", data.evaluation?.budget ? BUDGET_LABELS[data.evaluation.budget] : undefined],
-              ["Decision maker identified", data.evaluation?.authority == null ? undefined : data.evaluation.authority ? "Yes" : "No"],
-              ["Need", data.evaluation?.need ? NEED_LABELS[data.evaluation.need] : undefined],
-              ["Timeline", data.evaluation?.timeline ? TIMELINE_LABELS[data.evaluation.timeline] : undefined],
-              ["Still missing before won or convert", data.missing_steps.join(", ") || undefined],
+              [t(FACTS.dealName), data.deal_name],
+              [t(FACTS.estimatedValue), data.estimated_value != null ? format.money(data.estimated_value, data.currency) : undefined],
+              [t(FACTS.estimatedCloseDate), format.date(data.estimated_close_date)],
+              [t(FACTS.crmId), data.crm_id],
+              [t(FACTS.campaignId), data.campaign_id],
+              [t(FACTS.dealNotes), data.deal_notes],
+              [t(FACTS.team), data.team.length ? intl.formatList(data.team.map((member) => member.name)) : undefined],
+              [t(FACTS.opportunity), data.opportunity_id],
+              [t(FACTS.closedBecause), closure(intl, data)],
+            ]}
+          />
+        </Section>
+        <Section title={intl.formatMessage({ id: "lead.section.qualification", defaultMessage: "Qualification and evaluation" })}>
+          <Facts
+            rows={[
+              [t(FACTS.customerResponded), data.qualification ? yesNo(data.qualification.customer_responded) : undefined],
+              [t(FACTS.budget), data.evaluation?.budget ? label(intl, BUDGET_LABELS, data.evaluation.budget) : undefined],
+              [t(FACTS.authority), data.evaluation?.authority == null ? undefined : yesNo(data.evaluation.authority)],
+              [t(FACTS.need), data.evaluation?.need ? label(intl, NEED_LABELS, data.evaluation.need) : undefined],
+              [t(FACTS.timeline), data.evaluation?.timeline ? label(intl, TIMELINE_LABELS, data.evaluation.timeline) : undefined],
+              [
+                t(FACTS.missing),
+                data.missing_steps.length
+                  ? intl.formatList(data.missing_steps.map((step) => label(intl, MISSING_STEP_LABELS, step)))
+                  : undefined,
+              ],
             ]}
           />
         </Section>
       </div>
-      <Section title="History">
+      <Section title={intl.formatMessage({ id: "lead.section.history", defaultMessage: "History" })}>
         {data.history.length === 0 ? (
-          <Text>No change yet.</Text>
+          <Text>
+            <FormattedMessage id="lead.noHistory" defaultMessage="No change yet." />
+          </Text>
         ) : (
           <ol className="history">
             {data.history.map((entry, index) => (
               <li key={index}>
-                <Text weight="semibold">{ACTION_LABELS[entry.action as Action] ?? entry.action}</Text> by {entry.actor}, {when(entry.at)}:{" "}
-                {STATUS_LABELS[entry.from_status]} → {STATUS_LABELS[entry.to_status]}
-                {entry.notes ? ` — ${entry.notes}` : ""}
+                <HistoryEntry entry={entry} format={format} />
               </li>
             ))}
           </ol>
@@ -150,9 +217,47 @@ export function LeadPage() {
   );
 }
 
-function closure(lead: Lead): string | undefined {
-  const reason = lead.closure?.reason ? CLOSE_REASON_LABELS[lead.closure.reason] : lead.closure?.error_reason ? ERROR_REASON_LABELS[lead.closure.error_reason] : undefined;
+function HistoryEntry({ entry, format }: { entry: Lead["history"][number]; format: Formats }) {
+  const intl = useIntl();
+  return (
+    <FormattedMessage
+      id="lead.historyEntry"
+      defaultMessage="<b>{action}</b> by {actor}, {at}: {from} → {to}"
+      values={{
+        b: (chunks) => <Text weight="semibold">{chunks}</Text>,
+        action: label(intl, ACTION_LABELS, entry.action),
+        actor: entry.actor,
+        at: format.dateTime(entry.at),
+        from: label(intl, STATUS_LABELS, entry.from_status),
+        to: label(intl, STATUS_LABELS, entry.to_status),
+      }}
+    >
+      {(parts) => (
+        <>
+          {parts}
+          {entry.notes ? ` — ${entry.notes}` : ""}
+        </>
+      )}
+    </FormattedMessage>
+  );
+}
+
+function closure(intl: IntlShape, lead: Lead): string | undefined {
+  const reason = lead.closure?.reason
+    ? label(intl, CLOSE_REASON_LABELS, lead.closure.reason)
+    : lead.closure?.error_reason
+      ? label(intl, ERROR_REASON_LABELS, lead.closure.error_reason)
+      : undefined;
   return reason ? `${reason}${lead.closure?.notes ? ` — ${lead.closure.notes}` : ""}` : undefined;
+}
+
+function FactNote({ note }: { note: string }) {
+  const intl = useIntl();
+  return (
+    <Text size={200} className="note fact-note">
+      {intl.formatMessage({ id: "lead.factNote", defaultMessage: "({note})" }, { note })}
+    </Text>
+  );
 }
 
 function Section({ title, children }: { title: string; children: React.ReactNode }) {
@@ -165,16 +270,25 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 }
 
 function Facts({ rows }: { rows: [string, string | null | undefined, string?][] }) {
-  const shown = rows.filter(([, value]) => value != null && value !== "");
-  if (shown.length === 0) return <Text className="note">Nothing recorded yet.</Text>;
+  return <FactList rows={rows.filter(([, value]) => value != null && value !== "")} />;
+}
+
+function FactList({ rows }: { rows: [string, string | null | undefined, string?][] }) {
+  if (rows.length === 0) {
+    return (
+      <Text className="note">
+        <FormattedMessage id="lead.nothingRecorded" defaultMessage="Nothing recorded yet." />
+      </Text>
+    );
+  }
   return (
     <dl className="facts">
-      {shown.map(([label, value, note]) => (
-        <div key={label}>
-          <dt>{label}</dt>
+      {rows.map(([title, value, note]) => (
+        <div key={title}>
+          <dt>{title}</dt>
           <dd>
             {value}
-            {note ? <Text size={200} className="note"> ({note})</Text> : null}
+            {note ? <FactNote note={note} /> : null}
           </dd>
         </div>
       ))}

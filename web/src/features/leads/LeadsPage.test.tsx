@@ -138,6 +138,6 @@ describe("the list's filters", () => {
     expect(await screen.findByRole("link", { name: "Download CSV" })).toBeTruthy();
     expect(started.map((request) => request.body)).toEqual([{ status: ["received"], sort: "customer_name" }]);
     expect(window.location.pathname).toBe("/app/exports/exp-1");
-    expect(screen.getByText(/filters: status = received; sorted by customer name/)).toBeTruthy();
+    expect(screen.getByText(/filters: Status: Received; sorted by Customer name/)).toBeTruthy();
   });
 });

@@ -12,42 +12,49 @@ import {
   TabList,
 } from "@fluentui/react-components";
 import { useEffect, useMemo } from "react";
+import { FormattedMessage, useIntl, type MessageDescriptor } from "react-intl";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import type { Lead, ListQuery, Tab } from "../../api/client";
 import { canAct, currentSession } from "../../auth/session";
 import { FavoriteButton } from "./FavoriteButton";
 import { FlameBadge } from "../../components/FlameBadge";
 import { ProblemBar } from "../../components/ProblemBar";
+import { useFormats } from "../../i18n";
 import {
   CALL_TO_ACTION_LABELS,
   contactName,
   EMAIL_VALIDITY_LABELS,
+  FIELD_LABELS,
+  label,
   LEAD_TYPE_LABELS,
+  NONE,
+  options,
   PHONE_VALIDITY_LABELS,
   QUALITY_LABELS,
+  SORT_LABELS,
   SOURCE_LABELS,
   STATUS_LABELS,
   TAB_LABELS,
-  when,
+  type Labels,
 } from "../../labels";
 import { queryFromSearch, rememberListSearch, searchFromQuery, type MultiFilter } from "./listQuery";
 import { useStartExport } from "../exports";
 import { useLeads, useSummary } from "./queries";
 
 const TABS: Tab[] = ["marketplace", "qualified", "favorites"];
-const CHOICES: { name: MultiFilter; label: string; options: Record<string, string> }[] = [
-  { name: "status", label: "Status", options: STATUS_LABELS },
-  { name: "lead_type", label: "Lead type", options: LEAD_TYPE_LABELS },
-  { name: "lead_source", label: "Source", options: SOURCE_LABELS },
-  { name: "call_to_action", label: "Call to action", options: CALL_TO_ACTION_LABELS },
-  { name: "lead_quality", label: "Quality", options: QUALITY_LABELS },
-  { name: "email_validity", label: "Email validity", options: EMAIL_VALIDITY_LABELS },
-  { name: "phone_validity", label: "Phone validity", options: PHONE_VALIDITY_LABELS },
+const CHOICES: { name: MultiFilter; label: MessageDescriptor; options: Labels<string> }[] = [
+  { name: "status", label: FIELD_LABELS.status, options: STATUS_LABELS },
+  { name: "lead_type", label: FIELD_LABELS.lead_type, options: LEAD_TYPE_LABELS },
+  { name: "lead_source", label: FIELD_LABELS.lead_source, options: SOURCE_LABELS },
+  { name: "call_to_action", label: FIELD_LABELS.call_to_action, options: CALL_TO_ACTION_LABELS },
+  { name: "lead_quality", label: FIELD_LABELS.lead_quality, options: QUALITY_LABELS },
+  { name: "email_validity", label: FIELD_LABELS.email_validity, options: EMAIL_VALIDITY_LABELS },
+  { name: "phone_validity", label: FIELD_LABELS.phone_validity, options: PHONE_VALIDITY_LABELS },
 ];
-const SORTS = { created_at: "Newest first", customer_name: "Customer name", estimated_value: "Estimated value" };
 
 /** A tab of leads: counts, every filter, sort, and more rows by cursor; the filters live in the URL. */
 export function LeadsPage() {
+  const intl = useIntl();
   const [search, setSearch] = useSearchParams();
   const query = useMemo(() => queryFromSearch(search), [search]);
   useEffect(() => rememberListSearch(search.toString() ? `?${search.toString()}` : ""), [search]);
@@ -63,10 +70,13 @@ export function LeadsPage() {
   }
 
   const rows = leads.data?.pages.flatMap((page) => page.items) ?? [];
+  const sort = query.sort ?? "created_at";
   return (
     <section aria-labelledby="leads-title">
       <div className="page-head">
-        <h1 id="leads-title">Leads</h1>
+        <h1 id="leads-title">
+          <FormattedMessage id="leads.title" defaultMessage="Leads" />
+        </h1>
         {canAct(session) && (
           <Button
             appearance="primary"
@@ -75,84 +85,111 @@ export function LeadsPage() {
               startExport.mutate(query, { onSuccess: (started) => navigate(`/exports/${started.export_id}`) })
             }
           >
-            {startExport.isPending ? "Starting export…" : "Export"}
+            {startExport.isPending ? (
+              <FormattedMessage id="leads.exportStarting" defaultMessage="Starting export…" />
+            ) : (
+              <FormattedMessage id="leads.export" defaultMessage="Export" />
+            )}
           </Button>
         )}
       </div>
       {startExport.isError && <ProblemBar error={startExport.error} />}
-      <TabList selectedValue={tab} onTabSelect={(_, data) => change({ tab: data.value as Tab })} aria-label="Lead tabs">
+      <TabList
+        selectedValue={tab}
+        onTabSelect={(_, data) => change({ tab: data.value as Tab })}
+        aria-label={intl.formatMessage({ id: "leads.tabs", defaultMessage: "Lead tabs" })}
+      >
         {TABS.map((name) => (
           <TabItem key={name} value={name}>
-            {TAB_LABELS[name]}
-            {summary.data && <Badge appearance="tint" className="count">{summary.data.tabs[name]?.total ?? 0}</Badge>}
+            {intl.formatMessage(TAB_LABELS[name])}
+            {summary.data && (
+              <Badge appearance="tint" className="count">
+                {intl.formatNumber(summary.data.tabs[name]?.total ?? 0)}
+              </Badge>
+            )}
           </TabItem>
         ))}
       </TabList>
 
-      <form className="filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
-        {CHOICES.map(({ name, label, options }) => (
-          <Field key={name} label={label}>
-            <Dropdown
-              multiselect
-              placeholder="Any"
-              selectedOptions={(query[name] as string[] | undefined) ?? []}
-              value={((query[name] as string[] | undefined) ?? []).map((v) => options[v] ?? v).join(", ")}
-              onOptionSelect={(_, data) => change({ [name]: data.selectedOptions })}
-            >
-              {Object.entries(options).map(([value, text]) => (
-                <Option key={value} value={value}>
-                  {text}
-                </Option>
-              ))}
-            </Dropdown>
-          </Field>
-        ))}
-        <Field label="Country (ISO codes)">
+      <form
+        className="filters"
+        aria-label={intl.formatMessage({ id: "leads.filters", defaultMessage: "Filters" })}
+        onSubmit={(event) => event.preventDefault()}
+      >
+        {CHOICES.map(({ name, label: title, options: labels }) => {
+          const selected = (query[name] as string[] | undefined) ?? [];
+          return (
+            <Field key={name} label={intl.formatMessage(title)}>
+              <Dropdown
+                multiselect
+                placeholder={intl.formatMessage({ id: "leads.filterAny", defaultMessage: "Any" })}
+                selectedOptions={selected}
+                value={intl.formatList(selected.map((value) => label(intl, labels, value)))}
+                onOptionSelect={(_, data) => change({ [name]: data.selectedOptions })}
+              >
+                {options(intl, labels).map(([value, text]) => (
+                  <Option key={value} value={value}>
+                    {text}
+                  </Option>
+                ))}
+              </Dropdown>
+            </Field>
+          );
+        })}
+        <Field label={intl.formatMessage({ id: "leads.filterCountry", defaultMessage: "Country (ISO codes)" })}>
           <Input
             defaultValue={(query.country ?? []).join(",")}
-            placeholder="US, DE"
+            placeholder={intl.formatMessage({ id: "leads.filterCountryExample", defaultMessage: "US, DE" })}
             onBlur={(event) => change({ country: splitList(event.target.value.toUpperCase()) as ListQuery["country"] })}
           />
         </Field>
-        <Field label="Customer name">
+        <Field label={intl.formatMessage(FIELD_LABELS.customer_name)}>
           <Input
             defaultValue={(query.customer_name ?? []).join(",")}
             onBlur={(event) => change({ customer_name: splitList(event.target.value) })}
           />
         </Field>
-        <Field label="Created from">
+        <Field label={intl.formatMessage(FIELD_LABELS.created_from)}>
           <Input type="date" defaultValue={query.created_from?.slice(0, 10)} onBlur={(e) => change({ created_from: e.target.value || undefined })} />
         </Field>
-        <Field label="Created to">
+        <Field label={intl.formatMessage(FIELD_LABELS.created_to)}>
           <Input type="date" defaultValue={query.created_to?.slice(0, 10)} onBlur={(e) => change({ created_to: e.target.value ? `${e.target.value}T23:59:59Z` : undefined })} />
         </Field>
-        <Field label="Sort">
+        <Field label={intl.formatMessage({ id: "leads.sort", defaultMessage: "Sort" })}>
           <Dropdown
-            value={SORTS[query.sort ?? "created_at"]}
-            selectedOptions={[query.sort ?? "created_at"]}
+            value={intl.formatMessage(SORT_LABELS[sort])}
+            selectedOptions={[sort]}
             onOptionSelect={(_, data) => change({ sort: data.optionValue as ListQuery["sort"], order: undefined })}
           >
-            {Object.entries(SORTS).map(([value, text]) => (
+            {options(intl, SORT_LABELS).map(([value, text]) => (
               <Option key={value} value={value}>
                 {text}
               </Option>
             ))}
           </Dropdown>
         </Field>
-        <Button onClick={() => setSearch(searchFromQuery({ tab }))}>Clear filters</Button>
+        <Button onClick={() => setSearch(searchFromQuery({ tab }))}>
+          <FormattedMessage id="leads.clearFilters" defaultMessage="Clear filters" />
+        </Button>
       </form>
 
-      {leads.isPending && <Spinner label="Loading leads…" />}
+      {leads.isPending && <Spinner label={intl.formatMessage({ id: "leads.loading", defaultMessage: "Loading leads…" })} />}
       {leads.isError && <ProblemBar error={leads.error} retry={() => void leads.refetch()} />}
       {leads.isSuccess && rows.length === 0 && (
         <MessageBar intent="info">
-          <MessageBarBody>No leads match: change or clear the filters.</MessageBarBody>
+          <MessageBarBody>
+            <FormattedMessage id="leads.empty" defaultMessage="No leads match: change or clear the filters." />
+          </MessageBarBody>
         </MessageBar>
       )}
       {rows.length > 0 && <LeadTable leads={rows} canAct={canAct(session)} />}
       {leads.hasNextPage && (
         <Button onClick={() => void leads.fetchNextPage()} disabled={leads.isFetchingNextPage}>
-          {leads.isFetchingNextPage ? "Loading…" : "Load more"}
+          {leads.isFetchingNextPage ? (
+            <FormattedMessage id="common.loading" defaultMessage="Loading…" />
+          ) : (
+            <FormattedMessage id="common.loadMore" defaultMessage="Load more" />
+          )}
         </Button>
       )}
     </section>
@@ -167,33 +204,46 @@ function splitList(text: string): string[] | undefined {
 /** The rows as a plain, semantic table: the list is the first thing a person waits for, and
  * Fluent's Table costs a style computation per cell on first render. */
 function LeadTable({ leads, canAct }: { leads: Lead[]; canAct: boolean }) {
+  const intl = useIntl();
+  const format = useFormats();
+  const noCompany = intl.formatMessage({ id: "lead.noCompany", defaultMessage: "(no company)" });
   return (
-    <table aria-label="Leads" className="leads">
+    <table aria-label={intl.formatMessage({ id: "leads.table", defaultMessage: "Leads" })} className="leads">
       <thead>
         <tr>
-          <th scope="col">Customer</th>
-          <th scope="col">Contact name</th>
-          <th scope="col">Lead type</th>
-          <th scope="col">Source</th>
-          <th scope="col">Status</th>
-          <th scope="col">Quality</th>
-          <th scope="col">Created</th>
-          <th scope="col">Flame</th>
-          <th scope="col">Favorite</th>
+          <th scope="col">
+            <FormattedMessage id="leads.column.customer" defaultMessage="Customer" />
+          </th>
+          <th scope="col">
+            <FormattedMessage id="leads.column.contact" defaultMessage="Contact name" />
+          </th>
+          <th scope="col">{intl.formatMessage(FIELD_LABELS.lead_type)}</th>
+          <th scope="col">{intl.formatMessage(FIELD_LABELS.lead_source)}</th>
+          <th scope="col">{intl.formatMessage(FIELD_LABELS.status)}</th>
+          <th scope="col">{intl.formatMessage(FIELD_LABELS.lead_quality)}</th>
+          <th scope="col">
+            <FormattedMessage id="leads.column.created" defaultMessage="Created" />
+          </th>
+          <th scope="col">
+            <FormattedMessage id="leads.column.flame" defaultMessage="Flame" />
+          </th>
+          <th scope="col">
+            <FormattedMessage id="leads.column.favorite" defaultMessage="Favorite" />
+          </th>
         </tr>
       </thead>
       <tbody>
         {leads.map((lead) => (
           <tr key={lead.lead_id} data-lead-id={lead.lead_id}>
             <td>
-              <Link to={`/leads/${lead.lead_id}`}>{lead.customer.company || "(no company)"}</Link>
+              <Link to={`/leads/${lead.lead_id}`}>{lead.customer.company || noCompany}</Link>
             </td>
             <td>{contactName(lead)}</td>
-            <td>{LEAD_TYPE_LABELS[lead.lead_type]}</td>
-            <td>{lead.lead_source ? SOURCE_LABELS[lead.lead_source] : "—"}</td>
-            <td>{STATUS_LABELS[lead.status]}</td>
-            <td>{QUALITY_LABELS[lead.lead_quality]}</td>
-            <td>{when(lead.created_at)}</td>
+            <td>{label(intl, LEAD_TYPE_LABELS, lead.lead_type)}</td>
+            <td>{lead.lead_source ? label(intl, SOURCE_LABELS, lead.lead_source) : NONE}</td>
+            <td>{label(intl, STATUS_LABELS, lead.status)}</td>
+            <td>{label(intl, QUALITY_LABELS, lead.lead_quality)}</td>
+            <td>{format.dateTime(lead.created_at)}</td>
             <td>
               <FlameBadge flame={lead.flame} />
             </td>

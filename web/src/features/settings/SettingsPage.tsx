@@ -10,30 +10,26 @@ import {
   Textarea,
 } from "@fluentui/react-components";
 import { useState } from "react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { ApiError, type Language, type NotificationSettings, type SettingsUpdate } from "../../api/client";
 import { canChangeSettings, currentSession } from "../../auth/session";
 import { ProblemBar } from "../../components/ProblemBar";
+import { LANGUAGES } from "../../i18n";
 import { useSaveSettings, useSettings } from "./queries";
 import { parseLocations, parseEmails, type FormProblems } from "./settingsForm";
 
-const LANGUAGES: Record<Language, string> = {
-  en: "English",
-  fr: "Français",
-  it: "Italiano",
-  nl: "Nederlands",
-  hu: "Magyar",
-  tr: "Türkçe",
-};
-
 /** Who is emailed about new leads, and in which language. */
 export function SettingsPage() {
+  const intl = useIntl();
   const settings = useSettings();
   return (
     <section aria-labelledby="settings-title">
       <div className="page-head">
-        <h1 id="settings-title">Notification settings</h1>
+        <h1 id="settings-title">
+          <FormattedMessage id="settings.title" defaultMessage="Notification settings" />
+        </h1>
       </div>
-      {settings.isPending && <Spinner label="Loading the settings…" />}
+      {settings.isPending && <Spinner label={intl.formatMessage({ id: "settings.loading", defaultMessage: "Loading the settings…" })} />}
       {settings.isError && <ProblemBar error={settings.error} retry={() => void settings.refetch()} />}
       {settings.data && <SettingsForm saved={settings.data} editable={canChangeSettings(currentSession())} />}
     </section>
@@ -41,6 +37,7 @@ export function SettingsPage() {
 }
 
 function SettingsForm({ saved, editable }: { saved: NotificationSettings; editable: boolean }) {
+  const intl = useIntl();
   const save = useSaveSettings();
   const [preferred, setPreferred] = useState(saved.preferred_email ?? "");
   const [admins, setAdmins] = useState((saved.referral_admin_emails ?? []).join("\n"));
@@ -56,8 +53,8 @@ function SettingsForm({ saved, editable }: { saved: NotificationSettings; editab
 
   function submit() {
     const found: FormProblems = {};
-    const adminList = parseEmails(admins, "referral_admin_emails", found);
-    const locationMap = parseLocations(locations, found);
+    const adminList = parseEmails(admins, "referral_admin_emails", found, intl);
+    const locationMap = parseLocations(locations, found, intl);
     setProblems(found);
     if (Object.keys(found).length) return;
     const body: SettingsUpdate = {
@@ -72,29 +69,38 @@ function SettingsForm({ saved, editable }: { saved: NotificationSettings; editab
   return (
     <form
       className="settings-form"
-      aria-label="Notification settings"
+      aria-label={intl.formatMessage({ id: "settings.title", defaultMessage: "Notification settings" })}
       onSubmit={(event) => {
         event.preventDefault();
         submit();
       }}
     >
       <Field
-        label="Preferred email"
-        hint="Receives new-lead emails of offer, profile and joint-planning leads instead of the default recipients."
+        label={intl.formatMessage({ id: "settings.preferred", defaultMessage: "Preferred email" })}
+        hint={intl.formatMessage({
+          id: "settings.preferredHint",
+          defaultMessage: "Receives new-lead emails of offer, profile and joint-planning leads instead of the default recipients.",
+        })}
         validationMessage={problemOf("preferred_email")}
       >
         <Input type="email" value={preferred} disabled={!editable} onChange={(_, data) => setPreferred(data.value)} />
       </Field>
       <Field
-        label="Referral admins"
-        hint="One email address per line: the default recipients of new-lead emails."
+        label={intl.formatMessage({ id: "settings.admins", defaultMessage: "Referral admins" })}
+        hint={intl.formatMessage({
+          id: "settings.adminsHint",
+          defaultMessage: "One email address per line: the default recipients of new-lead emails.",
+        })}
         validationMessage={problemOf("referral_admin_emails")}
       >
         <Textarea value={admins} disabled={!editable} resize="vertical" onChange={(_, data) => setAdmins(data.value)} />
       </Field>
       <Field
-        label="Business-profile locations"
-        hint="One per line: a country code and its contact, e.g. “DE kontakt@partner.de”. Profile leads from that country go there."
+        label={intl.formatMessage({ id: "settings.locations", defaultMessage: "Business-profile locations" })}
+        hint={intl.formatMessage({
+          id: "settings.locationsHint",
+          defaultMessage: "One per line: a country code and its contact, e.g. “DE kontakt@partner.de”. Profile leads from that country go there.",
+        })}
         validationMessage={problemOf("locations")}
       >
         <Textarea
@@ -104,15 +110,15 @@ function SettingsForm({ saved, editable }: { saved: NotificationSettings; editab
           onChange={(_, data) => setLocations(data.value)}
         />
       </Field>
-      <Field label="Email language">
+      <Field label={intl.formatMessage({ id: "settings.language", defaultMessage: "Email language" })}>
         <Dropdown
-          value={LANGUAGES[language]}
+          value={LANGUAGES.find((known) => known.code === language)?.name ?? language}
           selectedOptions={[language]}
           disabled={!editable}
           onOptionSelect={(_, data) => setLanguage(data.optionValue as Language)}
         >
-          {Object.entries(LANGUAGES).map(([code, name]) => (
-            <Option key={code} value={code}>
+          {LANGUAGES.map(({ code, name }) => (
+            <Option key={code} value={code} lang={code}>
               {name}
             </Option>
           ))}
@@ -121,16 +127,24 @@ function SettingsForm({ saved, editable }: { saved: NotificationSettings; editab
       {refused && !refused.body.field && <ProblemBar error={refused} />}
       {save.isSuccess && (
         <MessageBar intent="success">
-          <MessageBarBody>Saved.</MessageBarBody>
+          <MessageBarBody>
+            <FormattedMessage id="settings.saved" defaultMessage="Saved." />
+          </MessageBarBody>
         </MessageBar>
       )}
       {editable ? (
         <Button appearance="primary" type="submit" disabled={save.isPending}>
-          {save.isPending ? "Saving…" : "Save"}
+          {save.isPending ? (
+            <FormattedMessage id="settings.saving" defaultMessage="Saving…" />
+          ) : (
+            <FormattedMessage id="settings.save" defaultMessage="Save" />
+          )}
         </Button>
       ) : (
         <MessageBar intent="info">
-          <MessageBarBody>Only referral and profile admins can change these settings.</MessageBarBody>
+          <MessageBarBody>
+            <FormattedMessage id="settings.readOnly" defaultMessage="Only referral and profile admins can change these settings." />
+          </MessageBarBody>
         </MessageBar>
       )}
     </form>

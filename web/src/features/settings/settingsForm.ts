@@ -1,9 +1,22 @@
 // The settings form's own checks, before anything is sent: one address per line, locations as
 // "<country code> <email>". The API checks the same and more (deliverable syntax, known countries).
+import { createIntl, type IntlShape } from "react-intl";
+import { defineMessages } from "../../i18n";
 
 export type FormProblems = Record<string, string>;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const MESSAGES = defineMessages({
+  notAnEmail: { id: "settings.notAnEmail", defaultMessage: "“{value}” is not an email address" },
+  badLocation: {
+    id: "settings.badLocation",
+    defaultMessage: "“{line}”: write a country code and one email, e.g. “DE kontakt@partner.de”",
+  },
+});
+
+/** English, for callers without the person's language (the messages' own defaults). */
+const ENGLISH = createIntl({ locale: "en", defaultLocale: "en", messages: {} });
 
 function lines(text: string): string[] {
   return text
@@ -12,19 +25,19 @@ function lines(text: string): string[] {
     .filter(Boolean);
 }
 
-export function parseEmails(text: string, field: string, problems: FormProblems): string[] {
+export function parseEmails(text: string, field: string, problems: FormProblems, intl: IntlShape = ENGLISH): string[] {
   const emails = lines(text).flatMap((line) => line.split(/[,;\s]+/)).filter(Boolean);
   const bad = emails.find((email) => !EMAIL.test(email));
-  if (bad) problems[field] = `“${bad}” is not an email address`;
+  if (bad) problems[field] = intl.formatMessage(MESSAGES.notAnEmail, { value: bad });
   return emails;
 }
 
-export function parseLocations(text: string, problems: FormProblems): Record<string, string> {
+export function parseLocations(text: string, problems: FormProblems, intl: IntlShape = ENGLISH): Record<string, string> {
   const locations: Record<string, string> = {};
   for (const line of lines(text)) {
     const [country = "", email = "", ...rest] = line.split(/[\s,;:=]+/);
     if (!/^[A-Za-z]{2}$/.test(country) || !EMAIL.test(email) || rest.length) {
-      problems.locations = `“${line}”: write a country code and one email, e.g. “DE kontakt@partner.de”`;
+      problems.locations = intl.formatMessage(MESSAGES.badLocation, { line });
       continue;
     }
     locations[country.toUpperCase()] = email;

@@ -1,10 +1,12 @@
 import { Spinner } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { useNavigate } from "react-router-dom";
 import { finishHostedSignIn } from "../../auth/signin";
 
 /** Where Cognito's hosted UI returns with an authorization code. */
 export function SignInCallback() {
+  const intl = useIntl();
   const navigate = useNavigate();
   const [error, setError] = useState<string>();
   useEffect(() => {
@@ -12,5 +14,11 @@ export function SignInCallback() {
       .then(() => navigate("/", { replace: true }))
       .catch((failure: Error) => setError(failure.message));
   }, [navigate]);
-  return error ? <p role="alert">Sign-in failed: {error}</p> : <Spinner label="Signing in…" />;
+  return error ? (
+    <p role="alert">
+      <FormattedMessage id="signin.failed" defaultMessage="Sign-in failed: {error}" values={{ error }} />
+    </p>
+  ) : (
+    <Spinner label={intl.formatMessage({ id: "signin.signingIn", defaultMessage: "Signing in…" })} />
+  );
 }

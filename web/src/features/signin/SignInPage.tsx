@@ -1,18 +1,16 @@
 import { Button, Card, Dropdown, Field, Input, MessageBar, MessageBarBody, Option, Title2 } from "@fluentui/react-components";
 import { useState, type FormEvent } from "react";
+import { FormattedMessage, useIntl } from "react-intl";
 import { useLocation, useNavigate } from "react-router-dom";
 import { config } from "../../config";
 import { startHostedSignIn, signInLocally } from "../../auth/signin";
 import type { Role } from "../../auth/session";
-
-const ROLES: { value: Role; label: string }[] = [
-  { value: "referrals_admin", label: "Referrals admin" },
-  { value: "profile_admin", label: "Profile admin" },
-  { value: "viewer", label: "Viewer" },
-];
+import { LanguagePicker } from "../../components/LanguagePicker";
+import { label, options, ROLE_LABELS } from "../../labels";
 
 /** The local stack's sign-in form (Partner, Role, Sign in), or the way to Cognito's hosted UI. */
 export function SignInPage() {
+  const intl = useIntl();
   const navigate = useNavigate();
   const location = useLocation();
   const notice = (location.state as { notice?: string } | null)?.notice;
@@ -25,7 +23,7 @@ export function SignInPage() {
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!partner.trim()) {
-      setError("Enter the partner to sign in as.");
+      setError(intl.formatMessage({ id: "signin.partnerRequired", defaultMessage: "Enter the partner to sign in as." }));
       return;
     }
     setBusy(true);
@@ -43,7 +41,12 @@ export function SignInPage() {
   return (
     <main className="signin">
       <Card className="signin-card">
-        <Title2 as="h1">Sign in to LeadDesk</Title2>
+        <div className="signin-head">
+          <Title2 as="h1">
+            <FormattedMessage id="signin.title" defaultMessage="Sign in to LeadDesk" />
+          </Title2>
+          <LanguagePicker />
+        </div>
         {notice && (
           <MessageBar intent="warning">
             <MessageBarBody>{notice}</MessageBarBody>
@@ -51,29 +54,29 @@ export function SignInPage() {
         )}
         {local ? (
           <form onSubmit={submit} className="signin-form">
-            <Field label="Partner" required validationMessage={error}>
+            <Field label={intl.formatMessage({ id: "signin.partner", defaultMessage: "Partner" })} required validationMessage={error}>
               <Input value={partner} onChange={(_, data) => setPartner(data.value)} autoComplete="off" />
             </Field>
-            <Field label="Role" required>
+            <Field label={intl.formatMessage({ id: "signin.role", defaultMessage: "Role" })} required>
               <Dropdown
-                value={ROLES.find((r) => r.value === role)?.label}
+                value={label(intl, ROLE_LABELS, role)}
                 selectedOptions={[role]}
                 onOptionSelect={(_, data) => setRole(data.optionValue as Role)}
               >
-                {ROLES.map((r) => (
-                  <Option key={r.value} value={r.value}>
-                    {r.label}
+                {options(intl, ROLE_LABELS).map(([value, text]) => (
+                  <Option key={value} value={value}>
+                    {text}
                   </Option>
                 ))}
               </Dropdown>
             </Field>
             <Button appearance="primary" type="submit" disabled={busy}>
-              Sign in
+              <FormattedMessage id="signin.submit" defaultMessage="Sign in" />
             </Button>
           </form>
         ) : (
           <Button appearance="primary" onClick={() => void startHostedSignIn()}>
-            Sign in
+            <FormattedMessage id="signin.submit" defaultMessage="Sign in" />
           </Button>
         )}
       </Card>
