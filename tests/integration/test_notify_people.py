@@ -96,9 +96,12 @@ def test_a_lead_nobody_can_be_told_of_adds_one_no_recipient_item_per_lead_type_a
     ]  # fmt: skip
 
 
-def test_one_sweep_sends_one_reminder_per_recipient_listing_its_leads_once(deployment: Deployment) -> None:
+@pytest.mark.fresh_deployment  # the sweep reads every partner's due leads
+def test_one_sweep_sends_one_reminder_per_recipient_listing_its_leads_once(
+    deployment: Deployment, partners: Partners
+) -> None:
     partner, ana, ben, milano = (
-        "p-people-soon",
+        partners("soon"),
         "ana@partner-soon.com",
         "ben@partner-soon.com",
         "mi@partner-soon.com",
