@@ -8,6 +8,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from leaddesk import composition
 from leaddesk_local.people_command import add_person
 from leaddesk_local.provision import Deployment, client
