@@ -416,6 +416,8 @@ class NotifyService:
             return NotifyResult(message_id, Fate.RETRY, job.key, why, sent)
         if job.redelivered and not sent:
             return NotifyResult(message_id, Fate.DUPLICATE, job.key, "already notified", sent)
+        if job.notice.kind is NoticeKind.ANSWERED:
+            return NotifyResult(message_id, Fate.DONE, job.key, "the lead's items resolved", sent)
         if not sent and not job.action and job.mode != DIGEST:
             return NotifyResult(message_id, Fate.NOTHING, job.key, "nobody to notify", sent)
         reason: str | None = "collected for the day's digest" if job.mode == DIGEST else None
