@@ -8,6 +8,9 @@
     leaddesk mail list [--to ADDRESS] [--json]         the emails the local stack has sent
     leaddesk mail bounce ADDRESS [--complaint] [--partner P]
                                                        SES feedback about ADDRESS, through the stack's path
+    leaddesk users add --partner P --email E --role R [--name N]
+                                                       add a partner's person (the user pool)
+    leaddesk users list --partner P [--json]           a partner's people and their roles
     leaddesk dlq list [--json]                         dead letters of ingest, with their reasons
     leaddesk dlq redrive (--id ID... | --all) [--body FILE] [--dry-run]
                                                        replay dead letters onto the ingest queue
@@ -33,6 +36,7 @@ from typing import Any
 
 from leaddesk_local import tokens
 from leaddesk_local.dlq_command import add_dlq_parsers
+from leaddesk_local.people_command import add_parsers as add_people_parsers
 from leaddesk_local.target import STATE_PATH, CliError, Target
 from leaddesk_local.template import PROJECT_ROOT, TEMPLATE_PATH
 
@@ -73,6 +77,11 @@ def cmd_up(args: argparse.Namespace) -> int:
         ) from error
     STATE_PATH.parent.mkdir(parents=True, exist_ok=True)
     STATE_PATH.write_text(json.dumps(stack.state(), indent=2), encoding="utf-8")
+    if not args.no_samples:  # before the sample leads: they email the sample referrals admin
+        from leaddesk_local.people_command import add_sample_people
+        from leaddesk_local.provision import client
+
+        add_sample_people(client("cognito-idp", stack.endpoint_url), stack.output("UserPoolId"))
     sent = 0 if args.no_samples else stack.send_samples()
     print(
         f"LeadDesk local stack ready: API {stack.api_url}  AWS endpoint {stack.endpoint_url}  "
@@ -342,7 +351,11 @@ def parser() -> argparse.ArgumentParser:
     up.add_argument("--aws-port", type=int, default=_port(5000, "LEADDESK_AWS_PORT"))
     up.add_argument("--template", default=str(TEMPLATE_PATH))
     up.add_argument("--retry-delay", type=int, default=2, help="seconds before a failed SQS message returns")
-    up.add_argument("--no-samples", action="store_true", help="do not ingest events/inbound/*.json at start")
+    up.add_argument(
+        "--no-samples",
+        action="store_true",
+        help="do not add events/people.json's people nor ingest events/inbound/*.json at start",
+    )
     up.add_argument("--email-deliverability", choices=["dns", "off"], help="override the template's setting")
     up.add_argument("--log-level", default="WARNING", help="handlers' log level (INFO shows every lead)")
     up.add_argument(
@@ -400,7 +413,7 @@ def parser() -> argparse.ArgumentParser:
     events_schema.add_argument("--out", default=str(PROJECT_ROOT / "docs" / "events"), help="the directory")
     events_schema.set_defaults(run=cmd_events_schema)
 
-    for command in (send, sweep, digest, export, *add_dlq_parsers(sub)):
+    for command in (send, sweep, digest, export, *add_dlq_parsers(sub), *add_people_parsers(sub)):
         command.add_argument("--aws", action="store_true", help="use the deployed stack on AWS")
         command.add_argument("--stack-name", default="leaddesk")
     return top

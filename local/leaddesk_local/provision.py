@@ -3,8 +3,10 @@
 DynamoDB tables, SQS queues (with their redrive policies), S3 buckets (with their lifecycle
 rules), event buses and rules with their targets, SES email identities (verified at once,
 as moto allows) and configuration sets, SNS topics and their SQS subscriptions (the path of
-SES's bounce and complaint feedback). Functions, the HTTP API, Cognito, IAM and log groups have
-no moto counterpart that the local stack needs: the runtime plays them from the same template.
+SES's bounce and complaint feedback), and Cognito user pools with their groups (the partners'
+people: `leaddesk users add`). Functions, the HTTP API, IAM and log groups have no moto
+counterpart that the local stack needs: the runtime plays them from the same template (the
+gateway checks local tokens).
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def provision(
     _verify_email_identities(template, deployment, properties_of, progress)
     _create_topics_and_subscriptions(template, deployment, properties_of, progress)
     _create_configuration_sets(template, deployment, properties_of, progress)
+    _create_user_pools(template, deployment, properties_of, progress)
     deployment.outputs = {
         name: str(resolve(spec["Value"], deployment.lookup, parameters))
         for name, spec in template.document.get("Outputs", {}).items()
@@ -255,3 +258,43 @@ def _create_configuration_sets(
         sesv2.create_configuration_set(ConfigurationSetName=name)
         deployment.refs[logical_id] = name
         progress(f"configuration set {name}")
+
+
+_USER_POOL_PROPERTIES = {
+    "UserPoolName",
+    "UsernameAttributes",
+    "AutoVerifiedAttributes",
+    "AdminCreateUserConfig",
+}
+
+
+def _create_user_pools(
+    template: Template, deployment: Deployment, properties_of: Properties, progress: Callable[[str], None]
+) -> None:
+    """Each user pool (its custom attributes declared, as `custom:<name>`) and its groups."""
+    cognito = client("cognito-idp", deployment.endpoint_url)
+    for logical_id, resource in template.of_type("AWS::Cognito::UserPool").items():
+        properties = properties_of(resource)
+        request = {k: v for k, v in properties.items() if k in _USER_POOL_PROPERTIES}
+        request.setdefault("UserPoolName", f"{deployment.stack_name}-{logical_id}")
+        request["PoolName"] = request.pop("UserPoolName")
+        if properties.get("Schema"):
+            request["Schema"] = [
+                {**attribute, "Mutable": bool(attribute.get("Mutable", True))}
+                for attribute in properties["Schema"]
+            ]
+        pool = cognito.create_user_pool(**request)["UserPool"]
+        deployment.refs[logical_id] = pool["Id"]
+        deployment.attributes[(logical_id, "Arn")] = pool["Arn"]
+        deployment.attributes[(logical_id, "ProviderName")] = (
+            f"cognito-idp.{REGION}.amazonaws.com/{pool['Id']}"
+        )
+        progress(f"user pool {request['PoolName']}")
+    for logical_id, resource in template.of_type("AWS::Cognito::UserPoolGroup").items():
+        properties = properties_of(resource)
+        group = {"GroupName": properties["GroupName"], "UserPoolId": properties["UserPoolId"]}
+        if properties.get("Description"):
+            group["Description"] = properties["Description"]
+        cognito.create_group(**group)
+        deployment.refs[logical_id] = properties["GroupName"]
+        progress(f"user pool group {properties['GroupName']}")

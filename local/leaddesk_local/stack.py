@@ -88,8 +88,13 @@ class LocalStack:
         self.host = host
         self.stack_name = stack_name
         self.retry_delay = retry_delay
-        # Email links point at this stack's own web workspace.
-        self.overrides = {"WORKSPACE_URL": f"http://{host}:{api_port}/app", **(environment or {})}
+        # Email links point at this stack's own web workspace; a person added with `leaddesk users
+        # add` is a recipient at once (AWS keeps the user pool's listing five minutes per process).
+        self.overrides = {
+            "WORKSPACE_URL": f"http://{host}:{api_port}/app",
+            "PEOPLE_CACHE_SECONDS": "0",
+            **(environment or {}),
+        }
         self.log = log
         self.endpoint_url = f"http://{host}:{aws_port}"
         self.api_url = f"http://{host}:{api_port}"

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from leaddesk.adapters.action_center import ActionCenterStore
     from leaddesk.adapters.notify_store import NotifyStore
+    from leaddesk.adapters.people import PeopleDirectory
     from leaddesk.adapters.store import LeadStore
-    from leaddesk.config import FunctionSettings, LifecycleSettings, MailSettings
+    from leaddesk.config import FunctionSettings, LifecycleSettings, MailSettings, PeopleSettings
     from leaddesk.domain.emails import EmailRenderer
     from leaddesk.services.action_center import ActionCenterService, SettingsService
     from leaddesk.services.changes import ChangePublisher
@@ -193,6 +194,8 @@ def notify_service() -> NotifyService:
         metrics=OperatorMetrics(),
         lease=timedelta(seconds=config.send_lease_seconds),
         expiry_days=config.lead_expiry_days,
+        people=_people(config),
+        export_retention=timedelta(days=config.export_retention_days),
     )
 
 
@@ -247,9 +250,21 @@ def action_center_service() -> ActionCenterService:
 @cache
 def settings_service() -> SettingsService:
     from leaddesk.adapters.clock import utc_now
+    from leaddesk.config import NotificationsApiSettings, load_settings
     from leaddesk.services.action_center import SettingsService
 
-    return SettingsService(_action_center_store(), utc_now)
+    return SettingsService(_action_center_store(), utc_now, _people(load_settings(NotificationsApiSettings)))
+
+
+def _people(config: PeopleSettings) -> PeopleDirectory:
+    from datetime import timedelta
+
+    from leaddesk.adapters import aws
+    from leaddesk.adapters.clock import utc_now
+    from leaddesk.adapters.people import PeopleDirectory
+
+    ttl = timedelta(seconds=config.people_cache_seconds)
+    return PeopleDirectory(aws.cognito_idp(), config.user_pool_id, utc_now, ttl)
 
 
 def _action_center_store() -> ActionCenterStore:

@@ -118,15 +118,29 @@ class MailSettings(FunctionSettings):
         return self.workspace_url or self.web_app_url
 
 
-class NotifySettings(MailSettings):
+class PeopleSettings(FunctionSettings):
+    """Functions that ask the identity provider who a partner's referral admins are."""
+
+    user_pool_id: str = Field(description="USER_POOL_ID: the Cognito user pool of the partners' people")
+    people_cache_seconds: int = Field(
+        default=300, ge=0, description="How long a process keeps the pool's referrals_admin listing"
+    )
+
+
+class NotifySettings(MailSettings, PeopleSettings):
     notify_dlq_url: str = Field(description="Where events the notifier can never handle go (NOTIFY_DLQ_URL)")
+    export_retention_days: int = Field(
+        default=7,
+        ge=1,
+        description="EXPORT_RETENTION_DAYS: a ready export's item is resolved when its file goes",
+    )
 
 
 class DigestSettings(MailSettings):
     pass
 
 
-class NotificationsApiSettings(FunctionSettings):
+class NotificationsApiSettings(PeopleSettings):
     pass
 
 

@@ -137,3 +137,42 @@ def test_a_bounce_from_the_cli_shows_in_the_settings_and_can_be_cleared(local_st
     assert httpx.get(url, headers=admin, timeout=30).json()["items"] == []
     refused = local_stack.cli("mail", "bounce", "someone@nowhere-e2e.com")
     assert refused.returncode != 0 and "--partner" in (refused.stderr + refused.stdout)
+
+
+def test_a_person_added_with_leaddesk_users_add_receives_the_partners_new_lead(
+    local_stack: RunningStack, tmp_path: Path
+) -> None:
+    partner, una = "p-e2e-people", "una@partner-e2e-people.com"
+    added = local_stack.cli("users", "add", "--partner", partner, "--email", una, "--role", "referrals_admin",
+                            "--name", "Una Admin")  # fmt: skip
+    assert added.returncode == 0 and "added una@partner-e2e-people.com" in added.stdout, added.stderr
+    viewer = local_stack.cli("users", "add", "--partner", partner, "--email", "vic@partner-e2e-people.com",
+                             "--role", "viewer")  # fmt: skip
+    assert viewer.returncode == 0, viewer.stderr
+    listed = local_stack.cli("users", "list", "--partner", partner, "--json")
+    assert listed.returncode == 0, listed.stderr
+    people = {p["email"]: p["roles"] for p in json.loads(listed.stdout)}
+    assert people == {una: ["referrals_admin"], "vic@partner-e2e-people.com": ["viewer"]}
+    plain = local_stack.cli("users", "list", "--partner", partner)
+    assert "una@partner-e2e-people.com  (Una Admin)  referrals_admin" in plain.stdout
+
+    event = lead_event(99) | {
+        "detail": lead_event(99)["detail"] | {"partner_id": partner, "event_id": "e2e-people-1"}
+    }
+    events = tmp_path / "lead.json"
+    events.write_text(json.dumps(event))
+    assert local_stack.cli("send", str(events)).returncode == 0
+    [mail] = wait_for(local_stack, 1, "--to", una)
+    assert mail["to"] == [una] and mail["subject"] == "New lead: Buyer 99"
+    bearer = token(local_stack, partner, "viewer")
+    answer = httpx.get(
+        f"{local_stack.api_url}/settings", headers={"Authorization": f"Bearer {bearer}"}, timeout=10
+    )
+    assert answer.json()["referrals_admin_users"] == [una] and answer.json()["unreached_lead_types"] == []
+
+
+def test_make_runs_sample_partner_has_a_referrals_admin_who_was_emailed(local_stack: RunningStack) -> None:
+    listed = local_stack.cli("users", "list", "--partner", "p-contoso", "--json")
+    assert listed.returncode == 0, listed.stderr
+    [admin] = [p["email"] for p in json.loads(listed.stdout) if "referrals_admin" in p["roles"]]
+    assert wait_for(local_stack, 1, "--to", admin)  # the sample leads' new-lead emails

@@ -69,6 +69,7 @@ def test_the_feed_newest_first_by_cursor_with_unread_count_and_marking_read(
     start = datetime.now(UTC) - timedelta(hours=1)
     leads = [make_lead(created_at=start + timedelta(minutes=n), company=f"Company {n}") for n in range(5)]
     store(table, *leads)
+    assert call_notify_api("PUT", "/settings", "/settings", body=GOOD)[0] == 200  # someone to tell
     notify(*[lead_envelope("lead.received", lead) for lead in leads])
 
     def page(**query: str) -> dict[str, object]:

@@ -103,6 +103,7 @@ def test_ingested_leads_are_scheduled_and_swept(deployment: Deployment) -> None:
     assert [e["detail-type"] for e in published] == [
         "lead.flame_cooled",
         "lead.expiring_soon",
+        "leads.expiring_soon",  # the run's reminders of the partner, for one email per recipient
         "lead.expired",
     ]
     assert published[-1]["detail"]["notify"] == "referrer"

@@ -6,10 +6,13 @@ What is expected is derived from the product rules (docs/product.md, Notificatio
 settings the suite saved and the leads as stored, never from what the notifier says it did:
 
 - who receives a new-lead (and an expiring-soon) email: the recipients table (preferred email,
-  business-profile location, the seller's contact, else the referral admins); a decline emails
-  the customer unless do-not-contact, the address is unusable or the reason is spam/phishing;
-  an expiry the referrer; an export the person who asked. Test and informational leads send
-  nothing and add no item.
+  business-profile location, the seller's contact, else the referral admins — the settings'
+  addresses, else the partner's referrals_admin users in the user pool); a new lead that reaches
+  nobody adds one `no_recipient` item per partner, lead type and UTC day; a sweep run's reminders
+  go as one email per recipient listing that recipient's leads of the run, each lead once; a
+  decline emails the customer unless do-not-contact, the address is unusable or the reason is
+  spam/phishing; an expiry the referrer; an export the person who asked. Test and informational
+  leads send nothing and add no item.
 - the volume rule is the notifier's own count, so which leads were emailed one by one and which
   were collected for the digest is read from the stored state (the new-lead item's `mode`), and
   checked against the rule: at most 10 a partner's day, fewer only by the leads a failed batch
@@ -20,7 +23,8 @@ recipient and notice — a customer's email carries no LeadDesk header, so its n
 SES's message id in the delivery records, else by its recipient among the declined leads), none
 the rules do not ask for; every delivery record ends `sent` with
 exactly one email, or `failed` / `unconfirmed` with an action-center item saying so, never
-`sending` or `deferred`; every item once; every dead letter with its reason.
+`sending` or `deferred`; every item once; every dead letter with its reason; a lead's items
+resolved once the lead is no longer waiting for an answer, open while it is.
 """
 
 from __future__ import annotations
@@ -59,13 +63,22 @@ def settings_for(index: int) -> dict[str, Any]:
 @dataclass
 class SettingsWorkload:
     """Each partner's notification settings, saved through the notifications API (PUT /settings as
-    a profile admin) before any lead arrives; the last partner never saves any (defaults: its
-    new leads reach nobody by email, only its action center)."""
+    a profile admin) before any lead arrives; the last partner never saves any: its new leads go
+    to its one referrals_admin user in the user pool (and a viewer who is no recipient). Partners
+    whose settings name no admin and no preferred email have new leads that reach nobody."""
 
     partners: int = 10
     saved: dict[str, dict[str, Any]] = field(default_factory=dict)
+    people: dict[str, list[str]] = field(default_factory=dict)  # partner → its referrals_admin users
 
     def run(self, stage: Stage) -> None:
+        from leaddesk_local.people_command import add_person
+
+        cognito, pool = stage.client("cognito-idp"), stage.deployment.refs["UserPool"]
+        last = f"p-rel-{self.partners - 1}"
+        add_person(cognito, pool, last, f"una.{last}@fabrikam.com", "referrals_admin", "Una")
+        add_person(cognito, pool, last, f"vic.{last}@fabrikam.com", "viewer", None)
+        self.people[last] = [f"una.{last}@fabrikam.com"]
         for index in range(self.partners - 1):
             partner = f"p-rel-{index}"
             wanted = settings_for(index)
@@ -91,9 +104,10 @@ class SettingsWorkload:
         figures.say(f"settings: {len(self.saved)} partners' notification settings saved and read back")
 
 
-def lead_recipients(lead: dict[str, Any], settings: dict[str, Any]) -> list[str]:
-    """The recipients table of docs/product.md, for a new-lead or expiring-soon email."""
-    admins: list[str] = settings.get("referral_admin_emails", [])
+def lead_recipients(lead: dict[str, Any], settings: dict[str, Any], people: list[str]) -> list[str]:
+    """The recipients table of docs/product.md, for a new-lead or expiring-soon email; the
+    referral admins are the settings' addresses, else the partner's referrals_admin users."""
+    admins: list[str] = settings.get("referral_admin_emails", []) or people
     preferred = settings.get("preferred_email")
     kind = lead["lead_type"]
     if kind in ("offer", "profile", "joint_planning") and preferred:
@@ -170,11 +184,13 @@ class NotificationsWorkload:
         actions = _actions(items)
         expected_mails: set[Mail] = set()
         expected_items: Counter[tuple[str, str]] = Counter()  # (kind, subject) → 1
+        reminders: dict[tuple[str, str], set[str]] = defaultdict(set)  # (partner, to) → leads reminded
         digests: dict[tuple[str, date, str], set[str]] = defaultdict(set)  # (partner, day, to) → leads
         days: dict[tuple[str, date], Counter[str]] = defaultdict(Counter)  # (partner, day) → modes
         for lead_id, lead in leads.items():
             partner = lead["partner_id"]
             settings = self.settings.saved.get(partner, {})
+            people = self.settings.people.get(partner, [])
             if lead.get("is_test"):
                 continue
             was_received = lead["status"] != "informational" and lead.get("outcome") != "aged_out"
@@ -183,17 +199,17 @@ class NotificationsWorkload:
                 day = datetime.fromisoformat(lead["created_at"]).astimezone(UTC).date()
                 mode = actions.get(("new_lead", lead_id), {}).get("mode")
                 days[(partner, day)][mode or "missing"] += 1
-                for to in lead_recipients(lead, settings):
+                if not lead_recipients(lead, settings, people):  # one a partner, lead type and day
+                    expected_items[("no_recipient", f"{partner}:{lead['lead_type']}-{day.isoformat()}")] = 1
+                for to in lead_recipients(lead, settings, people):
                     if mode == "digest":
                         digests[(partner, day, to.lower())].add(lead_id)
                     else:
                         expected_mails.add((to.lower(), f"new_lead#{lead_id}", partner))
                 if lead.get("expiry_reminded_at"):
                     expected_items[("expiring_soon", lead_id)] += 1
-                    expected_mails |= {
-                        (to.lower(), f"expiring_soon#{lead_id}", partner)
-                        for to in lead_recipients(lead, settings)
-                    }
+                    for to in lead_recipients(lead, settings, people):
+                        reminders[(partner, to.lower())].add(lead_id)
             if lead.get("outcome") == "declined" and customer_reachable(lead):
                 expected_mails.add((lead["customer"]["email"].lower(), f"declined#{lead_id}", partner))
             referrer = (lead.get("referrer") or {}).get("email") or ""
@@ -218,6 +234,8 @@ class NotificationsWorkload:
         self._volume_rule(items, days, figures)
         customers = {mail for mail in expected_mails if mail[1].startswith("declined#")}
         sent = self._sent(stage, digests, _records_by_message(items), customers, figures)
+        self._reminders(items, reminders, sent, expected_mails, figures)
+        self._states(items, leads, figures)
         self._deliveries(items, expected_mails, sent, actions, expected_items, figures)
         self._items(actions, expected_items, figures)
         self._dead_letters(stage, figures)
@@ -231,7 +249,10 @@ class NotificationsWorkload:
             f"{self.problems['unconfirmed']} sends unconfirmed "
             f"({self.problems['unconfirmed, yet sent']} of them accepted by SES after all) "
             f"and {self.problems['failed']} failed, each with its item; "
-            f"{self.redriven} redriven after retries exhausted"
+            f"{self.redriven} redriven after retries exhausted; {self.reminder_mails} reminder emails "
+            f"listing {sum(len(v) for v in self.listed.values())} leads; "
+            f"{self.resolved} lead items resolved, "
+            f"{sum(1 for kind, _ in actions if kind == 'no_recipient')} no_recipient items"
         )
 
     def _volume_rule(
@@ -269,6 +290,7 @@ class NotificationsWorkload:
         from leaddesk_local.inbox import fetch
 
         sent: Counter[Mail] = Counter()
+        self.listed: dict[Mail, list[str]] = {}
         for mail in fetch(stage.endpoint_url):
             key, partner = mail.header("x-leaddesk-key") or "?", mail.header("x-leaddesk-partner") or "?"
             if mail.header("x-leaddesk-key") is None:  # to a customer: no LeadDesk header on it
@@ -280,6 +302,10 @@ class NotificationsWorkload:
                     key, partner = found[1], found[2]
             for to in mail.to:
                 sent[(to.lower(), key, partner)] += 1
+                if key.startswith("reminders#"):
+                    self.listed[(to.lower(), key, partner)] = list(
+                        dict.fromkeys(LISTED_LEAD.findall(mail.text))
+                    )
                 if key.startswith("digest#"):
                     day = date.fromisoformat(key.split("#", 1)[1])
                     wanted = digests.get((partner, day, to.lower()), set())
@@ -290,6 +316,59 @@ class NotificationsWorkload:
                         figures.note(f"digest {partner} {day} to {to}: {len(listed)} listed of {len(wanted)}")
         figures.doubled += sum(count - 1 for count in sent.values() if count > 1)
         return sent
+
+    def _reminders(
+        self,
+        items: list[dict[str, Any]],
+        wanted: dict[tuple[str, str], set[str]],
+        sent: Counter[Mail],
+        expected: set[Mail],
+        figures: Figures,
+    ) -> None:
+        """A sweep run's reminders: each recipient's emails of a partner list every lead reminded
+        for them exactly once, across the runs (a reminder that failed or went unconfirmed is
+        told in the action center: its leads are not asked of the others)."""
+        self.reminder_mails = 0
+        listed: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        for to, key, partner in sent:
+            if key.startswith("reminders#"):
+                self.reminder_mails += 1
+                listed[(partner, to)].update(self.listed.get((to, key, partner), []))
+        told = set()
+        for item in items:
+            key = item.get("notice", {}).get("S", "")
+            if item["SK"]["S"].startswith("DLV#") and key.startswith("reminders#"):
+                mail = (item["recipient"]["S"].lower(), key, item["PK"]["S"][2:])
+                if (mail[2], mail[0]) in wanted:
+                    expected.add(mail)  # a reminder to someone who has leads to be reminded of
+                if item["state"]["S"] in ("failed", "unconfirmed"):
+                    told.add((mail[2], mail[0]))
+        for recipient in set(wanted) | set(listed):
+            got, leads = listed.get(recipient, Counter()), wanted.get(recipient, set())
+            figures.doubled += sum(n - 1 for n in got.values() if n > 1) + len(set(got) - leads)
+            if recipient not in told and set(got) != leads:
+                figures.lost += len(leads - set(got))
+                figures.note(f"reminders to {recipient}: {len(leads - set(got))} leads never listed")
+
+    def _states(
+        self, items: list[dict[str, Any]], leads: dict[str, dict[str, Any]], figures: Figures
+    ) -> None:
+        """A lead's items are resolved once it no longer waits for an answer, open while it does."""
+        self.resolved = 0
+        for item in items:
+            if not item["SK"]["S"].startswith("AC#"):
+                continue
+            doc = _doc(item)
+            if doc["kind"] not in ("new_lead", "expiring_soon"):
+                continue
+            lead = leads.get(doc.get("lead_id") or "")
+            waiting = lead is not None and lead["status"] == "received"
+            is_open = "OPENPK" in item
+            self.resolved += not is_open
+            if waiting != is_open:
+                figures.stuck += 1
+                state = "open" if is_open else "resolved"
+                figures.note(f"{doc['kind']} item of a {lead and lead['status']} lead is {state}")
 
     def _deliveries(
         self,
@@ -384,8 +463,10 @@ def _actions(items: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any
             continue
         doc = _doc(item)
         subject = doc.get("lead_id") or doc.get("export_id") or ""
-        if doc["kind"] in ("send_failed", "send_unconfirmed"):
+        if doc["kind"] in ("send_failed", "send_unconfirmed", "no_recipient"):
             subject = doc["notification_id"].split(".", 2)[2]
+        if doc["kind"] == "no_recipient":  # one a partner, lead type and day
+            subject = f"{item['PK']['S'][2:]}:{subject}"
         key = (doc["kind"], subject)
         entry = found.setdefault(key, {"count": 0, "recipient": doc.get("recipient") or ""})
         entry["count"] += 1

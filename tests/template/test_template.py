@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -144,3 +145,31 @@ def test_what_must_survive_or_be_bounded_is(template: Template) -> None:
     assert reserved >= source["ScalingConfig"]["MaximumConcurrency"]  # else Lambda throttles its pollers
     throttling = resources["HttpApi"]["Properties"]["DefaultRouteSettings"]
     assert throttling["ThrottlingRateLimit"] > 0 and throttling["ThrottlingBurstLimit"] > 0
+
+
+def test_only_the_functions_that_ask_who_the_referral_admins_are_may_list_the_user_pools_users(
+    template: Template,
+) -> None:
+    """`cognito-idp:ListUsersInGroup` on the pool for the notifier and the settings API, nobody
+    else, and no other Cognito action for anyone."""
+
+    def cognito_statements(spec: Any) -> list[dict[str, Any]]:
+        found = []
+        for policy in spec.properties.get("Policies", []):
+            for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+                actions = (
+                    statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                )
+                if any(str(action).startswith("cognito-idp:") for action in actions):
+                    found.append(statement)
+        return found
+
+    granted = {spec.logical_id: cognito_statements(spec) for spec in template.functions()}
+    assert {name for name, statements in granted.items() if statements} == {
+        "NotifyFunction",
+        "NotificationsApiFunction",
+    }
+    for statements in granted.values():
+        for statement in statements:
+            assert statement["Action"] == "cognito-idp:ListUsersInGroup"
+            assert statement["Resource"] == {"Fn::GetAtt": ["UserPool", "Arn"]}

@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 
 from leaddesk.domain.emails import TEMPLATES, Email, EmailRenderer, catalog_path
 from leaddesk.domain.models import Flame, LeadType
-from leaddesk.domain.notices import NoticeKind
+from leaddesk.domain.notices import EMAIL_KINDS, NoticeKind
 from leaddesk.domain.notify_settings import Language
 from tests.helpers.leads import make_lead
 
@@ -23,7 +23,9 @@ def every_email(language: Language) -> dict[NoticeKind, Email]:
     card = RENDERER.card(lead, language)
     return {
         NoticeKind.NEW_LEAD: RENDERER.new_lead(lead, language),
-        NoticeKind.EXPIRING_SOON: RENDERER.expiring_soon(lead, language, datetime(2026, 11, 15, tzinfo=UTC)),
+        NoticeKind.EXPIRING_SOON: RENDERER.expiring_soon(
+            [(lead, datetime(2026, 11, 15, tzinfo=UTC))], language
+        ),
         NoticeKind.DECLINED: RENDERER.declined(lead, language),
         NoticeKind.EXPIRED: RENDERER.expired(lead, language),
         NoticeKind.EXPORT_READY: RENDERER.export_ready("exp-1", 12, language),
@@ -41,7 +43,7 @@ def message_ids() -> set[str]:
 @pytest.mark.parametrize("language", list(Language), ids=lambda lang: lang.value)
 def test_every_template_renders_in_every_language(language: Language) -> None:
     emails = every_email(language)
-    assert set(emails) == set(NoticeKind)
+    assert set(emails) == EMAIL_KINDS
     english = every_email(Language.ENGLISH)
     for kind, mail in emails.items():
         assert mail.subject and mail.text.strip() and mail.html.startswith("<!DOCTYPE html>"), kind
@@ -54,6 +56,24 @@ def test_every_template_renders_in_every_language(language: Language) -> None:
     assert "Alpine &lt;Ski&gt; &amp; House" in new_lead.html and "<Ski>" not in new_lead.html
     assert "Alpine <Ski> & House" in new_lead.text  # the plain-text part is not HTML
     assert "https://leads.example.com/app/exports/exp-1" in emails[NoticeKind.EXPORT_READY].text
+
+
+@pytest.mark.parametrize("language", list(Language), ids=lambda lang: lang.value)
+def test_one_reminder_lists_every_lead_of_the_run_in_the_recipients_language(language: Language) -> None:
+    leads = [
+        (make_lead(company="Alpine Ski House"), datetime(2026, 11, 15, tzinfo=UTC)),
+        (make_lead(company="Fabrikam", contact_requested=True), datetime(2026, 11, 16, tzinfo=UTC)),
+    ]
+    both = RENDERER.expiring_soon(leads, language)
+    one = RENDERER.expiring_soon(leads[:1], language)
+    english = RENDERER.expiring_soon(leads, Language.ENGLISH)
+    assert "Alpine Ski House" in both.text and "Fabrikam" in both.text and "Fabrikam" in both.html
+    assert both.text.count("https://leads.example.com/app/leads/") == 2 and both.urgent
+    assert "2" in both.subject and "Alpine Ski House" in one.subject and "Fabrikam" not in one.text
+    if language is not Language.ENGLISH:
+        assert both.subject != english.subject and both.text != english.text
+    else:
+        assert both.subject == "[Urgent] Expiring soon: 2 leads waiting for your answer"
 
 
 @pytest.mark.parametrize("language", [lang for lang in Language if lang is not Language.ENGLISH], ids=str)

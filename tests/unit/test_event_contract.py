@@ -27,6 +27,7 @@ from leaddesk.domain.events import (
     export_completed,
     export_failed,
     lead_received,
+    reminders_due,
     transition_event,
 )
 from leaddesk.domain.exports import ExportJob, ExportRequest, ExportStatus
@@ -70,6 +71,7 @@ def every_published_event() -> list[OutboundEvent]:
     informational = make_lead(status=LeadStatus.INFORMATIONAL)
     [aged] = timed.run_timed_rules(informational, T0 + timedelta(days=200), expiry_days)
     events.append(transition_event(aged, informational, lc.SYSTEM_ACTOR))
+    events.append(reminders_due("p-contoso", timed.reminder_at(referred, expiry_days), [referred.lead_id]))
     job = ExportJob(
         partner_id="p-contoso",
         export_id="exp-1",

@@ -9,7 +9,7 @@ import { signOut } from "./auth/signin";
 import { LanguagePicker } from "./components/LanguagePicker";
 import { ExportPage, ExportsPage } from "./features/exports";
 import { LeadPage, LeadsPage } from "./features/leads";
-import { NotificationsPage, UnreadBadge } from "./features/notifications";
+import { NotificationsPage, OpenBadge } from "./features/notifications";
 import { SettingsPage } from "./features/settings";
 import { SignInCallback, SignInPage } from "./features/signin";
 import { I18nProvider } from "./i18n";
@@ -82,7 +82,7 @@ function SignedIn() {
           </NavLink>
           <NavLink to="/notifications">
             <FormattedMessage id="frame.actionCenter" defaultMessage="Action center" />
-            <UnreadBadge />
+            <OpenBadge />
           </NavLink>
           <NavLink to="/exports">
             <FormattedMessage id="frame.exports" defaultMessage="Exports" />

@@ -27,14 +27,14 @@ MARKERS = (Role.REFERRALS_ADMIN, Role.PROFILE_ADMIN)
 
 @router.get(
     "/notifications",
-    summary="The action center, newest first, with the unread count",
+    summary="The action center, newest first (open, resolved or all items), with the unread and open counts",
     tags=["notifications"],
     responses=responses(200, "One page of the feed", 400, 401, 403),
 )
 def list_notifications(query: Annotated[NotificationQuery, Query()]) -> NotificationPage:
     who = current_caller(router)
     refuse_unknown_parameters(router, NotificationQuery)
-    return composition.action_center_service().list(who.partner_id, query.limit, query.cursor)
+    return composition.action_center_service().list(who.partner_id, query.limit, query.cursor, query.state)
 
 
 @router.post(

@@ -19,7 +19,7 @@ from leaddesk.api.errors import responses
 from leaddesk.api.resolver import new_router
 from leaddesk.domain.access import Role
 from leaddesk.domain.feedback import SuppressionList
-from leaddesk.domain.notify_settings import NotificationSettings, SettingsUpdate
+from leaddesk.domain.notify_settings import SettingsUpdate, SettingsView
 
 router = new_router()
 SuppressedAddress = Annotated[
@@ -34,7 +34,7 @@ SuppressedAddress = Annotated[
     tags=["settings"],
     responses=responses(200, "The settings (defaults when never saved)", 401, 403),
 )
-def get_settings() -> NotificationSettings:
+def get_settings() -> SettingsView:
     who = current_caller(router)
     return composition.settings_service().get(who.partner_id)
 
@@ -45,7 +45,7 @@ def get_settings() -> NotificationSettings:
     tags=["settings"],
     responses=responses(200, "The settings as saved", 401, 403, 415, 422),
 )
-def put_settings(body: SettingsUpdate) -> NotificationSettings:
+def put_settings(body: SettingsUpdate) -> SettingsView:
     who = current_caller(router)
     who.require(Role.PROFILE_ADMIN, Role.REFERRALS_ADMIN)
     return composition.settings_service().replace(who.partner_id, body, who.subject)

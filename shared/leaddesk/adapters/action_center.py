@@ -4,6 +4,11 @@ The feed item (`FEED`) keeps the unread count and a `read_through` watermark: "m
 moves the watermark (one write, however many items), and an item is read when it carries
 `read_at` or is no newer than the watermark. Each change of the count is conditional on the
 watermark, in the same transaction as the item's own change, so the count never drifts.
+
+Open items are in the sparse `OpenItems` index until the notifier resolves them (a lead's
+items); a ready export's item also stops being open when its file expires, and a notice once
+it is read — the filters below say so in DynamoDB's terms, `item_state` in the domain's. The
+open count and the open list read only that index.
 """
 
 from __future__ import annotations
@@ -21,14 +26,18 @@ from leaddesk.adapters.dynamo.notify_actions import settings_from
 from leaddesk.adapters.dynamo.notify_feedback import suppression_from
 from leaddesk.adapters.dynamo.notify_items import (
     ACTION_PREFIX,
+    OPEN_ITEMS,
     SUPPRESSION_PREFIX,
     action_key,
     feed_key,
+    open_index_keys,
+    open_partition,
     settings_key,
+    stamp,
     suppression_key,
 )
 from leaddesk.adapters.dynamo.paging import cancellation_reasons, failed_condition
-from leaddesk.domain.action_center import ID_TIME_FORMAT, ActionItem, time_of
+from leaddesk.domain.action_center import ID_TIME_FORMAT, ActionItem, item_state, time_of
 from leaddesk.domain.feedback import Suppression
 from leaddesk.domain.filters import CursorError
 from leaddesk.domain.notify_settings import NotificationSettings
@@ -37,6 +46,17 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 ATTEMPTS = 5
+# `item_state`'s rule for the rows of the `OpenItems` index: a ready export's file has not
+# expired, and a notice (`info`) is unread (no `read_at`, newer than the watermark).
+OPEN = (
+    "(attribute_not_exists(expires_at) OR expires_at > :now) AND "
+    "(attribute_not_exists(info) OR (attribute_not_exists(read_at) AND OPENT > :watermark))"
+)
+RESOLVED = (
+    "attribute_not_exists(OPENPK) OR (attribute_exists(expires_at) AND expires_at <= :now) OR "
+    "(attribute_exists(info) AND (attribute_exists(read_at) OR OPENT <= :watermark))"
+)
+MAX_PAGE_READS = 20  # a filtered page reads at most this many DynamoDB pages, then hands a cursor on
 
 
 class ActionCenterStore:
@@ -46,27 +66,78 @@ class ActionCenterStore:
 
     # --- the feed -------------------------------------------------------------------------------
     def page(
-        self, partner_id: str, limit: int, cursor: str | None
-    ) -> tuple[list[ActionItem], int, str | None]:
-        """(a page of items newest first, the feed's unread count, the next page's cursor)."""
+        self, partner_id: str, limit: int, cursor: str | None, state: str, now: datetime
+    ) -> tuple[list[ActionItem], int, int, str | None]:
+        """(a page of items newest first — `state` open, resolved or all —, the feed's unread
+        count, its open count, the next page's cursor)."""
         unread, watermark = self._feed(partner_id)
+        values = {":now": {"S": stamp(now)}, ":watermark": {"S": watermark}}
+        request: dict[str, Any] = {"TableName": self._table, "ScanIndexForward": False, "Limit": limit}
+        if state == "open":
+            request |= {
+                "IndexName": OPEN_ITEMS,
+                "KeyConditionExpression": "OPENPK = :pk",
+                "FilterExpression": OPEN,
+                "ExpressionAttributeValues": {":pk": {"S": open_partition(partner_id)}, **values},
+            }
+        else:
+            request |= {
+                "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+                "ExpressionAttributeValues": {
+                    ":pk": {"S": partner_key(partner_id)},
+                    ":prefix": {"S": ACTION_PREFIX},
+                },
+            }
+            if state == "resolved":
+                request["FilterExpression"] = RESOLVED
+                request["ExpressionAttributeValues"] |= values
+        if cursor is not None:
+            position = decode_cursor(cursor, partner_id)
+            start = action_key(partner_id, position)
+            request["ExclusiveStartKey"] = start | (
+                open_index_keys(partner_id, position) if state == "open" else {}
+            )
+        rows: list[Mapping[str, Any]] = []
+        more = False
+        for _ in range(MAX_PAGE_READS):
+            answer = self._db.query(**request)
+            rows += answer.get("Items", [])
+            last = answer.get("LastEvaluatedKey")
+            more = bool(last)
+            if not last or len(rows) >= limit:
+                break
+            request["ExclusiveStartKey"] = last
+        if len(rows) > limit:
+            rows, more = rows[:limit], True
+        items = [_item(row, watermark, now) for row in rows]
+        next_cursor = None
+        if more:
+            position = items[-1].notification_id if items else _position(request["ExclusiveStartKey"])
+            next_cursor = encode_cursor(partner_id, position)
+        return items, unread, self._open_count(partner_id, watermark, now), next_cursor
+
+    def _open_count(self, partner_id: str, watermark: str, now: datetime) -> int:
+        """The partner's open items: a count over the sparse `OpenItems` index (every page)."""
         request: dict[str, Any] = {
             "TableName": self._table,
-            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "IndexName": OPEN_ITEMS,
+            "KeyConditionExpression": "OPENPK = :pk",
+            "FilterExpression": OPEN,
             "ExpressionAttributeValues": {
-                ":pk": {"S": partner_key(partner_id)},
-                ":prefix": {"S": ACTION_PREFIX},
+                ":pk": {"S": open_partition(partner_id)},
+                ":now": {"S": stamp(now)},
+                ":watermark": {"S": watermark},
             },
-            "ScanIndexForward": False,
-            "Limit": limit,
+            "Select": "COUNT",
         }
-        if cursor is not None:
-            request["ExclusiveStartKey"] = action_key(partner_id, decode_cursor(cursor, partner_id))
-        answer = self._db.query(**request)
-        items = [_item(row, watermark) for row in answer.get("Items", [])]
-        last = answer.get("LastEvaluatedKey")
-        next_cursor = encode_cursor(partner_id, items[-1].notification_id) if last and items else None
-        return items, unread, next_cursor
+        count = 0
+        while True:
+            answer = self._db.query(**request)
+            count += int(answer.get("Count", 0))
+            last = answer.get("LastEvaluatedKey")
+            if not last:
+                return count
+            request["ExclusiveStartKey"] = last
 
     def _feed(self, partner_id: str) -> tuple[int, str]:
         row = self._db.get_item(TableName=self._table, Key=feed_key(partner_id), ConsistentRead=True).get(
@@ -197,10 +268,18 @@ class ActionCenterStore:
         return True
 
 
-def _item(row: Mapping[str, Any], watermark: str) -> ActionItem:
+def _item(row: Mapping[str, Any], watermark: str, now: datetime) -> ActionItem:
     item = ActionItem.model_validate_json(row["doc"]["S"])
     item.read = "read_at" in row or time_of(item.notification_id) <= watermark
+    item.state = item_state(item, item.read, "OPENPK" not in row, now)
+    if "resolved_at" in row:
+        item.resolved_at = datetime.fromisoformat(row["resolved_at"]["S"])
     return item
+
+
+def _position(key: Mapping[str, Any]) -> str:
+    """The notification id of a LastEvaluatedKey (a filtered page that found nothing yet)."""
+    return str(key["SK"]["S"]).removeprefix(ACTION_PREFIX)
 
 
 def encode_cursor(partner_id: str, notification_id: str) -> str:

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sqs import SQSClient
 
+    from leaddesk.adapters.people import CognitoUsers
+
 
 @cache
 def _session() -> Session:
@@ -86,6 +88,10 @@ def s3() -> S3Client:
 
 def sesv2() -> SESV2Client:
     return cast("SESV2Client", _client("sesv2"))
+
+
+def cognito_idp() -> CognitoUsers:
+    return cast("CognitoUsers", _client("cognito-idp"))
 
 
 def reset_clients() -> None:

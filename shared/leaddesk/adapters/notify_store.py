@@ -23,10 +23,11 @@ from leaddesk.adapters.dynamo.notify_actions import (
     add_unread,
     mode_of,
     put_action,
+    resolve_action,
     settings_from,
     watermark_of,
 )
-from leaddesk.adapters.dynamo.notify_batch import NotifyBatches, Role, Write, item_key
+from leaddesk.adapters.dynamo.notify_batch import NotifyBatches, Role, Write, item_key, put_new
 from leaddesk.adapters.dynamo.notify_deliveries import (
     delivery_from,
     delivery_item,
@@ -37,11 +38,14 @@ from leaddesk.adapters.dynamo.notify_deliveries import (
 from leaddesk.adapters.dynamo.notify_digests import DayCounts, owe_digest, put_digest_entry
 from leaddesk.adapters.dynamo.notify_feedback import lead_mail_item, put_suppression
 from leaddesk.adapters.dynamo.notify_items import (
+    DAY_TTL,
     action_key,
     delivery_key,
     feed_key,
+    no_recipient_key,
     settings_key,
     suppression_key,
+    ttl_after,
 )
 from leaddesk.domain.deliveries import (
     ActionRef,
@@ -272,6 +276,47 @@ class NotifyStore:
         if writes[1] in failed:
             return SettleOutcome.ITEM_EXISTS
         return SettleOutcome.FEED_READ
+
+    def note_no_recipient(
+        self, partner_id: str, item: ActionItem, day: date, read_at: datetime | None
+    ) -> SettleOutcome:
+        """The day's `no_recipient` item for the item's lead type, unless the day has one: a
+        marker (`NOREC#<day>#<type>`), the item and, unless written as read, the feed's unread
+        count, in one transaction. SETTLED: written now; SETTLED_BEFORE: the day had one;
+        FEED_READ: the feed was marked read past the item (write it as read)."""
+        assert item.lead_type is not None
+        marker = Write(
+            partner_id,
+            Role.CLAIM,
+            put_new(
+                self._table,
+                {
+                    **no_recipient_key(partner_id, day, item.lead_type.value),
+                    "type": {"S": "no_recipient"},
+                    "notification_id": {"S": item.notification_id},
+                    "ttl": ttl_after(item.at, DAY_TTL),
+                },
+            ),
+        )
+        writes = [marker, put_action(self._table, partner_id, item, read_at, partner_id)]
+        if read_at is None:
+            writes.append(add_unread(self._table, partner_id, 1, item.notification_id))
+        failed = self._batches.transact(writes)
+        if not failed:
+            return SettleOutcome.SETTLED
+        if marker in failed:
+            return SettleOutcome.SETTLED_BEFORE
+        return SettleOutcome.FEED_READ
+
+    def resolve_items(self, partner_id: str, notification_ids: Sequence[str], now: datetime) -> set[str]:
+        """Resolve the partner's items (idempotent); the ids of those that do not exist."""
+        missing: set[str] = set()
+        for notification_id in notification_ids:
+            try:
+                self._db.update_item(**resolve_action(self._table, partner_id, notification_id, now))
+            except self._db.exceptions.ConditionalCheckFailedException:
+                missing.add(notification_id)
+        return missing
 
     # --- digests -------------------------------------------------------------------------------------
     def digests_owed(self, before: date) -> Iterator[OwedDigest]:

@@ -2,8 +2,13 @@
 
 Items are made by the notifier (docs/product.md#notifications): a recommended action for each
 new actionable lead, a reminder for each lead about to expire, each export that is ready or
-failed, and each email LeadDesk could not deliver. An item's id sorts by its time, so the feed
-is newest first by id; the same event always makes the same id (a redelivery adds nothing).
+failed, each email LeadDesk could not deliver, and each lead type and day whose new leads
+reached nobody. An item's id sorts by its time, so the feed is newest first by id; the same
+event always makes the same id (a redelivery adds nothing).
+
+An item is `open` until what it asks for is done, then `resolved` (`item_state`): a new lead's
+or a reminder's once the lead is answered (accepted, declined, closed) or expires; a ready
+export's once its file expires; the others — notices that ask to be seen — once read.
 """
 
 from __future__ import annotations
@@ -11,10 +16,11 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from leaddesk.domain.models import Flame, Lead, LeadType
+from leaddesk.domain.models import Flame, Lead, LeadStatus, LeadType
 
 ID_TIME_FORMAT = "%Y%m%dT%H%M%S%fZ"
 
@@ -27,6 +33,25 @@ class ActionKind(StrEnum):
     SEND_FAILED = "send_failed"  # an address refused our email for good
     SEND_UNCONFIRMED = "send_unconfirmed"  # a send was interrupted: it may not have arrived
     ADDRESS_SUPPRESSED = "address_suppressed"  # it bounced for good or complained: no more email
+    NO_RECIPIENT = "no_recipient"  # a new lead of this type notified nobody (once a type and UTC day)
+
+
+class ItemState(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+RESOLVED_BY_LEAD = frozenset({ActionKind.NEW_LEAD, ActionKind.EXPIRING_SOON})  # answered, closed, expired
+RESOLVED_BY_EXPIRY = frozenset({ActionKind.EXPORT_READY})  # its file is deleted
+RESOLVED_BY_READING = frozenset(
+    {
+        ActionKind.EXPORT_FAILED,
+        ActionKind.SEND_FAILED,
+        ActionKind.SEND_UNCONFIRMED,
+        ActionKind.NO_RECIPIENT,
+        ActionKind.ADDRESS_SUPPRESSED,
+    }
+)
 
 
 class ActionItem(BaseModel):
@@ -47,6 +72,29 @@ class ActionItem(BaseModel):
     )
     reason: str | None = Field(default=None, description="Why a send or an export failed")
     row_count: int | None = Field(default=None, description="export_ready: rows in the file")
+    expires_at: datetime | None = Field(
+        default=None, description="export_ready: when the file is deleted (the item is resolved then)"
+    )
+    state: ItemState = Field(
+        default=ItemState.OPEN,
+        description=(
+            "open until what the item asks for is done, then resolved: a lead's items once the lead "
+            "is answered, closed or expired; a ready export's once its file expires; others once read"
+        ),
+    )
+    resolved_at: datetime | None = Field(default=None, description="When a lead's item was resolved")
+
+
+def item_state(item: ActionItem, read: bool, resolved: bool, now: datetime) -> ItemState:
+    """The one rule of an item's state: `resolved` is what the store recorded (a lead's item
+    whose lead was answered); the rest follows from the item, whether it was read, and now."""
+    if resolved:
+        return ItemState.RESOLVED
+    if item.kind in RESOLVED_BY_READING and read:
+        return ItemState.RESOLVED
+    if item.kind in RESOLVED_BY_EXPIRY and item.expires_at is not None and item.expires_at <= now:
+        return ItemState.RESOLVED
+    return ItemState.OPEN
 
 
 class NotificationNotFound(Exception):
@@ -61,6 +109,10 @@ class NotificationQuery(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
+    state: Literal["open", "resolved", "all"] = Field(
+        default="all", description="Only open items, only resolved ones, or all (default)"
+    )
+
     limit: int = Field(default=25, ge=1, le=100, description="Items per page (1-100)")
     cursor: str | None = Field(
         default=None, max_length=2000, description="`next_cursor` of the previous page"
@@ -70,6 +122,7 @@ class NotificationQuery(BaseModel):
 class NotificationPage(BaseModel):
     items: list[ActionItem]
     unread: int = Field(description="Unread items of the whole feed")
+    open: int = Field(description="Open items of the whole feed (what still asks for something)")
     next_cursor: str | None = Field(default=None, description="Pass as `cursor` for the next page")
 
 
@@ -87,6 +140,24 @@ def time_of(identifier: str) -> str:
     return identifier.split(".", 1)[0]
 
 
+def lead_item_at(kind: ActionKind, lead: Lead) -> datetime | None:
+    """When a lead's item of `kind` happened — its id's time, so its id follows from the lead:
+    a new lead's when it was received, a reminder's when the sweep reminded."""
+    if kind is ActionKind.NEW_LEAD:
+        return lead.created_at
+    return lead.expiry_reminded_at
+
+
+def lead_item_ids(lead: Lead) -> list[str]:
+    """The ids of the lead's items (what its answer, closing or expiry resolves)."""
+    found = []
+    for kind in (ActionKind.NEW_LEAD, ActionKind.EXPIRING_SOON):
+        at = lead_item_at(kind, lead)
+        if at is not None:
+            found.append(notification_id(at, kind, lead.lead_id))
+    return found
+
+
 def lead_item(kind: ActionKind, lead: Lead, at: datetime) -> ActionItem:
     company = lead.customer.company or "a customer"
     if kind is ActionKind.NEW_LEAD:
@@ -95,6 +166,7 @@ def lead_item(kind: ActionKind, lead: Lead, at: datetime) -> ActionItem:
             message += " The customer asked to be contacted directly."
     else:
         message = f"The lead from {company} expires soon: accept or decline it before it does."
+    answered = lead.status is not LeadStatus.RECEIVED  # answered, closed or expired meanwhile
     return ActionItem(
         notification_id=notification_id(at, kind, lead.lead_id),
         kind=kind,
@@ -104,11 +176,18 @@ def lead_item(kind: ActionKind, lead: Lead, at: datetime) -> ActionItem:
         company=lead.customer.company,
         lead_type=lead.lead_type,
         flame=lead.flame,
+        state=ItemState.RESOLVED if answered else ItemState.OPEN,
+        resolved_at=lead.updated_at if answered else None,
     )
 
 
 def export_item(
-    ready: bool, export_id: str, at: datetime, row_count: int | None, reason: str | None
+    ready: bool,
+    export_id: str,
+    at: datetime,
+    row_count: int | None,
+    reason: str | None,
+    expires_at: datetime | None = None,
 ) -> ActionItem:
     kind = ActionKind.EXPORT_READY if ready else ActionKind.EXPORT_FAILED
     if ready:
@@ -123,6 +202,27 @@ def export_item(
         export_id=export_id,
         row_count=row_count,
         reason=reason,
+        expires_at=expires_at if ready else None,
+    )
+
+
+def no_recipient_item(lead: Lead, at: datetime) -> ActionItem:
+    """A new lead nobody could be told of: the settings name no address its type reaches and the
+    partner has no referrals_admin user. One per partner, lead type and UTC day (the store's
+    marker); it names the day's first such lead."""
+    day = at.astimezone(UTC).date().isoformat()
+    message = (
+        f"Nobody was notified of a new {lead.lead_type.value.replace('_', ' ')} lead on {day}: "
+        "add a referral admin email in Settings, or give someone the referrals admin role."
+    )
+    return ActionItem(
+        notification_id=notification_id(at, ActionKind.NO_RECIPIENT, f"{lead.lead_type.value}-{day}"),
+        kind=ActionKind.NO_RECIPIENT,
+        at=at,
+        message=message,
+        lead_id=lead.lead_id,
+        company=lead.customer.company,
+        lead_type=lead.lead_type,
     )
 
 

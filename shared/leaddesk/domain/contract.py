@@ -209,6 +209,15 @@ class LeadFlameCooled(LeadChanged):
     action: Literal[Action.COOL_FLAME]
 
 
+class LeadsExpiringSoon(EventDetail):
+    """The leads of one partner one sweep run reminded of (each also has its `lead.expiring_soon`):
+    their recipients get one email each for the run, listing their leads."""
+
+    detail_type = "leads.expiring_soon"
+    run_at: Timestamp = Field(description="The sweep run's time (its scheduled event's)")
+    lead_ids: list[LeadId] = Field(min_length=1, max_length=5000)
+
+
 # --- export events ---------------------------------------------------------------------------------
 class ExportDetail(EventDetail):
     """An export job's end; `requester_email` is the partner's user who asked (the notifier writes to it)."""
@@ -249,6 +258,7 @@ EVENT_MODELS: dict[str, type[EventDetail]] = {
         LeadExpired,
         LeadExpiringSoon,
         LeadFlameCooled,
+        LeadsExpiringSoon,
         ExportCompleted,
         ExportFailed,
     )

@@ -91,6 +91,13 @@ class LeadCard:
         return self.flame != Flame.NONE.value
 
 
+@dataclass(frozen=True)
+class ReminderCard(LeadCard):
+    """A lead in an expiring-soon reminder: with when it expires."""
+
+    expires: str = ""  # formatted in the email's language
+
+
 def catalog_path(language: Language) -> Path:
     return LOCALES / language.value / "LC_MESSAGES" / "messages.po"
 
@@ -154,10 +161,14 @@ class EmailRenderer:
         card = self.card(lead, language)
         return self.render(NoticeKind.NEW_LEAD, language, card.urgent, lead=card, days=self._expiry_days)
 
-    def expiring_soon(self, lead: Lead, language: Language, expires_at: datetime) -> Email:
-        card = self.card(lead, language)
-        when = self.moment(expires_at, language)
-        return self.render(NoticeKind.EXPIRING_SOON, language, card.urgent, lead=card, expires=when)
+    def expiring_soon(self, leads: list[tuple[Lead, datetime]], language: Language) -> Email:
+        """One reminder listing every lead (with when it expires) of one sweep for one recipient."""
+        cards = [
+            ReminderCard(**vars(self.card(lead, language)), expires=self.moment(expires_at, language))
+            for lead, expires_at in leads
+        ]
+        urgent = any(card.urgent for card in cards)
+        return self.render(NoticeKind.EXPIRING_SOON, language, urgent, leads=cards)
 
     def declined_for(self, lead: Lead, settings: NotificationSettings) -> Email:
         """The decline email to `lead`'s customer: what the notifier sends. Of the lead only its

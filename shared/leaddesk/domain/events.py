@@ -6,6 +6,7 @@ Contact details of the customer stay out of the bus; consumers that need them re
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from leaddesk.domain.contract import (
@@ -14,6 +15,7 @@ from leaddesk.domain.contract import (
     ExportCompleted,
     ExportFailed,
     LeadReceived,
+    LeadsExpiringSoon,
 )
 from leaddesk.domain.lifecycle import Transition
 from leaddesk.domain.models import Lead
@@ -97,3 +99,11 @@ def export_failed(job: ExportJob, reason: str) -> OutboundEvent:
         reason=reason,
     )
     return OutboundEvent(detail, job.export_id)
+
+
+def reminders_due(partner_id: str, run_at: datetime, lead_ids: list[str]) -> OutboundEvent:
+    """The leads of one partner a sweep run found expiring soon: the notifier emails each of
+    their recipients once for the run, one email listing that recipient's leads."""
+    return OutboundEvent(
+        LeadsExpiringSoon(partner_id=partner_id, run_at=run_at, lead_ids=lead_ids), partner_id
+    )

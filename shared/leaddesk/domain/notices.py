@@ -7,6 +7,7 @@ the partner's settings and the notice alone. The volume rule's numbers live here
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -18,11 +19,17 @@ from leaddesk.domain.contract import (
     Envelope,
     ExportCompleted,
     ExportFailed,
+    LeadAccepted,
+    LeadArchived,
+    LeadConverted,
     LeadDeclined,
     LeadDetail,
     LeadExpired,
     LeadExpiringSoon,
+    LeadLost,
     LeadReceived,
+    LeadsExpiringSoon,
+    LeadWon,
     parse_detail,
 )
 from leaddesk.domain.models import (
@@ -47,6 +54,8 @@ class NoticeKind(StrEnum):
     EXPORT_READY = "export_ready"
     EXPORT_FAILED = "export_failed"
     DIGEST = "digest"
+    ANSWERED = "answered"  # accepted or closed: no email; the lead's items are resolved
+    REMINDERS = "reminders"  # a sweep run's expiring-soon leads of a partner: one email per recipient
 
 
 EVENT_KINDS: dict[str, NoticeKind] = {
@@ -54,9 +63,17 @@ EVENT_KINDS: dict[str, NoticeKind] = {
     LeadExpiringSoon.detail_type: NoticeKind.EXPIRING_SOON,
     LeadDeclined.detail_type: NoticeKind.DECLINED,
     LeadExpired.detail_type: NoticeKind.EXPIRED,
+    LeadAccepted.detail_type: NoticeKind.ANSWERED,  # these resolve the lead's action-center items
+    LeadWon.detail_type: NoticeKind.ANSWERED,
+    LeadLost.detail_type: NoticeKind.ANSWERED,
+    LeadConverted.detail_type: NoticeKind.ANSWERED,
+    LeadArchived.detail_type: NoticeKind.ANSWERED,  # closed as error (or an informational lead aged out)
+    LeadsExpiringSoon.detail_type: NoticeKind.REMINDERS,
     ExportCompleted.detail_type: NoticeKind.EXPORT_READY,
     ExportFailed.detail_type: NoticeKind.EXPORT_FAILED,
 }
+# Kinds with an email of their own (a run's reminders are expiring-soon emails; an answer sends none).
+EMAIL_KINDS = frozenset(NoticeKind) - {NoticeKind.ANSWERED, NoticeKind.REMINDERS}
 
 
 class NoticeRejected(ValueError):
@@ -70,16 +87,23 @@ class NoticeRejected(ValueError):
 
 @dataclass(frozen=True)
 class Notice:
-    """One event to notify about: a lead's (`lead_id`) or an export's (`export`)."""
+    """One event to notify about: a lead's (`lead_id`), an export's (`export`), or a sweep
+    run's reminders (`lead_ids`)."""
 
     kind: NoticeKind
     partner_id: str
-    subject_id: str  # the lead id or the export id
+    subject_id: str  # the lead id, the export id, or the sweep run's time
     export: ExportCompleted | ExportFailed | None = None
+    lead_ids: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
-        """What makes a redelivery of the same event the same notice (events are at least once)."""
+        """What makes a redelivery of the same event the same notice (events are at least once).
+        A run's reminders are told apart by their leads too: a run retried at the same time
+        reminds of other leads (each lead is reminded once)."""
+        if self.kind is NoticeKind.REMINDERS:
+            leads = hashlib.sha256("\n".join(sorted(self.lead_ids)).encode()).hexdigest()[:12]
+            return f"{self.kind.value}#{self.subject_id}#{leads}"
         return f"{self.kind.value}#{self.subject_id}"
 
 
@@ -99,6 +123,9 @@ def parse_notice(body: str) -> Notice:
         raise NoticeRejected(f"detail.{where}" if where else "detail", error.errors()[0]["msg"]) from error
     if isinstance(detail, ExportCompleted | ExportFailed):
         return Notice(kind, detail.partner_id, detail.export_id, detail)
+    if isinstance(detail, LeadsExpiringSoon):
+        stamp = detail.run_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        return Notice(kind, detail.partner_id, stamp, lead_ids=tuple(dict.fromkeys(detail.lead_ids)))
     assert isinstance(detail, LeadDetail), "every other event the notifier handles is a lead's"
     return Notice(kind, detail.partner_id, detail.lead_id)
 
@@ -112,7 +139,8 @@ class Why(StrEnum):
     """Why an address receives a notice (recorded with each delivery)."""
 
     PREFERRED_EMAIL = "preferred_email"
-    REFERRAL_ADMIN = "referral_admin"
+    REFERRAL_ADMIN = "referral_admin"  # named in the settings
+    REFERRALS_ADMIN_USER = "referrals_admin_user"  # a user of the partner's referrals_admin group
     LOCATION_CONTACT = "location_contact"
     ASSIGNED_CONTACT = "assigned_contact"
     CUSTOMER = "customer"
@@ -138,9 +166,20 @@ def actionable(lead: Lead) -> bool:
     return not (lead.is_test or lead.do_not_contact or informational)
 
 
-def lead_recipients(lead: Lead, settings: NotificationSettings) -> list[Recipient]:
-    """Who receives a new-lead (or expiring-soon) email of this lead, by the table of the rules."""
-    admins = [Recipient(address, Why.REFERRAL_ADMIN) for address in settings.referral_admin_emails]
+def referral_admins(settings: NotificationSettings, people: Sequence[str] = ()) -> list[Recipient]:
+    """ "The partner's referral admins": the addresses the settings name, else the partner's users
+    in the identity provider's `referrals_admin` group (`people`)."""
+    if settings.referral_admin_emails:
+        return [Recipient(address, Why.REFERRAL_ADMIN) for address in settings.referral_admin_emails]
+    return [Recipient(address, Why.REFERRALS_ADMIN_USER) for address in people]
+
+
+def lead_recipients(
+    lead: Lead, settings: NotificationSettings, people: Sequence[str] = ()
+) -> list[Recipient]:
+    """Who receives a new-lead (or expiring-soon) email of this lead, by the table of the rules;
+    `people` are the partner's referrals_admin users (the fallback when the settings name none)."""
+    admins = referral_admins(settings, people)
     if lead.lead_type in PREFERRED_OVERRIDES and settings.preferred_email:
         return [Recipient(settings.preferred_email, Why.PREFERRED_EMAIL)]
     if lead.lead_type is LeadType.PROFILE:
@@ -152,7 +191,9 @@ def lead_recipients(lead: Lead, settings: NotificationSettings) -> list[Recipien
     return admins  # offer, joint planning
 
 
-def recipients(notice: Notice, lead: Lead | None, settings: NotificationSettings) -> list[Recipient]:
+def recipients(
+    notice: Notice, lead: Lead | None, settings: NotificationSettings, people: Sequence[str] = ()
+) -> list[Recipient]:
     """Everyone `notice` emails (each address once). Test and informational leads email nobody."""
     if notice.export is not None:
         requester = well_formed_email(notice.export.requester_email)
@@ -160,14 +201,40 @@ def recipients(notice: Notice, lead: Lead | None, settings: NotificationSettings
     if lead is None or lead.is_test:
         return []
     found: list[Recipient] = []
-    if notice.kind in (NoticeKind.NEW_LEAD, NoticeKind.EXPIRING_SOON):
-        found = lead_recipients(lead, settings) if has_action_item(notice, lead) else []
+    if notice.kind is NoticeKind.NEW_LEAD:  # expiring soon: the run's reminders email (`reminded`)
+        found = lead_recipients(lead, settings, people) if has_action_item(notice, lead) else []
     elif notice.kind is NoticeKind.DECLINED and customer_reachable(lead):
         found = [Recipient(str(well_formed_email(lead.customer.email)), Why.CUSTOMER)]
     elif notice.kind is NoticeKind.EXPIRED:
         referrer = well_formed_email(lead.referrer.email if lead.referrer else None)
         found = [Recipient(referrer, Why.REFERRER)] if referrer else []
     return _once_each(found)
+
+
+def unreached_lead_types(settings: NotificationSettings, people: Sequence[str] = ()) -> list[LeadType]:
+    """The lead types some of whose new leads would reach nobody with these settings and people:
+    every type when there is no referral admin at all, save where the preferred email stands in
+    (offer, profile, joint planning); a profile lead from a country without a location, and a
+    qualified lead without the seller's contact, fall back to the referral admins."""
+    if referral_admins(settings, people):
+        return []
+    if settings.preferred_email:
+        return [t for t in LeadType if t not in PREFERRED_OVERRIDES]
+    return list(LeadType)
+
+
+def reminded(
+    leads: Sequence[Lead], settings: NotificationSettings, people: Sequence[str] = ()
+) -> dict[str, tuple[Recipient, list[Lead]]]:
+    """Who one sweep run's reminder emails, and of which leads: each lead still waiting for an
+    answer goes to its new-lead recipients; an address gets one email listing all of its leads."""
+    found: dict[str, tuple[Recipient, list[Lead]]] = {}
+    for lead in leads:
+        if not (actionable(lead) and lead.status is LeadStatus.RECEIVED):
+            continue
+        for recipient in _once_each(lead_recipients(lead, settings, people)):
+            found.setdefault(recipient.address.lower(), (recipient, []))[1].append(lead)
+    return found
 
 
 # --- email to the customer ---------------------------------------------------------------------------

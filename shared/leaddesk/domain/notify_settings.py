@@ -15,6 +15,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from leaddesk.domain.models import LeadType
 from leaddesk.domain.text import ADDRESS_PATTERN, VISIBLE_PATTERN, clean_text
 
 
@@ -125,3 +126,19 @@ class NotificationSettings(BaseModel):
         admins = list(dict.fromkeys(update.referral_admin_emails))  # each admin once, in order
         fields = update.model_dump(exclude={"referral_admin_emails"})
         return cls(**fields, referral_admin_emails=admins, updated_at=at, updated_by=by)
+
+
+class SettingsView(NotificationSettings):
+    """`GET /settings` and `PUT /settings`: the settings, and who they reach."""
+
+    referrals_admin_users: list[str] = Field(
+        default_factory=list,
+        description=(
+            "The partner's users in the identity provider's referrals_admin group: the referral "
+            "admins when `referral_admin_emails` is empty"
+        ),
+    )
+    unreached_lead_types: list[LeadType] = Field(
+        default_factory=list,
+        description="Lead types some of whose new leads would notify nobody with these settings",
+    )

@@ -24,7 +24,16 @@ from enum import StrEnum
 
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.notify_store import NotifyStore
-from leaddesk.domain.action_center import ActionItem, ActionKind, export_item, lead_item
+from leaddesk.adapters.people import PeopleDirectory
+from leaddesk.domain.action_center import (
+    ActionItem,
+    ActionKind,
+    export_item,
+    lead_item,
+    lead_item_at,
+    lead_item_ids,
+    no_recipient_item,
+)
 from leaddesk.domain.contract import ExportCompleted, ExportFailed
 from leaddesk.domain.deliveries import (
     ActionClaim,
@@ -34,10 +43,11 @@ from leaddesk.domain.deliveries import (
     DigestEntry,
     NoticeClaim,
     OwedDigest,
+    SettleOutcome,
     VolumeMode,
 )
 from leaddesk.domain.emails import Email, EmailRenderer, LeadFacts
-from leaddesk.domain.models import Lead
+from leaddesk.domain.models import Lead, LeadStatus
 from leaddesk.domain.notices import (
     DAILY_INDIVIDUAL_EMAILS,
     Notice,
@@ -48,6 +58,7 @@ from leaddesk.domain.notices import (
     lead_day,
     parse_notice,
     recipients,
+    reminded,
     trace_headers,
 )
 from leaddesk.domain.notify_settings import NotificationSettings
@@ -57,6 +68,7 @@ from leaddesk.services.records import QueuedRecord
 
 logger = logging.getLogger(__name__)
 CLAIM_ROUNDS = 4
+RESOLVING = frozenset({NoticeKind.ANSWERED, NoticeKind.DECLINED, NoticeKind.EXPIRED})
 INDIVIDUAL, DIGEST = VolumeMode.INDIVIDUAL, VolumeMode.DIGEST
 
 
@@ -94,6 +106,8 @@ class _Job:
     dropped: bool = False
     retry: str | None = None  # why the record must come back
     reclaim: list[Delivery] = field(default_factory=list)  # deferred earlier: nothing went out
+    nobody: bool = False  # a new lead nobody is told of (a `no_recipient` item for its type and day)
+    reminders: dict[str, list[Lead]] = field(default_factory=dict)  # a run's reminders: address → leads
 
     @property
     def key(self) -> str:
@@ -119,8 +133,12 @@ class NotifyService:
         metrics: OperatorMetrics,
         lease: timedelta,
         expiry_days: int,
+        people: PeopleDirectory | None = None,
+        export_retention: timedelta = timedelta(days=7),
     ) -> None:
         self._store = store
+        self._export_retention = export_retention
+        self._people = people
         self._deliverer = deliverer
         self._renderer = renderer
         self._clock = clock
@@ -140,7 +158,9 @@ class NotifyService:
         self._resume(jobs)
         self._decide_volume([job for job in jobs if not job.redelivered and not job.dropped])
         self._claim(jobs)
+        self._note_nobody([job for job in jobs if job.nobody and not job.dropped])
         outcomes = self._deliverer.send_all(self._outgoing([job for job in jobs if not job.dropped]))
+        self._resolve([job for job in jobs if job.notice.kind in RESOLVING and job.lead is not None])
         pending = {o.outgoing.delivery.notice_key for o in outcomes if not o.settled}
         sent: dict[str, int] = defaultdict(int)
         for outcome in outcomes:
@@ -155,32 +175,57 @@ class NotifyService:
     ) -> list[_Job]:
         subjects = self._store.notice_subjects(
             [n.partner_id for _, n in notices],
-            [(n.partner_id, n.subject_id) for _, n in notices if n.export is None],
+            [ref for _, n in notices for ref in _lead_refs(n)],
         )
         jobs = []
+        people: dict[str, list[str]] = {}
         for record, notice in notices:
+            settings = subjects.settings(notice.partner_id)
+            if notice.kind is NoticeKind.REMINDERS:  # its leads answered or gone meanwhile are left out
+                leads = [lead for p, i in _lead_refs(notice) if (lead := subjects.lead(p, i)) is not None]
+                admins = self._referral_admin_users(notice.partner_id, settings, people)
+                who = reminded(leads, settings, admins)
+                job = _Job(record, notice, None, settings, [r for r, _ in who.values()], None)
+                job.reminders = {r.address.lower(): found for r, found in who.values()}
+                jobs.append(job)
+                continue
             lead = None if notice.export else subjects.lead(notice.partner_id, notice.subject_id)
             if notice.export is None and lead is None:
                 reason = f"no lead {notice.subject_id} for partner {notice.partner_id}"
                 results[record.message_id] = self._dead_letter(record, "detail.lead_id", reason)
                 continue
-            settings = subjects.settings(notice.partner_id)
             action = self._action(notice, lead) if has_action_item(notice, lead) else None
-            jobs.append(_Job(record, notice, lead, settings, recipients(notice, lead, settings), action))
+            admins = (
+                self._referral_admin_users(notice.partner_id, settings, people) if action and lead else []
+            )
+            found = recipients(notice, lead, settings, admins)
+            job = _Job(record, notice, lead, settings, found, action)
+            job.nobody = notice.kind is NoticeKind.NEW_LEAD and action is not None and not found
+            jobs.append(job)
         return jobs
+
+    def _referral_admin_users(
+        self, partner_id: str, settings: NotificationSettings, known: dict[str, list[str]]
+    ) -> list[str]:
+        """The partner's referrals_admin users, asked of the identity provider only when the
+        settings name no referral admin (once per partner and batch; the directory caches)."""
+        if settings.referral_admin_emails or self._people is None:
+            return []
+        if partner_id not in known:
+            known[partner_id] = self._people.referral_admins(partner_id)
+        return known[partner_id]
 
     def _action(self, notice: Notice, lead: Lead | None) -> ActionItem:
         if isinstance(notice.export, ExportCompleted):
             export = notice.export
-            return export_item(
-                True, export.export_id, export.completed_at or self._clock(), export.row_count, None
-            )
+            at = export.completed_at or self._clock()
+            expires = at + self._export_retention  # the bucket's retention rule deletes the file then
+            return export_item(True, export.export_id, at, export.row_count, None, expires)
         if isinstance(notice.export, ExportFailed):
             return export_item(False, notice.export.export_id, self._clock(), None, notice.export.reason)
         assert lead is not None
-        if notice.kind is NoticeKind.NEW_LEAD:
-            return lead_item(ActionKind.NEW_LEAD, lead, lead.created_at)
-        return lead_item(ActionKind.EXPIRING_SOON, lead, lead.expiry_reminded_at or lead.updated_at)
+        kind = ActionKind.NEW_LEAD if notice.kind is NoticeKind.NEW_LEAD else ActionKind.EXPIRING_SOON
+        return lead_item(kind, lead, lead_item_at(kind, lead) or lead.updated_at)
 
     # --- 3. what earlier deliveries of the same events did --------------------------------------
     def _resume(self, jobs: list[_Job]) -> None:
@@ -274,6 +319,41 @@ class NotifyService:
             notices.append(NoticeClaim(job.key, job.reclaim, action, deliveries=deliveries))
         return BatchClaim(notices, owed, unread)
 
+    def _note_nobody(self, jobs: list[_Job]) -> None:
+        """A `no_recipient` item for each lead type and UTC day with a new lead nobody is told of
+        (the store keeps it to one; a redelivery finds the day's marker and adds nothing)."""
+        for job in jobs:
+            assert job.lead is not None and job.day is not None
+            item = no_recipient_item(job.lead, job.lead.created_at)
+            try:
+                read_at = None
+                for _ in range(2):
+                    outcome = self._store.note_no_recipient(job.notice.partner_id, item, job.day, read_at)
+                    if outcome is not SettleOutcome.FEED_READ:
+                        break
+                    read_at = self._clock()  # older than the feed's watermark: it joins the feed as read
+                if outcome is SettleOutcome.SETTLED:
+                    self._metrics.count("LeadsWithNoRecipient")
+            except Exception as error:  # the record comes back; the marker keeps the item to one
+                logger.warning("no_recipient item not written: %s", type(error).__name__)
+                job.retry = "the no_recipient item is still to be written"
+
+    def _resolve(self, jobs: list[_Job]) -> None:
+        """A lead answered, closed or expired: its new-lead and reminder items are resolved. An
+        item written after its lead's answer is written resolved already (`lead_item` reads the
+        lead's status), so an answer that finds no item leaves nothing open behind."""
+        now = self._clock()
+        for job in jobs:
+            lead = job.lead
+            assert lead is not None
+            if lead.status is LeadStatus.RECEIVED:
+                continue  # an event older than the lead's present state: nothing answered it yet
+            try:
+                self._store.resolve_items(job.notice.partner_id, lead_item_ids(lead), now)
+            except Exception as error:  # the record comes back: resolving again changes nothing
+                logger.warning("items not resolved: %s", type(error).__name__)
+                job.retry = "the lead's items are still to be resolved"
+
     # --- 6. the emails -------------------------------------------------------------------------------
     def _outgoing(self, jobs: list[_Job]) -> list[Outgoing]:
         outgoing: list[Outgoing] = []
@@ -291,11 +371,21 @@ class NotifyService:
                 ]
             if not claimed:
                 continue
-            email = self._email(job)
+            reminders = job.notice.kind is NoticeKind.REMINDERS  # each recipient's own leads
+            shared = None if reminders else self._email(job)
             for delivery in claimed:
+                if reminders and not job.reminders.get(delivery.address.lower()):
+                    continue
+                email = shared or self._reminder(job, delivery.address)
                 headers = trace_headers(delivery.why, job.notice.partner_id, job.key, email.kind.value)
                 outgoing.append(Outgoing(delivery, email, headers, job.lead))
         return outgoing
+
+    def _reminder(self, job: _Job, address: str) -> Email:
+        leads = job.reminders[address.lower()]
+        return self._renderer.expiring_soon(
+            [(lead, expires_at(lead, self._expiry_days)) for lead in leads], job.settings.language
+        )
 
     def _email(self, job: _Job) -> Email:
         """The notice's email: in the partner's language, but a customer's in their own."""
@@ -310,8 +400,6 @@ class NotifyService:
         assert lead is not None
         if kind is NoticeKind.NEW_LEAD:
             return self._renderer.new_lead(lead, language)
-        if kind is NoticeKind.EXPIRING_SOON:
-            return self._renderer.expiring_soon(lead, language, expires_at(lead, self._expiry_days))
         if kind is NoticeKind.DECLINED:
             return self._renderer.declined_for(lead, job.settings)  # the customer's own language
         return self._renderer.expired(lead, language)
@@ -327,6 +415,8 @@ class NotifyService:
             return NotifyResult(message_id, Fate.RETRY, job.key, why, sent)
         if job.redelivered and not sent:
             return NotifyResult(message_id, Fate.DUPLICATE, job.key, "already notified", sent)
+        if job.notice.kind is NoticeKind.ANSWERED:
+            return NotifyResult(message_id, Fate.DONE, job.key, "the lead's items resolved", sent)
         if not sent and not job.action and job.mode != DIGEST:
             return NotifyResult(message_id, Fate.NOTHING, job.key, "nobody to notify", sent)
         reason: str | None = "collected for the day's digest" if job.mode == DIGEST else None
@@ -338,3 +428,10 @@ class NotifyService:
     def _dead_letter(record: QueuedRecord, field_name: str, reason: str) -> NotifyResult:
         """An event the notifier can never handle: the queue consumer dead-letters it."""
         return NotifyResult(record.message_id, Fate.DEAD_LETTER, reason=reason, field=field_name)
+
+
+def _lead_refs(notice: Notice) -> list[tuple[str, str]]:
+    """The leads a notice is about (none for an export's)."""
+    if notice.kind is NoticeKind.REMINDERS:
+        return [(notice.partner_id, lead_id) for lead_id in notice.lead_ids]
+    return [] if notice.export is not None else [(notice.partner_id, notice.subject_id)]

@@ -14,7 +14,8 @@ from aws_lambda_powertools import Logger
 
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.store import LeadStore, StaleLead
-from leaddesk.domain.events import OutboundEvent, transition_event
+from leaddesk.domain.contract import LeadExpiringSoon
+from leaddesk.domain.events import OutboundEvent, reminders_due, transition_event
 from leaddesk.domain.lifecycle import SYSTEM_ACTOR, Transition
 from leaddesk.domain.models import Lead
 from leaddesk.domain.timed_rules import run_timed_rules
@@ -36,6 +37,7 @@ class SweepReport:
     conflicts: int = 0
     failed: int = 0  # leads (or index shards) AWS kept refusing: the next run takes them again
     more: bool = False  # stopped at the per-run bound, or left something for the next run
+    reminded: dict[str, list[str]] = field(default_factory=dict)  # partner → leads reminded this run
 
 
 class SweepService:
@@ -69,6 +71,11 @@ class SweepService:
                 logger.warning("timed rule not applied", extra={"lead_id": lead.lead_id, "error": str(error)})
                 report.failed += 1
                 report.more = True
+        # One event per partner lists the run's expiring-soon leads: their recipients get one
+        # reminder each for the run (docs/decision_log.md), the leads' own events their items.
+        self._changes.publish(
+            [reminders_due(partner_id, now, lead_ids) for partner_id, lead_ids in report.reminded.items()]
+        )
         if report.failed:
             self._metrics.count("TimedRuleFailed", report.failed)
         for event_type, count in report.events.items():
@@ -102,5 +109,7 @@ class SweepService:
         for transition in transitions:
             events.append(transition_event(transition, before, SYSTEM_ACTOR))
             report.events[transition.event_type] = report.events.get(transition.event_type, 0) + 1
+            if transition.event_type == LeadExpiringSoon.detail_type:
+                report.reminded.setdefault(lead.partner_id, []).append(lead.lead_id)
             before = transition.lead
         return events

@@ -68,7 +68,7 @@ export function unwrap<T>(answer: { data?: T; error?: unknown; response: Respons
 }
 export type ActionItem = components["schemas"]["ActionItem"];
 export type NotificationPage = components["schemas"]["NotificationPage"];
-export type NotificationSettings = components["schemas"]["NotificationSettings"];
+export type NotificationSettings = components["schemas"]["SettingsView"];
 export type SettingsUpdate = components["schemas"]["SettingsUpdate"];
 export type Language = components["schemas"]["Language"];
 export type Suppression = components["schemas"]["Suppression"];

@@ -252,7 +252,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The action center, newest first, with the unread count */
+        /** The action center, newest first (open, resolved or all items), with the unread and open counts */
         get: operations["list_notifications_notifications_get"];
         put?: never;
         post?: never;
@@ -421,6 +421,11 @@ export interface components {
              * @description The lead's customer company
              */
             company?: string | null;
+            /**
+             * Expires At
+             * @description export_ready: when the file is deleted (the item is resolved then)
+             */
+            expires_at?: string | null;
             /** Export Id */
             export_id?: string | null;
             flame?: components["schemas"]["Flame"] | null;
@@ -454,16 +459,26 @@ export interface components {
              */
             recipient?: string | null;
             /**
+             * Resolved At
+             * @description When a lead's item was resolved
+             */
+            resolved_at?: string | null;
+            /**
              * Row Count
              * @description export_ready: rows in the file
              */
             row_count?: number | null;
+            /**
+             * @description open until what the item asks for is done, then resolved: a lead's items once the lead is answered, closed or expired; a ready export's once its file expires; others once read
+             * @default open
+             */
+            state: components["schemas"]["ItemState"];
         };
         /**
          * ActionKind
          * @enum {string}
          */
-        ActionKind: "new_lead" | "expiring_soon" | "export_ready" | "export_failed" | "send_failed" | "send_unconfirmed" | "address_suppressed";
+        ActionKind: "new_lead" | "expiring_soon" | "export_ready" | "export_failed" | "send_failed" | "send_unconfirmed" | "address_suppressed" | "no_recipient";
         /**
          * Budget
          * @enum {string}
@@ -852,6 +867,11 @@ export interface components {
             to_status: components["schemas"]["LeadStatus"];
         };
         /**
+         * ItemState
+         * @enum {string}
+         */
+        ItemState: "open" | "resolved";
+        /**
          * Language
          * @description The languages LeadDesk writes its emails in (English is the fallback of every message).
          * @enum {string}
@@ -1137,6 +1157,11 @@ export interface components {
              */
             next_cursor?: string | null;
             /**
+             * Open
+             * @description Open items of the whole feed (what still asks for something)
+             */
+            open: number;
+            /**
              * Unread
              * @description Unread items of the whole feed
              */
@@ -1158,34 +1183,13 @@ export interface components {
              * @default 25
              */
             limit: number;
-        };
-        /**
-         * NotificationSettings
-         * @description The settings as stored and answered (defaults when the partner never saved any).
-         */
-        NotificationSettings: {
             /**
-             * Display Name
-             * @description How emails to customers name the partner (plain text, no link or address); when unset they say "the partner you contacted"
+             * State
+             * @description Only open items, only resolved ones, or all (default)
+             * @default all
+             * @enum {string}
              */
-            display_name?: string | null;
-            /** @default en */
-            language: components["schemas"]["Language"];
-            /** Locations */
-            locations?: {
-                [key: string]: string;
-            };
-            /** Preferred Email */
-            preferred_email?: string | null;
-            /** Referral Admin Emails */
-            referral_admin_emails?: string[];
-            /** Updated At */
-            updated_at?: string | null;
-            /**
-             * Updated By
-             * @description The token subject who saved them last
-             */
-            updated_by?: string | null;
+            state: "open" | "resolved" | "all";
         };
         /**
          * Offer
@@ -1315,6 +1319,44 @@ export interface components {
              * @description The partner's referral admins: default recipients of new-lead emails
              */
             referral_admin_emails?: string[];
+        };
+        /**
+         * SettingsView
+         * @description `GET /settings` and `PUT /settings`: the settings, and who they reach.
+         */
+        SettingsView: {
+            /**
+             * Display Name
+             * @description How emails to customers name the partner (plain text, no link or address); when unset they say "the partner you contacted"
+             */
+            display_name?: string | null;
+            /** @default en */
+            language: components["schemas"]["Language"];
+            /** Locations */
+            locations?: {
+                [key: string]: string;
+            };
+            /** Preferred Email */
+            preferred_email?: string | null;
+            /** Referral Admin Emails */
+            referral_admin_emails?: string[];
+            /**
+             * Referrals Admin Users
+             * @description The partner's users in the identity provider's referrals_admin group: the referral admins when `referral_admin_emails` is empty
+             */
+            referrals_admin_users?: string[];
+            /**
+             * Unreached Lead Types
+             * @description Lead types some of whose new leads would notify nobody with these settings
+             */
+            unreached_lead_types?: components["schemas"]["LeadType"][];
+            /** Updated At */
+            updated_at?: string | null;
+            /**
+             * Updated By
+             * @description The token subject who saved them last
+             */
+            updated_by?: string | null;
         };
         /**
          * Sort
@@ -2915,6 +2957,8 @@ export interface operations {
     list_notifications_notifications_get: {
         parameters: {
             query?: {
+                /** @description Only open items, only resolved ones, or all (default) */
+                state?: "open" | "resolved" | "all";
                 /** @description Items per page (1-100) */
                 limit?: number;
                 /** @description `next_cursor` of the previous page */
@@ -3140,7 +3184,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotificationSettings"];
+                    "application/json": components["schemas"]["SettingsView"];
                 };
             };
             /** @description No or bad token */
@@ -3193,7 +3237,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotificationSettings"];
+                    "application/json": components["schemas"]["SettingsView"];
                 };
             };
             /** @description No or bad token */

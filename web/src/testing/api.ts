@@ -25,7 +25,7 @@ export const server = setupServer(
     HttpResponse.json({ tabs: { marketplace: { total: 0 }, qualified: { total: 0 }, favorites: { total: 0 } } }),
   ),
   http.get(`${API}/leads`, () => HttpResponse.json(empty)),
-  http.get(`${API}/notifications`, () => HttpResponse.json({ ...empty, unread: 0 })),
+  http.get(`${API}/notifications`, () => HttpResponse.json({ ...empty, unread: 0, open: 0 })),
   http.get(`${API}/exports`, () => HttpResponse.json(empty)),
   http.get(`${API}/settings/suppressions`, () => HttpResponse.json({ items: [] })),
 );

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from leaddesk.adapters.dynamo.notify_batch import Role, Write, put_new
-from leaddesk.adapters.dynamo.notify_items import action_key, feed_key
-from leaddesk.domain.action_center import ActionItem, time_of
+from leaddesk.adapters.dynamo.notify_items import action_key, feed_key, open_index_keys, stamp
+from leaddesk.domain.action_center import RESOLVED_BY_READING, ActionItem, ItemState, time_of
 from leaddesk.domain.deliveries import VolumeMode
 from leaddesk.domain.notify_settings import NotificationSettings
 
@@ -28,13 +28,40 @@ def put_action(
     row: dict[str, Any] = {
         **action_key(partner_id, item.notification_id),
         "type": {"S": "action"},
-        "doc": {"S": item.model_dump_json(exclude={"read"})},
+        "doc": {"S": item.model_dump_json(exclude={"read", "state", "resolved_at"})},
+        **state_attributes(partner_id, item),
     }
     if mode is not None:
         row[MODE] = {"S": mode.value}
     if read_at is not None:
         row["read_at"] = {"S": read_at.isoformat()}
     return Write(owner, Role.CLAIM, put_new(table, row))
+
+
+def state_attributes(partner_id: str, item: ActionItem) -> dict[str, Any]:
+    """An open item joins the sparse `OpenItems` index (with what its state depends on: `info`
+    for items resolved by reading, `expires_at` for a ready export); a resolved one carries
+    `resolved_at` instead."""
+    if item.state is ItemState.RESOLVED:
+        return {"resolved_at": {"S": (item.resolved_at or item.at).isoformat()}}
+    found = open_index_keys(partner_id, item.notification_id)
+    found["OPENT"] = {"S": time_of(item.notification_id)}
+    if item.kind in RESOLVED_BY_READING:
+        found["info"] = {"BOOL": True}
+    if item.expires_at is not None:
+        found["expires_at"] = {"S": stamp(item.expires_at)}
+    return found
+
+
+def resolve_action(table: str, partner_id: str, notification_id: str, now: datetime) -> dict[str, Any]:
+    """A lead's item resolved: out of the `OpenItems` index, `resolved_at` set (once)."""
+    return {
+        "TableName": table,
+        "Key": action_key(partner_id, notification_id),
+        "UpdateExpression": "REMOVE OPENPK, OPENSK, OPENT SET resolved_at = if_not_exists(resolved_at, :now)",
+        "ConditionExpression": "attribute_exists(SK)",
+        "ExpressionAttributeValues": {":now": {"S": now.isoformat()}},
+    }
 
 
 def mode_of(row: Mapping[str, Any]) -> VolumeMode:

@@ -4,12 +4,16 @@
 |---|---|---|
 | settings | `SETTINGS` | the partner's notification settings (`doc`) |
 | feed | `FEED` | the action center's `unread` count and `read_through` watermark |
-| action item | `AC#<notification id>` | one item of the action center (`doc`), `read_at` once read |
+| action item | `AC#<notification id>` | an item of the action center (`doc`), `read_at` once read |
 | delivery | `DLV#<notice key>#<address>` | one email of one notice to one address: its `state` |
 | day count | `VOL#<day>` | the day's new leads (`n`); while owed, the digest's index keys and recipients |
 | digest entry | `DIG#<day>#<address tag>#<lead id>` | a lead collected for one recipient's digest |
 | lead email | `MAIL#<lead id>#<kind>#<address tag>` | a lead's email and its outcome (its history) |
 | suppression | `SUP#<address>` | an address that bounced for good or complained: nothing more is sent to it |
+| no-recipient mark | `NOREC#<day>#<lead type>` | the day's `no_recipient` item of that type exists (its id) |
+
+An open action item also carries `OPENPK`/`OPENSK` (the sparse `OpenItems` index, a partner's
+open items newest first); a resolved one `resolved_at` instead.
 
 The sparse `DigestsDue` index holds the day counts that owe a digest, spread over
 `DIGEST_SHARDS` partitions by partner (never one constant partition), sorted by day.
@@ -18,10 +22,11 @@ The sparse `DigestsDue` index holds the day counts that owe a digest, spread ove
 from __future__ import annotations
 
 import zlib
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from leaddesk.adapters.dynamo.keys import partner_key
+from leaddesk.domain.action_center import ID_TIME_FORMAT
 
 DIGESTS_DUE = "DigestsDue"
 DIGEST_SHARDS = 8
@@ -46,6 +51,23 @@ ACTION_PREFIX = "AC#"
 
 def action_key(partner_id: str, notification_id: str) -> dict[str, Any]:
     return key(partner_id, ACTION_PREFIX + notification_id)
+
+
+OPEN_ITEMS = "OpenItems"
+
+
+def open_partition(partner_id: str) -> str:
+    return f"{partner_key(partner_id)}#OPEN"
+
+
+def open_index_keys(partner_id: str, notification_id: str) -> dict[str, Any]:
+    """The `OpenItems` keys of an open action item: the partner's open items, newest first."""
+    return {"OPENPK": {"S": open_partition(partner_id)}, "OPENSK": {"S": notification_id}}
+
+
+def stamp(moment: datetime) -> str:
+    """A time as the open-item filters compare it (the ids' sortable UTC format)."""
+    return moment.astimezone(UTC).strftime(ID_TIME_FORMAT)
 
 
 def delivery_key(partner_id: str, notice_key: str, address: str) -> dict[str, Any]:
@@ -78,6 +100,10 @@ def digest_entry_prefix(day: date, recipient_tag: str) -> str:
 
 def digest_entry_key(partner_id: str, day: date, recipient_tag: str, lead_id: str) -> dict[str, Any]:
     return key(partner_id, digest_entry_prefix(day, recipient_tag) + lead_id)
+
+
+def no_recipient_key(partner_id: str, day: date, lead_type: str) -> dict[str, Any]:
+    return key(partner_id, f"NOREC#{day.isoformat()}#{lead_type}")
 
 
 def digest_shard(partner_id: str) -> int:

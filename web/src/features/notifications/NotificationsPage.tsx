@@ -1,4 +1,5 @@
-import { Badge, Button, MessageBar, MessageBarBody, Spinner, Text } from "@fluentui/react-components";
+import { Badge, Button, MessageBar, MessageBarBody, Spinner, Tab, TabList, Text } from "@fluentui/react-components";
+import { useState } from "react";
 import { FormattedMessage, useIntl, type IntlShape } from "react-intl";
 import { Link } from "react-router-dom";
 import type { ActionItem } from "../../api/client";
@@ -7,7 +8,7 @@ import { FlameBadge } from "../../components/FlameBadge";
 import { ProblemBar } from "../../components/ProblemBar";
 import { defineMessages, useFormats } from "../../i18n";
 import { label, LEAD_TYPE_LABELS, NONE } from "../../labels";
-import { useMarkRead, useNotifications } from "./queries";
+import { useMarkRead, useNotifications, type NotificationState } from "./queries";
 
 const KIND_LABELS = defineMessages({
   new_lead: { id: "notifications.kind.new_lead", defaultMessage: "New lead" },
@@ -17,6 +18,13 @@ const KIND_LABELS = defineMessages({
   send_failed: { id: "notifications.kind.send_failed", defaultMessage: "Email not delivered" },
   send_unconfirmed: { id: "notifications.kind.send_unconfirmed", defaultMessage: "Email may not have arrived" },
   address_suppressed: { id: "notifications.kind.address_suppressed", defaultMessage: "Address no longer emailed" },
+  no_recipient: { id: "notifications.kind.no_recipient", defaultMessage: "Nobody notified" },
+});
+
+const STATE_LABELS = defineMessages({
+  all: { id: "notifications.state.all", defaultMessage: "All" },
+  open: { id: "notifications.state.open", defaultMessage: "Open" },
+  resolved: { id: "notifications.state.resolved", defaultMessage: "Resolved" },
 });
 
 /** What the item asks of the partner, written here from its fields (the API's own `message` is
@@ -80,28 +88,44 @@ function describe(intl: IntlShape, item: ActionItem): string {
             },
             { recipient: item.recipient ?? NONE },
           );
+    case "no_recipient":
+      return intl.formatMessage(
+        {
+          id: "notifications.noRecipient",
+          defaultMessage:
+            "Nobody was notified of a new lead of type {leadType}: add a referral admin’s email in Settings, or give someone the Referrals admin role.",
+        },
+        { leadType: item.lead_type ? label(intl, LEAD_TYPE_LABELS, item.lead_type) : NONE },
+      );
     default:
       return item.message;
   }
 }
 
-/** The action center: what needs the partner's attention, newest first, read or unread. */
+/** The action center: what needs the partner's attention, newest first, read or unread, open or
+ * resolved (resolved items stay readable). */
 export function NotificationsPage() {
   const intl = useIntl();
   const format = useFormats();
-  const feed = useNotifications();
+  const [state, setState] = useState<NotificationState>("all");
+  const feed = useNotifications(state);
   const markRead = useMarkRead();
   const mayMark = canChangeSettings(currentSession());
   const items = feed.data?.pages.flatMap((page) => page.items) ?? [];
   const unread = feed.data?.pages[0]?.unread ?? 0;
+  const open = feed.data?.pages[0]?.open ?? 0;
   const unreadText = intl.formatMessage({ id: "notifications.unread", defaultMessage: "{count} unread" }, { count: unread });
+  const openText = intl.formatMessage({ id: "notifications.openCount", defaultMessage: "{count} open" }, { count: open });
   return (
     <section aria-labelledby="notifications-title">
       <div className="page-head">
         <h1 id="notifications-title">
           <FormattedMessage id="frame.actionCenter" defaultMessage="Action center" />
         </h1>
-        <Badge appearance={unread ? "filled" : "tint"} aria-label={unreadText}>
+        <Badge appearance={open ? "filled" : "tint"} aria-label={openText}>
+          {openText}
+        </Badge>
+        <Badge appearance="tint" aria-label={unreadText}>
           {unreadText}
         </Badge>
         {mayMark && unread > 0 && (
@@ -110,6 +134,17 @@ export function NotificationsPage() {
           </Button>
         )}
       </div>
+      <TabList
+        selectedValue={state}
+        onTabSelect={(_, data) => setState(data.value as NotificationState)}
+        aria-label={intl.formatMessage({ id: "notifications.stateFilter", defaultMessage: "Show" })}
+      >
+        {(["all", "open", "resolved"] as const).map((value) => (
+          <Tab key={value} value={value}>
+            {label(intl, STATE_LABELS, value)}
+          </Tab>
+        ))}
+      </TabList>
       {markRead.isError && <ProblemBar error={markRead.error} />}
       {feed.isPending && (
         <Spinner label={intl.formatMessage({ id: "notifications.loading", defaultMessage: "Loading the action center…" })} />
@@ -125,10 +160,18 @@ export function NotificationsPage() {
       {items.length > 0 && (
         <ul className="feed" aria-label={intl.formatMessage({ id: "notifications.list", defaultMessage: "Notifications" })}>
           {items.map((item) => (
-            <li key={item.notification_id} className={item.read ? "feed-item" : "feed-item unread"}>
+            <li
+              key={item.notification_id}
+              className={["feed-item", item.read ? "" : "unread", item.state === "resolved" ? "resolved" : ""].join(" ").trim()}
+            >
               <div>
                 <Text weight={item.read ? "regular" : "semibold"}>{label(intl, KIND_LABELS, item.kind)}</Text>
-                {item.flame && <FlameBadge flame={item.flame} />}
+                {item.state === "resolved" && (
+                  <Badge appearance="outline" color="success" size="small">
+                    <FormattedMessage id="notifications.itemResolved" defaultMessage="Resolved" />
+                  </Badge>
+                )}
+                {item.flame && item.state !== "resolved" && <FlameBadge flame={item.flame} />}
                 <Text className="note">{format.dateTime(item.at)}</Text>
               </div>
               <Text block>{describe(intl, item)}</Text>

@@ -2,7 +2,7 @@
 // frame's unread badge.
 import { lazy } from "react";
 
-export { UnreadBadge } from "./UnreadBadge";
+export { OpenBadge } from "./OpenBadge";
 
 export const NotificationsPage = lazy(() =>
   import("./NotificationsPage").then((module) => ({ default: module.NotificationsPage })),

@@ -99,6 +99,32 @@ describe("the settings form", () => {
     expect(within(form).queryByRole("button", { name: "Save" })).toBeNull();
     expect(within(form).getByText("Only referral and profile admins can change these settings.")).toBeTruthy();
   });
+
+  it("warns of the lead types that would reach nobody, and names the Referrals admin people standing in", async () => {
+    answer("get", "/settings", {
+      ...SAVED,
+      referral_admin_emails: [],
+      preferred_email: "leads@contoso.test",
+      referrals_admin_users: [],
+      unreached_lead_types: ["marketing_qualified", "sales_qualified", "shared_marketing"],
+    });
+    await openSettings();
+    const warning = await screen.findByRole("alert");
+    expect(warning.textContent).toContain("would notify nobody");
+    expect(warning.textContent).toContain("Sales qualified");
+  });
+
+  it("says who is emailed while no referral admin email is set", async () => {
+    answer("get", "/settings", {
+      ...SAVED,
+      referral_admin_emails: [],
+      referrals_admin_users: ["una@contoso.test"],
+      unreached_lead_types: [],
+    });
+    await openSettings();
+    expect(await screen.findByText(/people with the Referrals admin role: una@contoso.test/)).toBeTruthy();
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
 });
 
 describe("the suppressed addresses", () => {

@@ -15,6 +15,7 @@ import { ApiError, type Language, type NotificationSettings, type SettingsUpdate
 import { canChangeSettings, currentSession } from "../../auth/session";
 import { ProblemBar } from "../../components/ProblemBar";
 import { LANGUAGES } from "../../i18n";
+import { label, LEAD_TYPE_LABELS } from "../../labels";
 import { useSaveSettings, useSettings } from "./queries";
 import { Suppressions } from "./Suppressions";
 import { parseLocations, parseEmails, type FormProblems } from "./settingsForm";
@@ -32,9 +33,45 @@ export function SettingsPage() {
       </div>
       {settings.isPending && <Spinner label={intl.formatMessage({ id: "settings.loading", defaultMessage: "Loading the settings…" })} />}
       {settings.isError && <ProblemBar error={settings.error} retry={() => void settings.refetch()} />}
+      {settings.data && <Reach settings={settings.data} />}
       {settings.data && <SettingsForm saved={settings.data} editable={canChangeSettings(currentSession())} />}
       <Suppressions />
     </section>
+  );
+}
+
+/** Who the saved settings reach: the lead types that would notify nobody (a warning), and the
+ * people with the Referrals admin role who stand in while no referral admin email is set. */
+function Reach({ settings }: { settings: NotificationSettings }) {
+  const intl = useIntl();
+  const unreached = settings.unreached_lead_types ?? [];
+  const users = settings.referrals_admin_users ?? [];
+  const usersStandIn = (settings.referral_admin_emails ?? []).length === 0 && users.length > 0;
+  return (
+    <>
+      {unreached.length > 0 && (
+        <MessageBar intent="warning" role="alert">
+          <MessageBarBody>
+            <FormattedMessage
+              id="settings.unreached"
+              defaultMessage="New leads of these types would notify nobody: {types}. Add a referral admin’s email, or give someone the Referrals admin role."
+              values={{ types: intl.formatList(unreached.map((type) => label(intl, LEAD_TYPE_LABELS, type))) }}
+            />
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {usersStandIn && (
+        <MessageBar intent="info">
+          <MessageBarBody>
+            <FormattedMessage
+              id="settings.referralsAdminUsers"
+              defaultMessage="No referral admin email is set: new-lead emails go to the people with the Referrals admin role: {addresses}."
+              values={{ addresses: intl.formatList(users) }}
+            />
+          </MessageBarBody>
+        </MessageBar>
+      )}
+    </>
   );
 }
 

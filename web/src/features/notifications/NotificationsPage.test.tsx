@@ -1,0 +1,61 @@
+// The action center against a mocked API: open and resolved items, the state filter, the open count.
+import { screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { answer } from "../../testing/api";
+import { renderApp } from "../../testing/render";
+
+const ITEMS = [
+  {
+    notification_id: "20261201T100000000000Z.new_lead.01A",
+    kind: "new_lead",
+    at: "2026-12-01T10:00:00Z",
+    message: "New lead",
+    read: false,
+    state: "open",
+    lead_id: "01A",
+    company: "Waiting Co",
+    lead_type: "offer",
+    flame: "none",
+  },
+  {
+    notification_id: "20261201T090000000000Z.new_lead.01B",
+    kind: "new_lead",
+    at: "2026-12-01T09:00:00Z",
+    message: "New lead",
+    read: true,
+    state: "resolved",
+    resolved_at: "2026-12-01T11:00:00Z",
+    lead_id: "01B",
+    company: "Accepted Co",
+    lead_type: "offer",
+    flame: "none",
+  },
+  {
+    notification_id: "20261201T080000000000Z.no_recipient.offer-2026-12-01",
+    kind: "no_recipient",
+    at: "2026-12-01T08:00:00Z",
+    message: "Nobody was notified",
+    read: false,
+    state: "open",
+    lead_id: "01C",
+    lead_type: "offer",
+  },
+];
+
+describe("the action center", () => {
+  it("shows resolved items as resolved, counts the open ones and asks for one state", async () => {
+    const asked = answer("get", "/notifications", { items: ITEMS, unread: 2, open: 2, next_cursor: null });
+    const { user } = renderApp("/notifications", "referrals_admin");
+    const list = await screen.findByRole("list", { name: "Notifications" });
+    const [waiting, accepted, nobody] = within(list).getAllByRole("listitem") as [HTMLElement, HTMLElement, HTMLElement];
+    expect(within(accepted).getByText("Resolved")).toBeTruthy();
+    expect(within(waiting).queryByText("Resolved")).toBeNull();
+    expect(nobody.textContent).toContain("Nobody notified");
+    expect(nobody.textContent).toContain("Referrals admin role");
+    expect(screen.getAllByLabelText("2 open").length).toBeGreaterThan(0);
+
+    await user.click(screen.getByRole("tab", { name: /^Open/ })); // Fluent repeats a tab's text for its bold width
+    await screen.findByRole("list", { name: "Notifications" });
+    expect(asked.some((request) => request.url.searchParams.get("state") === "open")).toBe(true);
+  });
+});
