@@ -27,7 +27,7 @@ from leaddesk.adapters.dynamo.notify_actions import (
     settings_from,
     watermark_of,
 )
-from leaddesk.adapters.dynamo.notify_batch import NotifyBatches, Role, Write, item_key, put_new
+from leaddesk.adapters.dynamo.notify_batch import NotifyBatches, Write, WritePurpose, item_key, put_new
 from leaddesk.adapters.dynamo.notify_deliveries import (
     delivery_from,
     delivery_item,
@@ -165,11 +165,11 @@ class NotifyStore:
         started: set[OwedDigest] = set()
         unexplained = 0
         for write in self._batches.transact(writes):
-            if write.role is Role.CLAIM:
+            if write.purpose is WritePurpose.CLAIM:
                 taken.add(write.owner)
-            elif write.role is Role.FEED:
+            elif write.purpose is WritePurpose.FEED:
                 read_through[write.owner] = self._feed_watermark(write.owner) or ""
-            elif write.role is Role.DIGEST_OWED:
+            elif write.purpose is WritePurpose.DIGEST_OWED:
                 started.add(write.owner)
             else:
                 unexplained += 1
@@ -223,7 +223,7 @@ class NotifyStore:
             writes.append(
                 Write(
                     delivery.notice_key,
-                    Role.PLAIN,
+                    WritePurpose.PLAIN,
                     {"Put": {"TableName": self._table, "Item": lead_mail_item(mail)}},
                 )
             )
@@ -287,7 +287,7 @@ class NotifyStore:
         assert item.lead_type is not None
         marker = Write(
             partner_id,
-            Role.CLAIM,
+            WritePurpose.CLAIM,
             put_new(
                 self._table,
                 {

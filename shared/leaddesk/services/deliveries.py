@@ -48,7 +48,7 @@ class Outgoing:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SendResult:
     outgoing: Outgoing
     delivery: Delivery  # as recorded
     settled: bool  # False: the SQS record must come back (deferred, or SES did not answer)
@@ -68,7 +68,7 @@ class Deliverer:
         self._metrics = metrics
         self._pool: ThreadPoolExecutor | None = None
 
-    def send_all(self, outgoing: Sequence[Outgoing]) -> list[Outcome]:
+    def send_all(self, outgoing: Sequence[Outgoing]) -> list[SendResult]:
         """Send every claimed email (several at once) unless its address is suppressed, then
         record all outcomes."""
         if not outgoing:
@@ -78,7 +78,7 @@ class Deliverer:
         held = [o for o in outgoing if (o.delivery.partner_id, o.delivery.address.lower()) in suppressed]
         to_send = [o for o in outgoing if o not in held]
         outcomes = [
-            Outcome(o, replace(o.delivery, state=DeliveryState.SUPPRESSED, at=now), settled=True)
+            SendResult(o, replace(o.delivery, state=DeliveryState.SUPPRESSED, at=now), settled=True)
             for o in held
         ]
         if len(to_send) == 1:
@@ -107,7 +107,7 @@ class Deliverer:
             self._pool = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="notify-send")
         return self._pool
 
-    def _send(self, outgoing: Outgoing) -> Outcome:
+    def _send(self, outgoing: Outgoing) -> SendResult:
         delivery = outgoing.delivery
         try:
             result = self._mailer.send(
@@ -119,22 +119,22 @@ class Deliverer:
             )
         except SendUncertain as error:
             logger.warning("SES did not answer; the delivery stays `sending`: %s", error)
-            return Outcome(outgoing, delivery, settled=False)
+            return SendResult(outgoing, delivery, settled=False)
         except Exception as error:  # whatever it was, the batch's other outcomes are still recorded
             logger.warning("the send failed (%s); the delivery stays `sending`", type(error).__name__)
-            return Outcome(outgoing, delivery, settled=False)
+            return SendResult(outgoing, delivery, settled=False)
         now = self._clock()
         if result.status is SendStatus.SENT:
             sent = replace(delivery, state=DeliveryState.SENT, at=now, message_id=result.message_id)
-            return Outcome(outgoing, sent, settled=True)
+            return SendResult(outgoing, sent, settled=True)
         if result.status is SendStatus.REJECTED:
             logger.warning(
                 "email refused for good", extra={"key": delivery.notice_key, "reason": result.reason}
             )
             failed = replace(delivery, state=DeliveryState.FAILED, at=now, reason=result.reason)
-            return Outcome(outgoing, failed, settled=True)
+            return SendResult(outgoing, failed, settled=True)
         deferred = replace(delivery, state=DeliveryState.DEFERRED, at=now, reason=result.reason)
-        return Outcome(outgoing, deferred, settled=False)
+        return SendResult(outgoing, deferred, settled=False)
 
     def report(self, problems: Sequence[tuple[Delivery, Lead | None]], unconfirmed: bool) -> None:
         """Settle each failed (or unconfirmed) delivery, still `sending`, together with its

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from leaddesk.adapters.dynamo.notify_batch import Role, Write, put_new
+from leaddesk.adapters.dynamo.notify_batch import Write, WritePurpose, put_new
 from leaddesk.adapters.dynamo.notify_items import action_key, feed_key, open_index_keys, stamp
 from leaddesk.domain.action_center import RESOLVED_BY_READING, ActionItem, ItemState, time_of
 from leaddesk.domain.deliveries import VolumeMode
@@ -35,7 +35,7 @@ def put_action(
         row[MODE] = {"S": mode.value}
     if read_at is not None:
         row["read_at"] = {"S": read_at.isoformat()}
-    return Write(owner, Role.CLAIM, put_new(table, row))
+    return Write(owner, WritePurpose.CLAIM, put_new(table, row))
 
 
 def state_attributes(partner_id: str, item: ActionItem) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def add_unread(table: str, partner_id: str, count: int, oldest_id: str) -> Write
         "ConditionExpression": "attribute_not_exists(read_through) OR read_through < :oldest",
         "ExpressionAttributeValues": {":count": {"N": str(count)}, ":oldest": {"S": time_of(oldest_id)}},
     }
-    return Write(partner_id, Role.FEED, {"Update": update})
+    return Write(partner_id, WritePurpose.FEED, {"Update": update})
 
 
 def watermark_of(feed: Mapping[str, Any] | None) -> str | None:

@@ -1,7 +1,7 @@
 """The notifier's batched DynamoDB calls: consistent BatchGetItem, BatchWriteItem, and tagged
 transactions whose cancellation says which of its writes failed and what each was for.
 
-Each write of a transaction is tagged (`Write`: the notice or partner it belongs to, its `Role`),
+Each write of a transaction is tagged (`Write`: the notice or partner it belongs to, its `WritePurpose`),
 so the store can turn the failed positions of a cancelled transaction into domain results.
 """
 
@@ -28,7 +28,7 @@ CONFLICT_ATTEMPTS = 6
 Key = tuple[str, str]
 
 
-class Role(StrEnum):
+class WritePurpose(StrEnum):
     CLAIM = "claim"  # an action item or a delivery that says "this notice is being handled"
     FEED = "feed"  # the feed's unread count
     DIGEST_OWED = "digest_owed"  # the day's "a digest is owed" mark
@@ -38,7 +38,7 @@ class Role(StrEnum):
 @dataclass(frozen=True)
 class Write:
     owner: Any  # what the write belongs to: a notice key, a partner, an owed digest
-    role: Role
+    purpose: WritePurpose
     request: dict[str, Any]
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from leaddesk.adapters.dynamo.notify_batch import Role, Write, put_new
+from leaddesk.adapters.dynamo.notify_batch import Write, WritePurpose, put_new
 from leaddesk.adapters.dynamo.notify_items import DELIVERY_TTL, delivery_key, ttl_after
 from leaddesk.domain.deliveries import Delivery, DeliveryState
 
@@ -45,7 +45,7 @@ def delivery_from(item: Mapping[str, Any], partner_id: str) -> Delivery:
 
 def put_delivery(table: str, delivery: Delivery, owner: object) -> Write:
     """A new delivery, `sending`: it claims its email (fails when the delivery exists)."""
-    return Write(owner, Role.CLAIM, put_new(table, delivery_item(delivery)))
+    return Write(owner, WritePurpose.CLAIM, put_new(table, delivery_item(delivery)))
 
 
 def settle_delivery(table: str, delivery: Delivery) -> Write:
@@ -57,7 +57,7 @@ def settle_delivery(table: str, delivery: Delivery) -> Write:
         "ExpressionAttributeNames": {"#state": "state"},
         "ExpressionAttributeValues": {":sending": {"S": DeliveryState.SENDING.value}},
     }
-    return Write(delivery.notice_key, Role.PLAIN, {"Put": put})
+    return Write(delivery.notice_key, WritePurpose.PLAIN, {"Put": put})
 
 
 def reclaim_delivery(table: str, delivery: Delivery, owner: object) -> Write:
@@ -74,4 +74,4 @@ def reclaim_delivery(table: str, delivery: Delivery, owner: object) -> Write:
             ":at": {"S": delivery.at.isoformat()},
         },
     }
-    return Write(owner, Role.CLAIM, {"Update": update})
+    return Write(owner, WritePurpose.CLAIM, {"Update": update})

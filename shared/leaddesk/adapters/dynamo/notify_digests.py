@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from leaddesk.adapters.dynamo.keys import partner_key
-from leaddesk.adapters.dynamo.notify_batch import Role, Write, put_new
+from leaddesk.adapters.dynamo.notify_batch import Write, WritePurpose, put_new
 from leaddesk.adapters.dynamo.notify_items import (
     DAY_TTL,
     DIGEST_SHARDS,
@@ -45,7 +45,7 @@ def put_digest_entry(table: str, entry: DigestEntry, owner: object) -> Write:
         "lead": {"S": entry.facts.model_dump_json()},
         "ttl": ttl_after(entry.at, DAY_TTL),
     }
-    return Write(owner, Role.PLAIN, put_new(table, row))
+    return Write(owner, WritePurpose.PLAIN, put_new(table, row))
 
 
 def owe_digest(table: str, owed: OwedDigest, counts: Mapping[str, int]) -> Write:
@@ -69,7 +69,7 @@ def owe_digest(table: str, owed: OwedDigest, counts: Mapping[str, int]) -> Write
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
     }
-    return Write(owed, Role.DIGEST_OWED, {"Update": update})
+    return Write(owed, WritePurpose.DIGEST_OWED, {"Update": update})
 
 
 class DayCounts:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from leaddesk.adapters.dynamo.notify_batch import Role, Write, put_new
+from leaddesk.adapters.dynamo.notify_batch import Write, WritePurpose, put_new
 from leaddesk.adapters.dynamo.notify_items import lead_mail_key, suppression_key
 from leaddesk.domain.deliveries import DeliveryState, LeadMail
 from leaddesk.domain.feedback import Suppression
@@ -61,4 +61,6 @@ def suppression_from(item: Mapping[str, Any]) -> Suppression:
 
 def put_suppression(table: str, partner_id: str, suppression: Suppression) -> Write:
     """A new suppression (fails when the address is suppressed already)."""
-    return Write(suppression.address, Role.CLAIM, put_new(table, suppression_item(partner_id, suppression)))
+    return Write(
+        suppression.address, WritePurpose.CLAIM, put_new(table, suppression_item(partner_id, suppression))
+    )
