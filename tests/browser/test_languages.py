@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from leaddesk_local.template import PROJECT_ROOT
-from tests.browser.test_workspace import CHROMIUM, CHROMIUM_ARGS, accessible
+from tests.browser.test_workspace import CHROMIUM, CHROMIUM_ARGS, DESKTOP, accessible
 from tests.helpers.stack import RunningStack, token
 
 pytestmark = pytest.mark.e2e
@@ -171,7 +171,7 @@ def setting(local_stack: RunningStack, tmp_path_factory: pytest.TempPathFactory)
 @contextmanager
 def opened(browser: Browser, stack: RunningStack, init_script: str | None = None) -> Iterator[Page]:
     """The sign-in page in a fresh browser context (nothing kept from another test)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
     if init_script:
         context.add_init_script(init_script)
     page = context.new_page()
