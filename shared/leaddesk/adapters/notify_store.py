@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from leaddesk.adapters.dynamo.items import item_to_lead
 from leaddesk.adapters.dynamo.keys import lead_key
+from leaddesk.adapters.dynamo.lead_mails import lead_mail_item
 from leaddesk.adapters.dynamo.notify_actions import (
     add_unread,
     mode_of,
@@ -36,7 +37,7 @@ from leaddesk.adapters.dynamo.notify_deliveries import (
     settle_delivery,
 )
 from leaddesk.adapters.dynamo.notify_digests import DayCounts, owe_digest, put_digest_entry
-from leaddesk.adapters.dynamo.notify_feedback import lead_mail_item, put_suppression
+from leaddesk.adapters.dynamo.notify_feedback import put_suppression
 from leaddesk.adapters.dynamo.notify_items import (
     DAY_TTL,
     action_key,

@@ -24,7 +24,7 @@ from leaddesk.adapters.dynamo.items import (
     lead_to_item,
 )
 from leaddesk.adapters.dynamo.keys import favorites_key, lead_key, partner_key
-from leaddesk.adapters.dynamo.notify_feedback import lead_mail_from
+from leaddesk.adapters.dynamo.lead_mails import lead_mail_from
 from leaddesk.adapters.dynamo.notify_items import lead_mail_prefix
 from leaddesk.adapters.dynamo.paging import cancellation_reasons, pages
 from leaddesk.adapters.dynamo.queries import MAX_ITEMS_READ, LeadQueries, Page

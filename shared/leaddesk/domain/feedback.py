@@ -76,13 +76,6 @@ class SuppressionList(BaseModel):
     items: list[Suppression]
 
 
-class SuppressionNotFound(Exception):
-    """The address is not suppressed for the partner (404)."""
-
-    def __init__(self, address: str) -> None:
-        super().__init__(f"{address[:320]} is not suppressed")
-
-
 class Feedback(BaseModel):
     """What one SES notification asks for: the addresses to suppress for the partner (none for a
     soft bounce or a delivery report)."""

@@ -32,6 +32,7 @@ from leaddesk.domain.contract import (
     LeadWon,
     parse_detail,
 )
+from leaddesk.domain.deliveries import address_tag as address_tag  # noqa: PLC0414 -- re-exported
 from leaddesk.domain.models import (
     CloseReason,
     EmailValidity,
@@ -307,8 +308,3 @@ def lead_day(lead: Lead) -> date:
 def digest_day(at: datetime) -> date:
     """The day a digest run at `at` sends: the UTC day before."""
     return at.astimezone(UTC).date() - timedelta(days=1)
-
-
-def address_tag(address: str) -> str:
-    """A short, URL-safe stand-in for an address in ids and keys."""
-    return hashlib.sha256(address.lower().encode()).hexdigest()[:12]

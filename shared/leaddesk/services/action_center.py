@@ -8,7 +8,8 @@ from datetime import datetime
 from leaddesk.adapters.action_center import ActionCenterStore
 from leaddesk.adapters.people import PeopleDirectory
 from leaddesk.domain.action_center import NotificationNotFound, NotificationPage, ReadAll
-from leaddesk.domain.feedback import Suppression, SuppressionNotFound
+from leaddesk.domain.errors import SuppressionNotFound
+from leaddesk.domain.feedback import Suppression
 from leaddesk.domain.notices import unreached_lead_types
 from leaddesk.domain.notify_settings import NotificationSettings, SettingsUpdate, SettingsView
 
