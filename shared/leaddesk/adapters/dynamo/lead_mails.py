@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from leaddesk.adapters.dynamo.notify_batch import Write, WritePurpose
 from leaddesk.adapters.dynamo.notify_items import lead_mail_key
 from leaddesk.domain.deliveries import DeliveryState, LeadMail, address_tag
 
@@ -43,3 +44,8 @@ def lead_mail_from(item: Mapping[str, Any], partner_id: str, lead_id: str) -> Le
         at=datetime.fromisoformat(item["at"]["S"]),
         reason=item.get("reason", {}).get("S"),
     )
+
+
+def put_lead_mail(table: str, mail: LeadMail, owner: object) -> Write:
+    """A lead's email, written (or written again) with the delivery it settles."""
+    return Write(owner, WritePurpose.PLAIN, {"Put": {"TableName": table, "Item": lead_mail_item(mail)}})
