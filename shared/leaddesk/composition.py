@@ -328,6 +328,7 @@ BUILDERS = (
     exports_service,
     export_worker,
     notify_service,
+    feedback_service,
     digest_service,
     action_center_service,
     settings_service,
@@ -335,6 +336,7 @@ BUILDERS = (
     notify_queue,
     export_queue,
     republish_queue,
+    feedback_queue,
 )
 
 

@@ -36,7 +36,7 @@ from leaddesk.adapters.dynamo.notify_items import (
     stamp,
     suppression_key,
 )
-from leaddesk.adapters.dynamo.paging import cancellation_reasons, failed_condition
+from leaddesk.adapters.dynamo.paging import cancellation_reasons, failed_condition, pages
 from leaddesk.domain.action_center import ID_TIME_FORMAT, ActionItem, item_state, time_of
 from leaddesk.domain.feedback import Suppression
 from leaddesk.domain.filters import CursorError
@@ -130,14 +130,7 @@ class ActionCenterStore:
             },
             "Select": "COUNT",
         }
-        count = 0
-        while True:
-            answer = self._db.query(**request)
-            count += int(answer.get("Count", 0))
-            last = answer.get("LastEvaluatedKey")
-            if not last:
-                return count
-            request["ExclusiveStartKey"] = last
+        return sum(int(answer.get("Count", 0)) for answer in pages(self._db.query, request))
 
     def _feed(self, partner_id: str) -> tuple[int, str]:
         row = self._db.get_item(TableName=self._table, Key=feed_key(partner_id), ConsistentRead=True).get(
@@ -245,13 +238,11 @@ class ActionCenterStore:
             },
             "ConsistentRead": True,
         }
-        found: list[Suppression] = []
-        while True:
-            answer = self._db.query(**request)
-            found += [suppression_from(row) for row in answer.get("Items", [])]
-            if not answer.get("LastEvaluatedKey"):
-                return found
-            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        return [
+            suppression_from(row)
+            for answer in pages(self._db.query, request)
+            for row in answer.get("Items", [])
+        ]
 
     def clear_suppression(self, partner_id: str, address: str) -> bool:
         """Emails go to the address again; False when it was not suppressed."""

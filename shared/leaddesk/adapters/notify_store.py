@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from leaddesk.adapters.dynamo.items import item_to_lead
 from leaddesk.adapters.dynamo.keys import lead_key
+from leaddesk.adapters.dynamo.lead_mails import lead_mail_item, put_lead_mail
 from leaddesk.adapters.dynamo.notify_actions import (
     add_unread,
     mode_of,
@@ -36,7 +37,7 @@ from leaddesk.adapters.dynamo.notify_deliveries import (
     settle_delivery,
 )
 from leaddesk.adapters.dynamo.notify_digests import DayCounts, owe_digest, put_digest_entry
-from leaddesk.adapters.dynamo.notify_feedback import lead_mail_item, put_suppression
+from leaddesk.adapters.dynamo.notify_feedback import put_suppression
 from leaddesk.adapters.dynamo.notify_items import (
     DAY_TTL,
     action_key,
@@ -217,30 +218,9 @@ class NotifyStore:
         """A failed or unconfirmed delivery's state, if it is still `sending`, in one transaction
         with the action-center item that says so (`item`, when given), the lead's email in its
         history (`mail`) and, unless the item is written as read, the feed's unread count."""
-        settle = settle_delivery(self._table, delivery)
-        writes = [settle]
-        if mail is not None:
-            writes.append(
-                Write(
-                    delivery.notice_key,
-                    WritePurpose.PLAIN,
-                    {"Put": {"TableName": self._table, "Item": lead_mail_item(mail)}},
-                )
-            )
-        put_item: Write | None = None
-        if item is not None:
-            put_item = put_action(self._table, delivery.partner_id, item, read_at, delivery.notice_key)
-            writes.append(put_item)
-            if read_at is None:
-                writes.append(add_unread(self._table, delivery.partner_id, 1, item.notification_id))
-        failed = self._batches.transact(writes)
-        if not failed:
-            return SettleOutcome.SETTLED
-        if settle in failed:
-            return SettleOutcome.SETTLED_BEFORE
-        if put_item is not None and put_item in failed:
-            return SettleOutcome.ITEM_EXISTS
-        return SettleOutcome.FEED_READ
+        history = [] if mail is None else [put_lead_mail(self._table, mail, delivery.notice_key)]
+        claim = settle_delivery(self._table, delivery)
+        return self._claim_with_item(claim, delivery.partner_id, item, read_at, delivery.notice_key, history)
 
     def record(self, deliveries: Iterable[Delivery], mails: Iterable[LeadMail] = ()) -> None:
         """Outcomes of sends (their final items) and the leads' emails they settle, by
@@ -264,18 +244,8 @@ class NotifyStore:
         """Suppress an address with the action-center item that says so, in one transaction:
         `SETTLED_BEFORE` when it was suppressed already (nothing written: feedback delivered
         twice adds nothing), `FEED_READ` when the item is older than the feed's watermark."""
-        suppress = put_suppression(self._table, partner_id, suppression)
-        writes = [suppress, put_action(self._table, partner_id, item, read_at, suppression.address)]
-        if read_at is None:
-            writes.append(add_unread(self._table, partner_id, 1, item.notification_id))
-        failed = self._batches.transact(writes)
-        if not failed:
-            return SettleOutcome.SETTLED
-        if suppress in failed:
-            return SettleOutcome.SETTLED_BEFORE
-        if writes[1] in failed:
-            return SettleOutcome.ITEM_EXISTS
-        return SettleOutcome.FEED_READ
+        claim = put_suppression(self._table, partner_id, suppression)
+        return self._claim_with_item(claim, partner_id, item, read_at, suppression.address)
 
     def note_no_recipient(
         self, partner_id: str, item: ActionItem, day: date, read_at: datetime | None
@@ -283,7 +253,8 @@ class NotifyStore:
         """The day's `no_recipient` item for the item's lead type, unless the day has one: a
         marker (`NOREC#<day>#<type>`), the item and, unless written as read, the feed's unread
         count, in one transaction. SETTLED: written now; SETTLED_BEFORE: the day had one;
-        FEED_READ: the feed was marked read past the item (write it as read)."""
+        ITEM_EXISTS: the item is there without its marker (the marker's TTL ran out); FEED_READ:
+        the feed was marked read past the item (write it as read)."""
         assert item.lead_type is not None
         marker = Write(
             partner_id,
@@ -298,14 +269,35 @@ class NotifyStore:
                 },
             ),
         )
-        writes = [marker, put_action(self._table, partner_id, item, read_at, partner_id)]
-        if read_at is None:
-            writes.append(add_unread(self._table, partner_id, 1, item.notification_id))
+        return self._claim_with_item(marker, partner_id, item, read_at, partner_id)
+
+    def _claim_with_item(
+        self,
+        claim: Write,
+        partner_id: str,
+        item: ActionItem | None,
+        read_at: datetime | None,
+        owner: object,
+        also: Sequence[Write] = (),
+    ) -> SettleOutcome:
+        """The claim (and `also`) in one transaction with the action-center item that says so
+        (when given) and, unless the item is written as read, the feed's unread count: SETTLED,
+        or what failed — the claim (SETTLED_BEFORE), the item (ITEM_EXISTS), else the unread
+        count's condition: the feed was read past the item (FEED_READ)."""
+        writes = [claim, *also]
+        put_item = None
+        if item is not None:
+            put_item = put_action(self._table, partner_id, item, read_at, owner)
+            writes.append(put_item)
+            if read_at is None:
+                writes.append(add_unread(self._table, partner_id, 1, item.notification_id))
         failed = self._batches.transact(writes)
         if not failed:
             return SettleOutcome.SETTLED
-        if marker in failed:
+        if claim in failed:
             return SettleOutcome.SETTLED_BEFORE
+        if put_item is not None and put_item in failed:
+            return SettleOutcome.ITEM_EXISTS
         return SettleOutcome.FEED_READ
 
     def resolve_items(self, partner_id: str, notification_ids: Sequence[str], now: datetime) -> set[str]:

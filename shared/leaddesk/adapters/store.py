@@ -24,9 +24,9 @@ from leaddesk.adapters.dynamo.items import (
     lead_to_item,
 )
 from leaddesk.adapters.dynamo.keys import favorites_key, lead_key, partner_key
-from leaddesk.adapters.dynamo.notify_feedback import lead_mail_from
+from leaddesk.adapters.dynamo.lead_mails import lead_mail_from
 from leaddesk.adapters.dynamo.notify_items import lead_mail_prefix
-from leaddesk.adapters.dynamo.paging import cancellation_reasons
+from leaddesk.adapters.dynamo.paging import cancellation_reasons, pages
 from leaddesk.adapters.dynamo.queries import MAX_ITEMS_READ, LeadQueries, Page
 from leaddesk.adapters.failures import permanent_failures
 from leaddesk.domain.deliveries import LeadMail
@@ -84,13 +84,11 @@ class LeadStore:
                 ":prefix": {"S": lead_mail_prefix(lead_id)},
             },
         }
-        mails: list[LeadMail] = []
-        while True:
-            answer = self._db.query(**request)
-            mails += [lead_mail_from(row, partner_id, lead_id) for row in answer.get("Items", [])]
-            if not answer.get("LastEvaluatedKey"):
-                return mails
-            request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+        return [
+            lead_mail_from(row, partner_id, lead_id)
+            for answer in pages(self._db.query, request)
+            for row in answer.get("Items", [])
+        ]
 
     def query_leads(
         self,

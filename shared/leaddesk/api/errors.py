@@ -19,8 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from leaddesk.domain.access import Forbidden, Unauthenticated
 from leaddesk.domain.action_center import NotificationNotFound
-from leaddesk.domain.errors import ExportNotFound, LeadNotFound, PreconditionFailed
-from leaddesk.domain.feedback import SuppressionNotFound
+from leaddesk.domain.errors import ExportNotFound, LeadNotFound, PreconditionFailed, SuppressionNotFound
 from leaddesk.domain.filters import CursorError
 from leaddesk.domain.lifecycle import NotAllowed
 from leaddesk.domain.models import LeadStatus, Outcome

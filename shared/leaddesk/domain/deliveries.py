@@ -8,6 +8,7 @@ are keyed and written is the store's business (`leaddesk.adapters.notify_store`)
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -17,6 +18,11 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from leaddesk.domain.action_center import ActionItem
     from leaddesk.domain.emails import LeadFacts
+
+
+def address_tag(address: str) -> str:
+    """A short, URL-safe stand-in for an address in ids and keys."""
+    return hashlib.sha256(address.lower().encode()).hexdigest()[:12]
 
 
 class DeliveryState(StrEnum):

@@ -1,4 +1,5 @@
-"""What a request for a partner's lead or export can run into besides the lifecycle's refusals."""
+"""What a request for a partner's lead, export or suppressed address can run into besides the
+lifecycle's refusals. Kept light: every API function's handler imports it with the error map."""
 
 from __future__ import annotations
 
@@ -25,3 +26,10 @@ class ExportNotFound(Exception):
 
     def __init__(self, export_id: str) -> None:
         super().__init__(f"no export {export_id}")
+
+
+class SuppressionNotFound(Exception):
+    """The address is not suppressed for the partner (404)."""
+
+    def __init__(self, address: str) -> None:
+        super().__init__(f"{address[:320]} is not suppressed")

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from leaddesk.domain.contact import well_formed_email
+from leaddesk.domain.problems import first_problem
 
 PARTNER_TAG = "partner"  # the partner id as it is, when SES's tag rules allow it
 PARTNER_HEX_TAG = "partner_hex"  # otherwise its UTF-8 bytes in hex
@@ -73,13 +74,6 @@ class SuppressionList(BaseModel):
     """`GET /settings/suppressions`: the partner's suppressed addresses, newest first."""
 
     items: list[Suppression]
-
-
-class SuppressionNotFound(Exception):
-    """The address is not suppressed for the partner (404)."""
-
-    def __init__(self, address: str) -> None:
-        super().__init__(f"{address[:320]} is not suppressed")
 
 
 class Feedback(BaseModel):
@@ -156,8 +150,7 @@ def parse_feedback(body: str) -> Feedback:
     try:
         event = _SesEvent.model_validate(data)
     except ValidationError as error:
-        first = error.errors()[0]
-        raise FeedbackRejected(".".join(str(p) for p in first["loc"]) or "body", first["msg"]) from error
+        raise FeedbackRejected(*first_problem(error)) from error
     kind_name = (event.event_type or event.notification_type or "").lower()
     if kind_name not in ("bounce", "complaint"):
         raise FeedbackRejected("eventType", f"{kind_name or 'nothing'!r} is not a bounce or a complaint")

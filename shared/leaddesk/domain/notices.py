@@ -32,6 +32,7 @@ from leaddesk.domain.contract import (
     LeadWon,
     parse_detail,
 )
+from leaddesk.domain.deliveries import address_tag as address_tag  # noqa: PLC0414 -- re-exported
 from leaddesk.domain.models import (
     CloseReason,
     EmailValidity,
@@ -42,6 +43,7 @@ from leaddesk.domain.models import (
     Outcome,
 )
 from leaddesk.domain.notify_settings import Language, NotificationSettings
+from leaddesk.domain.problems import first_problem
 
 DAILY_INDIVIDUAL_EMAILS = 10  # a partner's first 10 new leads of a UTC day are emailed one by one
 
@@ -112,15 +114,15 @@ def parse_notice(body: str) -> Notice:
     try:
         envelope = Envelope.model_validate_json(body)
     except ValidationError as error:
-        raise NoticeRejected(_location(error), error.errors()[0]["msg"]) from error
+        raise NoticeRejected(*first_problem(error)) from error
     kind = EVENT_KINDS.get(envelope.detail_type)
     if kind is None:
         raise NoticeRejected("detail-type", f"{envelope.detail_type!r} is not an event the notifier handles")
     try:
         detail = parse_detail(envelope.detail_type, envelope.detail)
     except ValidationError as error:
-        where = _location(error, default="")
-        raise NoticeRejected(f"detail.{where}" if where else "detail", error.errors()[0]["msg"]) from error
+        where, reason = first_problem(error, default="")
+        raise NoticeRejected(f"detail.{where}" if where else "detail", reason) from error
     if isinstance(detail, ExportCompleted | ExportFailed):
         return Notice(kind, detail.partner_id, detail.export_id, detail)
     if isinstance(detail, LeadsExpiringSoon):
@@ -128,10 +130,6 @@ def parse_notice(body: str) -> Notice:
         return Notice(kind, detail.partner_id, stamp, lead_ids=tuple(dict.fromkeys(detail.lead_ids)))
     assert isinstance(detail, LeadDetail), "every other event the notifier handles is a lead's"
     return Notice(kind, detail.partner_id, detail.lead_id)
-
-
-def _location(error: ValidationError, default: str = "body") -> str:
-    return ".".join(str(part) for part in error.errors()[0]["loc"]) or default
 
 
 # --- who receives what ----------------------------------------------------------------------------
@@ -310,8 +308,3 @@ def lead_day(lead: Lead) -> date:
 def digest_day(at: datetime) -> date:
     """The day a digest run at `at` sends: the UTC day before."""
     return at.astimezone(UTC).date() - timedelta(days=1)
-
-
-def address_tag(address: str) -> str:
-    """A short, URL-safe stand-in for an address in ids and keys."""
-    return hashlib.sha256(address.lower().encode()).hexdigest()[:12]

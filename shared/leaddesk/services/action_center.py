@@ -8,7 +8,8 @@ from datetime import datetime
 from leaddesk.adapters.action_center import ActionCenterStore
 from leaddesk.adapters.people import PeopleDirectory
 from leaddesk.domain.action_center import NotificationNotFound, NotificationPage, ReadAll
-from leaddesk.domain.feedback import Suppression, SuppressionNotFound
+from leaddesk.domain.errors import SuppressionNotFound
+from leaddesk.domain.feedback import Suppression
 from leaddesk.domain.notices import unreached_lead_types
 from leaddesk.domain.notify_settings import NotificationSettings, SettingsUpdate, SettingsView
 
@@ -35,7 +36,7 @@ class ActionCenterService:
 
 class SettingsService:
     def __init__(
-        self, store: ActionCenterStore, clock: Callable[[], datetime], people: PeopleDirectory | None = None
+        self, store: ActionCenterStore, clock: Callable[[], datetime], people: PeopleDirectory
     ) -> None:
         self._store = store
         self._clock = clock
@@ -52,7 +53,7 @@ class SettingsService:
     def _view(self, partner_id: str, settings: NotificationSettings) -> SettingsView:
         """The settings with who they reach: the partner's referrals_admin users, and the lead
         types that would reach nobody (the notifier's own rule, `domain.notices`)."""
-        people = self._people.referral_admins(partner_id) if self._people is not None else []
+        people = self._people.referral_admins(partner_id)
         return SettingsView(
             **settings.model_dump(),
             referrals_admin_users=people,

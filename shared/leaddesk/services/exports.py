@@ -44,6 +44,7 @@ from leaddesk.domain.exports import (
     object_key,
     row,
 )
+from leaddesk.domain.problems import first_problem
 from leaddesk.services.changes import ChangePublisher
 from leaddesk.services.records import DEAD_LETTER, RETRY, QueuedRecord
 
@@ -371,5 +372,4 @@ def parse_message(body: str) -> ExportMessage:
     try:
         return ExportMessage.model_validate_json(body)
     except ValidationError as error:
-        first = error.errors()[0]
-        raise UnusableMessage(".".join(str(p) for p in first["loc"]) or "body", first["msg"]) from error
+        raise UnusableMessage(*first_problem(error)) from error

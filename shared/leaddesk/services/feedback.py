@@ -20,9 +20,8 @@ from enum import StrEnum
 from leaddesk.adapters.metrics import OperatorMetrics
 from leaddesk.adapters.notify_store import NotifyStore
 from leaddesk.domain.action_center import suppression_item
-from leaddesk.domain.deliveries import SettleOutcome
+from leaddesk.domain.deliveries import SettleOutcome, address_tag
 from leaddesk.domain.feedback import FeedbackKind, FeedbackRejected, Suppression, parse_feedback
-from leaddesk.domain.notices import address_tag
 from leaddesk.services.records import DEAD_LETTER, RETRY, QueuedRecord
 
 logger = logging.getLogger(__name__)

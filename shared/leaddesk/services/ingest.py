@@ -38,6 +38,7 @@ from leaddesk.domain.ingest_outcomes import (
     event_marker,
 )
 from leaddesk.domain.models import Lead
+from leaddesk.domain.problems import first_problem
 from leaddesk.services.records import QueuedRecord
 
 logger = logging.getLogger(__name__)
@@ -252,6 +253,5 @@ def _rejection(error: Exception) -> tuple[str, str]:
     if isinstance(error, InboundRejected):
         return error.field, error.reason
     if isinstance(error, ValidationError):
-        first = error.errors()[0]
-        return ".".join(str(part) for part in first["loc"]) or "body", first["msg"]
+        return first_problem(error)
     return "body", f"not a JSON event: {error}"

@@ -50,7 +50,6 @@ class Settled:
 
     fate: str
     reason: str | None
-    field: str | None
 
 
 class QueueConsumer:
@@ -79,19 +78,19 @@ class QueueConsumer:
 
     def _settle(self, record: QueuedRecord, outcome: RecordOutcome | None) -> Settled:
         if outcome is None:  # a service accounts for every record; should one not, SQS tries again
-            return Settled(RETRY, "no outcome for this record", None)
+            return Settled(RETRY, "no outcome for this record")
         if outcome.fate != DEAD_LETTER:
-            return Settled(outcome.fate, outcome.reason, outcome.field)
+            return Settled(outcome.fate, outcome.reason)
         field = outcome.field or "body"
         reason = outcome.reason or "unknown"
         if self._dead_letters is None:
-            return Settled(RETRY, f"{field}: {reason} (left to the queue's redrive policy)", field)
+            return Settled(RETRY, f"{field}: {reason} (left to the queue's redrive policy)")
         try:
             self._dead_letters.send(record.body, reason, field, record.message_id)
         except Exception as error:  # the queue brings it back; nothing is lost
-            return Settled(RETRY, f"dead-letter failed: {error}", field)
+            return Settled(RETRY, f"dead-letter failed: {error}")
         self._metrics.count("DeadLettered", dimension=("Field", field))
-        return Settled(DEAD_LETTER, f"{field}: {reason}", field)
+        return Settled(DEAD_LETTER, f"{field}: {reason}")
 
     def _log(self, record: QueuedRecord, settled: Settled, outcome: RecordOutcome | None) -> None:
         log = logger.warning if settled.fate in (RETRY, DEAD_LETTER) else logger.info

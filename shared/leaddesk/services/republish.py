@@ -11,6 +11,7 @@ from leaddesk.adapters.bus import EventPublisher
 from leaddesk.adapters.pending_events import body_to_event
 from leaddesk.domain.contract import UnknownEvent
 from leaddesk.domain.events import OutboundEvent
+from leaddesk.domain.problems import first_problem
 from leaddesk.services.records import DEAD_LETTER, RETRY, QueuedRecord
 
 PUBLISHED = "published"
@@ -44,10 +45,9 @@ class RepublishService:
                     record.message_id, DEAD_LETTER, reason=str(error), field="detail_type"
                 )
             except ValidationError as error:
-                first = error.errors()[0]
-                where = ".".join(str(part) for part in first["loc"]) or "body"
+                where, problem = first_problem(error)
                 results[record.message_id] = RepublishResult(
-                    record.message_id, DEAD_LETTER, reason=first["msg"], field=where
+                    record.message_id, DEAD_LETTER, reason=problem, field=where
                 )
         refused = {event.key for event in self._publisher.publish(events)}
         for event in events:

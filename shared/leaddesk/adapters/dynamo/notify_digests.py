@@ -24,9 +24,8 @@ from leaddesk.adapters.dynamo.notify_items import (
     ttl_after,
 )
 from leaddesk.adapters.dynamo.paging import pages
-from leaddesk.domain.deliveries import DigestEntry, OwedDigest
+from leaddesk.domain.deliveries import DigestEntry, OwedDigest, address_tag
 from leaddesk.domain.emails import LeadFacts
-from leaddesk.domain.notices import address_tag
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
