@@ -144,11 +144,11 @@ def ses_refusing(refusals: dict[str, str]) -> Iterator[list[str]]:
 def pump(notify_queue_url: str) -> int:
     """Deliver what the bus routed to the notify queue to NotifyFunction, in batches of ten, until
     the queue is empty; the number of messages delivered."""
-    from tests.helpers.bus import drain
+    from tests.helpers.bus import drain, sent_body
 
     delivered = 0
     while messages := drain(notify_queue_url):
-        bodies = [json.dumps({k: v for k, v in m.items() if k != "_attributes"}) for m in messages]
+        bodies = [sent_body(m) for m in messages]
         for start in range(0, len(bodies), 10):
             assert notify(*bodies[start : start + 10]) == {"batchItemFailures": []}
         delivered += len(bodies)

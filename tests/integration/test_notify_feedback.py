@@ -13,7 +13,7 @@ from leaddesk.domain.models import CloseReason, Closure, Customer, LeadStatus, O
 from leaddesk_local.lambda_events import LambdaContext
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.api import call_api
-from tests.helpers.bus import drain
+from tests.helpers.bus import drain, sent_body
 from tests.helpers.ingest import sqs_event
 from tests.helpers.leads import make_lead
 from tests.helpers.notify import call_notify_api, inbox, lead_envelope, notify, pump, put_settings, store
@@ -44,10 +44,7 @@ def publish_feedback(deployment: Deployment, kind: FeedbackKind, address: str, p
         TopicArn=deployment.outputs["MailFeedbackTopicArn"], Message=json.dumps(event)
     )
     messages = drain(deployment.refs["MailFeedbackQueue"])
-    bodies = [
-        m["_raw"] if "_raw" in m else json.dumps({k: v for k, v in m.items() if k != "_attributes"})
-        for m in messages
-    ]
+    bodies = [sent_body(m) for m in messages]
     assert feedback(*bodies) == {"batchItemFailures": []}
     return len(bodies)
 

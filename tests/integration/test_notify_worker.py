@@ -19,7 +19,7 @@ from leaddesk.adapters.notify_store import NotifyStore
 from leaddesk.domain.deliveries import Delivery, DeliveryState
 from leaddesk.domain.models import EmailValidity, LeadStatus, LeadType, Outcome, Person, Referrer
 from leaddesk_local.provision import Deployment, client
-from tests.helpers.bus import drain
+from tests.helpers.bus import drain, sent_body
 from tests.helpers.leads import make_lead
 from tests.helpers.notify import (
     call_notify_api,
@@ -366,10 +366,7 @@ def test_exports_on_the_bus_email_the_requester_with_a_workspace_link(
         for e in (done, failed, anonymous)
     ]
     assert not events.put_events(Entries=entries).get("FailedEntryCount")
-    queued = [
-        json.dumps({k: v for k, v in m.items() if k != "_attributes"})
-        for m in drain(deployment.refs["NotifyQueue"])
-    ]
+    queued = [sent_body(m) for m in drain(deployment.refs["NotifyQueue"])]
     assert len(queued) == 3  # the rule routes exports' events to the notifier
     assert notify(*queued) == {"batchItemFailures": []}
     ready, broken = sorted(inbox("ana@partner-contoso.com"), key=lambda m: m.subject, reverse=True)
