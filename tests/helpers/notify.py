@@ -105,6 +105,22 @@ def put_settings(partner: str | None = None, **settings: Any) -> dict[str, Any]:
     return saved
 
 
+def notifications(partner: str | None = None, **query: str) -> dict[str, Any]:
+    """The action center's page as a viewer of `partner` sees it (`GET /notifications` with these
+    query parameters, e.g. `state="open"`, `limit="100"`)."""
+    status, page = call_notify_api(
+        "GET",
+        "/notifications",
+        "/notifications",
+        partner,
+        ("viewer",),
+        query={name: [value] for name, value in query.items()} or None,
+    )
+    assert status == 200, page
+    found: dict[str, Any] = page
+    return found
+
+
 def message_id() -> str:
     return str(uuid.uuid4())
 

@@ -20,6 +20,7 @@ from tests.helpers.notify import (
     export_envelope,
     inbox,
     lead_envelope,
+    notifications,
     notify,
     pump,
     put_settings,
@@ -31,13 +32,7 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 def feed(partner: str, **query: str) -> dict[str, Any]:
-    status, body = call_notify_api(
-        "GET", "/notifications", "/notifications", partner, ("viewer",),
-        query={"limit": ["100"], **{k: [v] for k, v in query.items()}},
-    )  # fmt: skip
-    assert status == 200, body
-    found: dict[str, Any] = body
-    return found
+    return notifications(partner, limit="100", **query)
 
 
 def settings(partner: str) -> dict[str, Any]:
