@@ -80,7 +80,9 @@ def test_each_consumer_reads_exactly_the_detail_types_its_rule_delivers(template
 
 
 def test_the_schemas_are_json_schema_documents_with_the_version() -> None:
-    for path in COMMITTED.glob("*.json"):
+    paths = sorted(COMMITTED.glob("*.json"))
+    assert len(paths) == len(EVENT_MODELS) + 1, "an envelope and a schema per event type"
+    for path in paths:
         schema = json.loads(path.read_text(encoding="utf-8"))
         assert schema["$schema"].startswith("https://json-schema.org/"), path.name
         if path.name != "envelope.json":
