@@ -74,6 +74,10 @@ FIRST_CALL = {
         "from leaddesk import composition; from leaddesk.adapters import aws; "
         "composition.action_center_service(); aws.dynamodb().meta"
     ),
+    "MailFeedbackFunction": (
+        "from leaddesk import composition; from leaddesk.adapters import aws; "
+        "composition.feedback_service(); aws.dynamodb().meta"
+    ),
 }
 
 
