@@ -35,12 +35,14 @@ print((imported - started) * 1000, (built - started) * 1000)
 # What each function's first invocation builds (the composition root caches it for the next).
 # Clients are built on first use, so each line also builds the clients that invocation uses
 # (`.meta` asks a client for something): what its first invocation pays, not less.
-# Every traced handler's first invocation builds the Tracer (leaddesk.tracing), in Lambda.
+# Every traced handler's first invocation builds the Tracer (leaddesk.tracing), in Lambda, and
+# each queue-fed one its queue consumer (composition.*_queue) before its service.
 FIRST_TRACE = "from leaddesk import tracing; tracing.tracing_enabled() and tracing.tracer(); "
 FIRST_CALL = {
     "IngestFunction": (
         "from leaddesk import composition; from leaddesk.adapters import aws; "
-        "import leaddesk.services.ingest; composition.ingest_service(); aws.dynamodb().meta; aws.events().meta"
+        "import leaddesk.services.ingest; composition.ingest_queue(); composition.ingest_service(); "
+        "aws.dynamodb().meta; aws.events().meta"
     ),
     "LifecycleApiFunction": (
         "from leaddesk import composition; from leaddesk.adapters import aws; "
@@ -52,7 +54,7 @@ FIRST_CALL = {
     ),
     "EventRepublishFunction": (
         "from leaddesk import composition; from leaddesk.adapters import aws; "
-        "composition.republish_service(); aws.events().meta"
+        "composition.republish_queue(); composition.republish_service(); aws.events().meta"
     ),
     "ExportApiFunction": (  # POST /exports: the job, the counters, the queue
         "from leaddesk import composition; from leaddesk.adapters import aws; "
@@ -60,11 +62,11 @@ FIRST_CALL = {
     ),
     "ExportWorkerFunction": (
         "from leaddesk import composition; from leaddesk.adapters import aws; "
-        "composition.export_worker(); aws.dynamodb().meta; aws.s3().meta"
+        "composition.export_worker(); composition.export_queue(); aws.dynamodb().meta; aws.s3().meta"
     ),
     "NotifyFunction": (
         "from leaddesk import composition; from leaddesk.adapters import aws; "
-        "composition.notify_service(); aws.dynamodb().meta; aws.sesv2().meta"
+        "composition.notify_queue(); composition.notify_service(); aws.dynamodb().meta; aws.sesv2().meta"
     ),
     "NotifyDigestFunction": (
         "from leaddesk import composition; from leaddesk.adapters import aws; "
@@ -73,6 +75,10 @@ FIRST_CALL = {
     "NotificationsApiFunction": (
         "from leaddesk import composition; from leaddesk.adapters import aws; "
         "composition.action_center_service(); aws.dynamodb().meta"
+    ),
+    "MailFeedbackFunction": (
+        "from leaddesk import composition; from leaddesk.adapters import aws; "
+        "composition.feedback_queue(); composition.feedback_service(); aws.dynamodb().meta"
     ),
 }
 

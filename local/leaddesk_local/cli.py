@@ -224,17 +224,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_mail_list(args: argparse.Namespace) -> int:
     """The emails the local stack has sent (its SES is the local stand-in for an inbox)."""
-    import urllib.error
-
-    from leaddesk_local.inbox import fetch
-
-    endpoint = Target(args).state()["endpoint_url"]
-    try:
-        mails = fetch(endpoint)
-    except urllib.error.URLError as error:
-        raise CliError(
-            f"no local stack answers at {endpoint} ({error}); start one with `make run`"
-        ) from error
+    mails = _local_mails(Target(args))
     if args.to:
         wanted = args.to.strip().lower()
         mails = [mail for mail in mails if any(wanted in address.lower() for address in mail.to)]
@@ -281,17 +271,24 @@ def cmd_mail_bounce(args: argparse.Namespace) -> int:
     return 0
 
 
-def _last_mail_to(target: Target, address: str) -> Any:
+def _local_mails(target: Target) -> list[Any]:
+    """The emails the local stack's SES holds, or what to do when no stack answers."""
     import urllib.error
 
     from leaddesk_local.inbox import fetch
 
+    endpoint = target.state()["endpoint_url"]
     try:
-        mails = fetch(target.state()["endpoint_url"])
+        return fetch(endpoint)
     except urllib.error.URLError as error:
-        raise CliError(f"no local stack answers ({error}); start one with `make run`") from error
+        raise CliError(
+            f"no local stack answers at {endpoint} ({error}); start one with `make run`"
+        ) from error
+
+
+def _last_mail_to(target: Target, address: str) -> Any:
     wanted = address.strip().lower()
-    found = [mail for mail in mails if any(wanted == to.lower() for to in mail.to)]
+    found = [mail for mail in _local_mails(target) if any(wanted == to.lower() for to in mail.to)]
     return found[-1] if found else None
 
 

@@ -13,10 +13,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from leaddesk.adapters.people import PAGE_SIZE, PARTNER_ATTRIBUTE  # what the notifier reads
 from leaddesk_local import tokens
 from leaddesk_local.target import CliError, Target
 
-PARTNER_ATTRIBUTE = "custom:partner_id"
 SAMPLE_PEOPLE = Path(__file__).resolve().parents[2] / "events" / "people.json"
 
 
@@ -65,7 +65,7 @@ def partner_people(cognito: Any, pool_id: str, partner: str) -> list[PersonRow]:
     users: dict[str, dict[str, Any]] = {}
     roles: dict[str, list[str]] = {}
     for role in tokens.ROLES:
-        request: dict[str, Any] = {"UserPoolId": pool_id, "GroupName": role, "Limit": 60}
+        request: dict[str, Any] = {"UserPoolId": pool_id, "GroupName": role, "Limit": PAGE_SIZE}
         while True:
             answer = cognito.list_users_in_group(**request)
             for user in answer.get("Users", []):

@@ -128,22 +128,28 @@ def _create_tables(
     for logical_id, resource in template.of_type("AWS::DynamoDB::Table").items():
         properties = properties_of(resource)
         name = properties.get("TableName") or f"{deployment.stack_name}-{logical_id}"
-        request: dict[str, Any] = {
-            "TableName": name,
-            "AttributeDefinitions": properties["AttributeDefinitions"],
-            "KeySchema": properties["KeySchema"],
-            "BillingMode": properties.get("BillingMode", "PAY_PER_REQUEST"),
-        }
-        if properties.get("GlobalSecondaryIndexes"):
-            request["GlobalSecondaryIndexes"] = properties["GlobalSecondaryIndexes"]
-        table = dynamodb.create_table(**request)["TableDescription"]
-        if properties.get("TimeToLiveSpecification"):
-            dynamodb.update_time_to_live(
-                TableName=name, TimeToLiveSpecification=properties["TimeToLiveSpecification"]
-            )
         deployment.refs[logical_id] = name
-        deployment.attributes[(logical_id, "Arn")] = table["TableArn"]
+        deployment.attributes[(logical_id, "Arn")] = create_table(dynamodb, name, properties)
         progress(f"table {name}")
+
+
+def create_table(dynamodb: Any, name: str, properties: dict[str, Any]) -> str:
+    """A table named `name` as a template's (resolved) `AWS::DynamoDB::Table` properties define
+    it: keys, indexes, billing mode, time to live. Its ARN."""
+    request: dict[str, Any] = {
+        "TableName": name,
+        "AttributeDefinitions": properties["AttributeDefinitions"],
+        "KeySchema": properties["KeySchema"],
+        "BillingMode": properties.get("BillingMode", "PAY_PER_REQUEST"),
+    }
+    if properties.get("GlobalSecondaryIndexes"):
+        request["GlobalSecondaryIndexes"] = properties["GlobalSecondaryIndexes"]
+    arn: str = dynamodb.create_table(**request)["TableDescription"]["TableArn"]
+    if properties.get("TimeToLiveSpecification"):
+        dynamodb.update_time_to_live(
+            TableName=name, TimeToLiveSpecification=properties["TimeToLiveSpecification"]
+        )
+    return arn
 
 
 def _create_buckets(

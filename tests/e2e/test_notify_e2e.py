@@ -169,6 +169,10 @@ def test_a_person_added_with_leaddesk_users_add_receives_the_partners_new_lead(
         f"{local_stack.api_url}/settings", headers={"Authorization": f"Bearer {bearer}"}, timeout=10
     )
     assert answer.json()["referrals_admin_users"] == [una] and answer.json()["unreached_lead_types"] == []
+    # `leaddesk mail bounce` without --partner reads the partner from the last email to the address.
+    bounced = local_stack.cli("mail", "bounce", una)
+    assert bounced.returncode == 0, bounced.stderr
+    assert f"bounce of {una} for partner {partner}" in bounced.stdout
 
 
 def test_make_runs_sample_partner_has_a_referrals_admin_who_was_emailed(local_stack: RunningStack) -> None:

@@ -65,3 +65,10 @@ def drain(queue_url: str, endpoint_url: str | None = None) -> list[dict[str, Any
             }
             found.append(body)
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def sent_body(message: dict[str, Any]) -> str:
+    """The body a message `drain` returned was sent with, to hand it on as its queue would."""
+    if "_raw" in message:
+        return str(message["_raw"])
+    return json.dumps({k: v for k, v in message.items() if k != "_attributes"})

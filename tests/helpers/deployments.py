@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from leaddesk_local.provision import ACCOUNT_ID, REGION, Deployment, client, provision
+from leaddesk_local.provision import ACCOUNT_ID, REGION, Deployment, client, create_table, provision
 from leaddesk_local.stack import merged_environment
-from leaddesk_local.template import Template
+from leaddesk_local.template import Template, resolve
 
 CAPTURE_PREFIX = "capture-"  # what `tests.helpers.bus.capture_bus_events` names its queues and rules
 
@@ -126,10 +126,11 @@ class SharedDeployment:
             sqs.delete_queue(QueueUrl=url)
 
     def _with_table_of_its_own(self, deployed: Deployment) -> Deployment:
-        db = self._client("dynamodb")
-        shared = deployed.refs["LeadsTable"]
-        name = f"{shared}-fresh{next(self._fresh_tables)}"
-        arn = _clone_table(db, shared, name)
+        """The deployment with a new, empty `LeadsTable` defined as the template defines it."""
+        name = f"{deployed.refs['LeadsTable']}-fresh{next(self._fresh_tables)}"
+        resource = self.template.of_type("AWS::DynamoDB::Table")["LeadsTable"]
+        properties = resolve(resource.get("Properties", {}), deployed.lookup, dict(self.template.parameters))
+        arn = create_table(self._client("dynamodb"), name, properties)
         return dataclasses.replace(
             deployed,
             refs=deployed.refs | {"LeadsTable": name},
@@ -142,29 +143,6 @@ def _table_exists(name: str) -> bool:
     from moto.dynamodb.models import dynamodb_backends
 
     return name in dynamodb_backends[ACCOUNT_ID][REGION].tables
-
-
-def _clone_table(db: Any, source: str, name: str) -> str:
-    """A new, empty table with the definition of `source` (keys, indexes, billing, TTL); its ARN."""
-    described = db.describe_table(TableName=source)["Table"]
-    request: dict[str, Any] = {
-        "TableName": name,
-        "AttributeDefinitions": described["AttributeDefinitions"],
-        "KeySchema": described["KeySchema"],
-        "BillingMode": described.get("BillingModeSummary", {}).get("BillingMode", "PAY_PER_REQUEST"),
-    }
-    if described.get("GlobalSecondaryIndexes"):
-        request["GlobalSecondaryIndexes"] = [
-            {key: index[key] for key in ("IndexName", "KeySchema", "Projection")}
-            for index in described["GlobalSecondaryIndexes"]
-        ]
-    arn: str = db.create_table(**request)["TableDescription"]["TableArn"]
-    ttl = db.describe_time_to_live(TableName=source)["TimeToLiveDescription"]
-    if ttl.get("TimeToLiveStatus") == "ENABLED":
-        db.update_time_to_live(
-            TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl["AttributeName"]}
-        )
-    return arn
 
 
 def _empty_bucket(s3: Any, bucket: str) -> None:

@@ -105,6 +105,22 @@ def put_settings(partner: str | None = None, **settings: Any) -> dict[str, Any]:
     return saved
 
 
+def notifications(partner: str | None = None, **query: str) -> dict[str, Any]:
+    """The action center's page as a viewer of `partner` sees it (`GET /notifications` with these
+    query parameters, e.g. `state="open"`, `limit="100"`)."""
+    status, page = call_notify_api(
+        "GET",
+        "/notifications",
+        "/notifications",
+        partner,
+        ("viewer",),
+        query={name: [value] for name, value in query.items()} or None,
+    )
+    assert status == 200, page
+    found: dict[str, Any] = page
+    return found
+
+
 def message_id() -> str:
     return str(uuid.uuid4())
 
@@ -144,11 +160,11 @@ def ses_refusing(refusals: dict[str, str]) -> Iterator[list[str]]:
 def pump(notify_queue_url: str) -> int:
     """Deliver what the bus routed to the notify queue to NotifyFunction, in batches of ten, until
     the queue is empty; the number of messages delivered."""
-    from tests.helpers.bus import drain
+    from tests.helpers.bus import drain, sent_body
 
     delivered = 0
     while messages := drain(notify_queue_url):
-        bodies = [json.dumps({k: v for k, v in m.items() if k != "_attributes"}) for m in messages]
+        bodies = [sent_body(m) for m in messages]
         for start in range(0, len(bodies), 10):
             assert notify(*bodies[start : start + 10]) == {"batchItemFailures": []}
         delivered += len(bodies)

@@ -18,7 +18,7 @@ from tests.helpers.api import call_api
 from tests.helpers.bus import envelope
 from tests.helpers.ingest import invoke, leads_of, sqs_event
 from tests.helpers.leads import make_lead, put_leads
-from tests.helpers.notify import call_notify_api, inbox, pump, put_settings, ses_refusing
+from tests.helpers.notify import inbox, notifications, pump, put_settings, ses_refusing
 from tests.helpers.tenants import Partners
 
 ANA, BEN = "ana@partner-day.com", "ben@partner-day.com"
@@ -148,10 +148,7 @@ def test_a_days_mixed_workload_reaches_exactly_the_right_inboxes(
     )
     assert all(mail.html and mail.text for mail in inbox())
 
-    status, feed = call_notify_api(
-        "GET", "/notifications", "/notifications", day, ("viewer",), query={"limit": ["100"]}
-    )
-    assert status == 200
+    feed = notifications(day, limit="100")
     kinds = Counter(item["kind"] for item in feed["items"])
     assert kinds == Counter({"new_lead": 8, "expiring_soon": 1, "send_failed": 1}), kinds
     [failure] = [item for item in feed["items"] if item["kind"] == "send_failed"]

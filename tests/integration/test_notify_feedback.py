@@ -13,10 +13,19 @@ from leaddesk.domain.models import CloseReason, Closure, Customer, LeadStatus, O
 from leaddesk_local.lambda_events import LambdaContext
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.api import call_api
-from tests.helpers.bus import drain
+from tests.helpers.bus import drain, sent_body
 from tests.helpers.ingest import sqs_event
 from tests.helpers.leads import make_lead
-from tests.helpers.notify import call_notify_api, inbox, lead_envelope, notify, pump, put_settings, store
+from tests.helpers.notify import (
+    call_notify_api,
+    inbox,
+    lead_envelope,
+    notifications,
+    notify,
+    pump,
+    put_settings,
+    store,
+)
 from tests.helpers.tenants import Partners, or_current
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -44,10 +53,7 @@ def publish_feedback(deployment: Deployment, kind: FeedbackKind, address: str, p
         TopicArn=deployment.outputs["MailFeedbackTopicArn"], Message=json.dumps(event)
     )
     messages = drain(deployment.refs["MailFeedbackQueue"])
-    bodies = [
-        m["_raw"] if "_raw" in m else json.dumps({k: v for k, v in m.items() if k != "_attributes"})
-        for m in messages
-    ]
+    bodies = [sent_body(m) for m in messages]
     assert feedback(*bodies) == {"batchItemFailures": []}
     return len(bodies)
 
@@ -131,8 +137,7 @@ def test_a_bounce_suppresses_the_next_send_and_clearing_it_sends_again(
     assert publish_feedback(deployment, FeedbackKind.BOUNCE, ANA, partner) == 1
     [suppressed] = suppressions()
     assert (suppressed["address"], suppressed["kind"]) == (ANA, "bounce")
-    _, feed = call_notify_api("GET", "/notifications", "/notifications", partner, ("viewer",))
-    [item] = [i for i in feed["items"] if i["kind"] == "address_suppressed"]
+    [item] = [i for i in notifications(partner)["items"] if i["kind"] == "address_suppressed"]
     assert item["recipient"] == ANA and not item["read"]
 
     second = new_lead(deployment, 2)
@@ -155,7 +160,7 @@ def test_feedback_delivered_twice_suppresses_once_with_one_item(
     assert feedback(event, event) == {"batchItemFailures": []}
     assert feedback(event) == {"batchItemFailures": []}
     assert [s["kind"] for s in suppressions()] == ["complaint"]
-    _, feed = call_notify_api("GET", "/notifications", "/notifications", partner, ("viewer",))
+    feed = notifications(partner)
     assert [i["kind"] for i in feed["items"]] == ["address_suppressed"] and feed["unread"] == 1
     assert suppressions(partners.other) == []  # the partner the email was sent for, no other
 

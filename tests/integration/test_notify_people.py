@@ -3,7 +3,6 @@ admins, the no_recipient item, one reminder per recipient per sweep run, items r
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,13 +13,14 @@ from leaddesk import composition
 from leaddesk_local.people_command import add_person
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.api import call_api
-from tests.helpers.bus import drain
+from tests.helpers.bus import drain, sent_body
 from tests.helpers.leads import ACCEPT_BODY, make_lead
 from tests.helpers.notify import (
     call_notify_api,
     export_envelope,
     inbox,
     lead_envelope,
+    notifications,
     notify,
     pump,
     put_settings,
@@ -32,13 +32,7 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 
 
 def feed(partner: str, **query: str) -> dict[str, Any]:
-    status, body = call_notify_api(
-        "GET", "/notifications", "/notifications", partner, ("viewer",),
-        query={"limit": ["100"], **{k: [v] for k, v in query.items()}},
-    )  # fmt: skip
-    assert status == 200, body
-    found: dict[str, Any] = body
-    return found
+    return notifications(partner, limit="100", **query)
 
 
 def settings(partner: str) -> dict[str, Any]:
@@ -121,7 +115,7 @@ def test_one_sweep_sends_one_reminder_per_recipient_listing_its_leads_once(
 
     composition.sweep_service().sweep(NOW)
     messages = drain(queue)
-    bodies = [json.dumps({k: v for k, v in m.items() if k != "_attributes"}) for m in messages]
+    bodies = [sent_body(m) for m in messages]
     assert Counter(m["detail-type"] for m in messages) == Counter(
         {"lead.expiring_soon": 4, "leads.expiring_soon": 1}
     )

@@ -19,18 +19,18 @@ from leaddesk.adapters.notify_store import NotifyStore
 from leaddesk.domain.deliveries import Delivery, DeliveryState
 from leaddesk.domain.models import EmailValidity, LeadStatus, LeadType, Outcome, Person, Referrer
 from leaddesk_local.provision import Deployment, client
-from tests.helpers.bus import drain
+from tests.helpers.bus import drain, sent_body
 from tests.helpers.leads import make_lead
 from tests.helpers.notify import (
-    call_notify_api,
     export_envelope,
     inbox,
     lead_envelope,
+    notifications,
     notify,
     put_settings,
     store,
 )
-from tests.helpers.tenants import Partners, or_current
+from tests.helpers.tenants import Partners
 
 ADMINS = ["ana@partner-contoso.com", "ben@partner-contoso.com"]
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -74,15 +74,6 @@ def ses_faults(deployment: Deployment) -> Iterator[dict[str, list[str]]]:
     faults["__tries__"] = tries  # how many times each address was tried
     yield faults
     ses.meta.events.unregister("before-call.sesv2.SendEmail", refuse)
-
-
-def notifications(partner: str | None = None) -> dict[str, Any]:
-    status, page = call_notify_api(
-        "GET", "/notifications", "/notifications", or_current(partner), ("viewer",)
-    )
-    assert status == 200, page
-    result: dict[str, Any] = page
-    return result
 
 
 def test_a_new_offer_lead_emails_each_referral_admin_once(table: str) -> None:
@@ -366,10 +357,7 @@ def test_exports_on_the_bus_email_the_requester_with_a_workspace_link(
         for e in (done, failed, anonymous)
     ]
     assert not events.put_events(Entries=entries).get("FailedEntryCount")
-    queued = [
-        json.dumps({k: v for k, v in m.items() if k != "_attributes"})
-        for m in drain(deployment.refs["NotifyQueue"])
-    ]
+    queued = [sent_body(m) for m in drain(deployment.refs["NotifyQueue"])]
     assert len(queued) == 3  # the rule routes exports' events to the notifier
     assert notify(*queued) == {"batchItemFailures": []}
     ready, broken = sorted(inbox("ana@partner-contoso.com"), key=lambda m: m.subject, reverse=True)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.reliability.harness import Stage
-from tests.reliability.workloads import Figures, table_items, take_all
+from tests.reliability.workloads import Figures, redrive_exhausted, table_items
 
 PAGE = 10  # leads a worker reads per query in the suite (500 on AWS): several pages per export
 QUERIES: list[dict[str, Any]] = [
@@ -81,21 +81,8 @@ class ExportWorkload:
 
     def _redrive_exhausted(self, stage: Stage) -> None:
         """Messages the export queue's redrive policy moved (no reason) go back to the export queue."""
-        sqs = stage.client("sqs")
-        dlq, queue = stage.queue_url("ExportDeadLetterQueueUrl"), stage.queue_url("ExportQueue")
-        self.letters: list[dict[str, Any]] = []
-        for _ in range(5):
-            moved = 0
-            for message in take_all(sqs, dlq):
-                if "leaddesk-reason" in message.get("MessageAttributes", {}):
-                    self.letters.append(message)
-                else:
-                    sqs.send_message(QueueUrl=queue, MessageBody=message["Body"])
-                    moved += 1
-            self.redriven += moved
-            if not moved:
-                return
-            stage.pump()
+        moved, self.letters = redrive_exhausted(stage, "ExportDeadLetterQueueUrl", "ExportQueue")
+        self.redriven += moved
 
     def account(self, stage: Stage, figures: Figures) -> None:
         jobs = {

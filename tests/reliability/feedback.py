@@ -22,7 +22,7 @@ from typing import Any
 
 from leaddesk.domain.feedback import FeedbackKind, ses_event
 from tests.reliability.harness import Stage
-from tests.reliability.workloads import Figures, table_items, take_all
+from tests.reliability.workloads import Figures, redrive_exhausted, table_items, take_all
 
 Address = tuple[str, str]  # (partner, lower-case address)
 
@@ -86,20 +86,9 @@ class FeedbackWorkload:
     def _redrive_exhausted(self, stage: Stage) -> None:
         """Letters the feedback queue's redrive policy moved (no reason) go back once, as an
         operator would move them; letters with a reason stay for the account."""
-        sqs = stage.client("sqs")
-        dlq, queue = stage.queue_url("MailFeedbackDeadLetterQueueUrl"), stage.queue_url("MailFeedbackQueue")
-        for _ in range(5):
-            moved = 0
-            for message in take_all(sqs, dlq):
-                if "leaddesk-reason" in message.get("MessageAttributes", {}):
-                    self.kept.append(message)
-                    continue
-                sqs.send_message(QueueUrl=queue, MessageBody=message["Body"])
-                moved += 1
-            self.redriven += moved
-            if not moved:
-                return
-            stage.pump()
+        moved, kept = redrive_exhausted(stage, "MailFeedbackDeadLetterQueueUrl", "MailFeedbackQueue")
+        self.redriven += moved
+        self.kept += kept
 
     def account(self, stage: Stage, figures: Figures) -> None:
         from leaddesk_local.inbox import fetch

@@ -37,7 +37,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from tests.reliability.harness import Stage
-from tests.reliability.workloads import Figures, _stored_leads, table_items, take_all
+from tests.reliability.workloads import Figures, _stored_leads, redrive_exhausted, table_items, take_all
 
 LANGUAGES = ("en", "fr", "it", "nl", "hu", "tr")
 INDIVIDUAL_EMAILS = 10  # a partner's first 10 new leads of a UTC day, then the day's digest
@@ -161,21 +161,8 @@ class NotificationsWorkload:
     def _redrive_exhausted(self, stage: Stage) -> None:
         """Letters moved by the notify queue's redrive policy (no reason: retries exhausted) go
         back to the notify queue once, as `aws sqs start-message-move-task` would move them."""
-        sqs = stage.client("sqs")
-        dlq, queue = stage.queue_url("NotifyDeadLetterQueueUrl"), stage.queue_url("NotifyQueue")
-        self.kept: list[dict[str, Any]] = []
-        for _ in range(5):
-            moved = 0
-            for message in take_all(sqs, dlq):
-                if "leaddesk-reason" in message.get("MessageAttributes", {}):
-                    self.kept.append(message)
-                    continue
-                sqs.send_message(QueueUrl=queue, MessageBody=message["Body"])
-                moved += 1
-            self.redriven += moved
-            if not moved:
-                break
-            stage.pump()
+        moved, self.kept = redrive_exhausted(stage, "NotifyDeadLetterQueueUrl", "NotifyQueue")
+        self.redriven += moved
 
     # --- what was asked for ---------------------------------------------------------------------
     def account(self, stage: Stage, figures: Figures) -> None:

@@ -249,6 +249,29 @@ def take_all(sqs: Any, url: str) -> list[dict[str, Any]]:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
+def redrive_exhausted(stage: Stage, dead_letter_queue: str, queue: str) -> tuple[int, list[dict[str, Any]]]:
+    """Letters a queue's redrive policy moved (no reason: retries exhausted) go back to the queue,
+    as an operator would move them (`aws sqs start-message-move-task`), and the event sources run
+    again, until no such letter is left (five rounds at most). Letters with a reason are kept for
+    the account. (The number moved, the letters kept.)"""
+    sqs = stage.client("sqs")
+    dlq, url = stage.queue_url(dead_letter_queue), stage.queue_url(queue)
+    moved, kept = 0, []
+    for _ in range(5):
+        this_round = 0
+        for message in take_all(sqs, dlq):
+            if "leaddesk-reason" in message.get("MessageAttributes", {}):
+                kept.append(message)
+                continue
+            sqs.send_message(QueueUrl=url, MessageBody=message["Body"])
+            this_round += 1
+        moved += this_round
+        if not this_round:
+            break
+        stage.pump()
+    return moved, kept
+
+
 def table_items(stage: Stage) -> list[dict[str, Any]]:
     """Every item of the table, as DynamoDB holds it (read with the suite's own client)."""
     db, found = stage.client("dynamodb"), []

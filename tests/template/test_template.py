@@ -173,3 +173,20 @@ def test_only_the_functions_that_ask_who_the_referral_admins_are_may_list_the_us
         for statement in statements:
             assert statement["Action"] == "cognito-idp:ListUsersInGroup"
             assert statement["Resource"] == {"Fn::GetAtt": ["UserPool", "Arn"]}
+
+
+def test_the_mail_feedback_function_may_only_record_suppressions_and_dead_letter(template: Template) -> None:
+    """What docs/decision_log.md grants it: writes to the table (a suppression, its action item,
+    the feed's count) and sends to its own dead-letter queue; no SES, no reads, no notify queue."""
+    [spec] = [spec for spec in template.functions() if spec.logical_id == "MailFeedbackFunction"]
+    policies = spec.properties["Policies"]
+    statements = [s for policy in policies if "Statement" in policy for s in policy["Statement"]]
+    assert [(sorted(s["Action"]), s["Resource"]) for s in statements] == [
+        (
+            ["dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            {"Fn::GetAtt": ["LeadsTable", "Arn"]},
+        )
+    ]
+    assert [policy for policy in policies if "Statement" not in policy] == [
+        {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["MailFeedbackDeadLetterQueue", "QueueName"]}}}
+    ]

@@ -65,10 +65,6 @@ def batch(*bodies: str, receive_count: int = 1) -> SqsBatch:
     )
 
 
-def fates(*outcomes: Outcome) -> list[Outcome]:
-    return list(outcomes)
-
-
 def test_retries_are_reported_dead_letters_sent_with_reason_and_field_and_the_rest_settled(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -78,12 +74,12 @@ def test_retries_are_reported_dead_letters_sent_with_reason_and_field_and_the_re
 
     def handle(records: Sequence[QueuedRecord]) -> list[Outcome]:
         given.extend(records)
-        return fates(
+        return [
             Outcome("m-0", "created"),
             Outcome("m-1", RETRY, "throttled"),
             Outcome("m-2", DEAD_LETTER, "is not a partner id", "partner_id"),
             Outcome("m-3", DEAD_LETTER, "not a JSON event"),  # no field: the body
-        )
+        ]
 
     with caplog.at_level("INFO", logger=queue_consumer.logger.name):
         answer = consumer.consume(batch("a", "b", "c", "{", receive_count=3), handle)
@@ -115,20 +111,20 @@ def test_retries_are_reported_dead_letters_sent_with_reason_and_field_and_the_re
 def test_a_dead_letter_that_cannot_be_sent_is_retried_never_lost() -> None:
     metrics = RecordingMetrics()
     consumer = QueueConsumer("thing", RecordingDeadLetters(refuse=True), metrics)
-    answer = consumer.consume(batch("c"), lambda records: fates(Outcome("m-0", DEAD_LETTER, "bad", "x")))
+    answer = consumer.consume(batch("c"), lambda records: [Outcome("m-0", DEAD_LETTER, "bad", "x")])
     assert answer == {"batchItemFailures": [{"itemIdentifier": "m-0"}]}
     assert metrics.counted == [("RecordsRetried", 1, None)]
 
 
 def test_without_a_dead_letter_queue_a_hopeless_record_is_left_to_the_redrive_policy() -> None:
     consumer = QueueConsumer("parked event", None, RecordingMetrics())
-    answer = consumer.consume(batch("c"), lambda records: fates(Outcome("m-0", DEAD_LETTER, "bad", "x")))
+    answer = consumer.consume(batch("c"), lambda records: [Outcome("m-0", DEAD_LETTER, "bad", "x")])
     assert answer == {"batchItemFailures": [{"itemIdentifier": "m-0"}]}
 
 
 def test_a_record_the_service_did_not_account_for_comes_back() -> None:
     consumer = QueueConsumer("thing", RecordingDeadLetters(), RecordingMetrics())
-    answer = consumer.consume(batch("a", "b"), lambda records: fates(Outcome("m-0", "done")))
+    answer = consumer.consume(batch("a", "b"), lambda records: [Outcome("m-0", "done")])
     assert answer == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
 
 
