@@ -27,6 +27,11 @@ def test_ingest_counts_stored_duplicates_touchpoints_and_dead_letters_per_field(
 ) -> None:
     monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "LeadDesk")
+    # The handler's Metrics read the namespace when its module was first imported, which another
+    # test may have done with the variable unset (in Lambda it is set before the import).
+    import ingest.app
+
+    monkeypatch.setattr(ingest.app.metrics, "namespace", "LeadDesk")
     composition.reset()  # the metrics adapter reads the switch when built
     capsys.readouterr()
     invoke(
