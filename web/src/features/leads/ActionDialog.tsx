@@ -19,7 +19,7 @@ import {
   Textarea,
 } from "@fluentui/react-components";
 import { useState, type FormEvent } from "react";
-import { createIntl, FormattedMessage, useIntl, type IntlShape, type MessageDescriptor } from "react-intl";
+import { FormattedMessage, useIntl, type IntlShape, type MessageDescriptor } from "react-intl";
 import { ApiError, type Action, type Lead } from "../../api/client";
 import { defineMessages } from "../../i18n";
 import {
@@ -114,14 +114,11 @@ export const FORMS: Partial<Record<Action, FieldSpec[]>> = {
   close_as_error: [{ name: "reason", label: FIELDS.reason, kind: "choice", required: true, options: ERROR_REASON_LABELS }, reasonNotes],
 };
 
-/** English, for callers without the person's language (the messages' own defaults). */
-const ENGLISH = createIntl({ locale: "en", defaultLocale: "en", messages: {} });
-
 type Values = Record<string, string>;
 
 /** The client-side checks: what the API would refuse for a missing or malformed field, in the
- * person's language (English without one). */
-export function problems(action: Action, values: Values, intl: IntlShape = ENGLISH): Record<string, string> {
+ * person's language. */
+export function problems(action: Action, values: Values, intl: IntlShape): Record<string, string> {
   const found: Record<string, string> = {};
   for (const field of FORMS[action] ?? []) {
     const value = (values[field.name] ?? "").trim();
