@@ -271,11 +271,9 @@ function Section({ title, children }: { title: string; children: React.ReactNode
   );
 }
 
-function Facts({ rows }: { rows: [string, string | null | undefined, string?][] }) {
-  return <FactList rows={rows.filter(([, value]) => value != null && value !== "")} />;
-}
-
-function FactList({ rows }: { rows: [string, string | null | undefined, string?][] }) {
+/** Title, value and an optional note per row; a row without a value is left out. */
+function Facts({ rows: all }: { rows: [string, string | null | undefined, string?][] }) {
+  const rows = all.filter(([, value]) => value != null && value !== "");
   if (rows.length === 0) {
     return (
       <Text className="note">
