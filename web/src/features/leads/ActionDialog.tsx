@@ -6,14 +6,12 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
-  Dropdown,
   Field,
   Input,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
-  Option,
   Radio,
   RadioGroup,
   Textarea,
@@ -29,13 +27,13 @@ import {
   ERROR_REASON_LABELS,
   label,
   NEED_LABELS,
-  options,
   OUTCOME_LABELS,
   STATUS_LABELS,
   TIMELINE_LABELS,
   YES_NO,
   type Labels,
 } from "../../labels";
+import { ChoiceDropdown } from "../../components/ChoiceDropdown";
 import { useAct } from "./queries";
 
 type Kind = "text" | "number" | "date" | "choice" | "yesno" | "notes";
@@ -257,18 +255,12 @@ function renderInput(intl: IntlShape, field: FieldSpec, value: string, change: (
       );
     case "choice":
       return (
-        <Dropdown
+        <ChoiceDropdown
+          labels={field.options ?? {}}
+          value={value || undefined}
+          onChange={change}
           placeholder={intl.formatMessage({ id: "form.choose", defaultMessage: "Choose…" })}
-          value={value && field.options ? label(intl, field.options, value) : ""}
-          selectedOptions={value ? [value] : []}
-          onOptionSelect={(_, data) => change(data.optionValue ?? "")}
-        >
-          {options(intl, field.options ?? {}).map(([optionValue, text]) => (
-            <Option key={optionValue} value={optionValue}>
-              {text}
-            </Option>
-          ))}
-        </Dropdown>
+        />
       );
     default:
       return <Input value={value} onChange={(_, data) => change(data.value)} />;

@@ -17,6 +17,7 @@ import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import type { Lead, ListQuery, Tab } from "../../api/client";
 import { canAct, currentSession } from "../../auth/session";
 import { FavoriteButton } from "./FavoriteButton";
+import { ChoiceDropdown } from "../../components/ChoiceDropdown";
 import { FlameBadge } from "../../components/FlameBadge";
 import { ProblemBar } from "../../components/ProblemBar";
 import { useFormats } from "../../i18n";
@@ -148,17 +149,7 @@ export function LeadsPage() {
           <Input type="date" defaultValue={query.created_to?.slice(0, 10)} onBlur={(e) => change({ created_to: e.target.value ? `${e.target.value}T23:59:59Z` : undefined })} />
         </Field>
         <Field label={intl.formatMessage({ id: "leads.sort", defaultMessage: "Sort" })}>
-          <Dropdown
-            value={intl.formatMessage(SORT_LABELS[sort])}
-            selectedOptions={[sort]}
-            onOptionSelect={(_, data) => change({ sort: data.optionValue as ListQuery["sort"], order: undefined })}
-          >
-            {options(intl, SORT_LABELS).map(([value, text]) => (
-              <Option key={value} value={value}>
-                {text}
-              </Option>
-            ))}
-          </Dropdown>
+          <ChoiceDropdown labels={SORT_LABELS} value={sort} onChange={(value) => change({ sort: value, order: undefined })} />
         </Field>
         <Button onClick={() => setSearch(searchFromQuery({ tab }))}>
           <FormattedMessage id="leads.clearFilters" defaultMessage="Clear filters" />
