@@ -30,6 +30,7 @@ import {
   YES_NO,
 } from "../../labels";
 import { LeadEmails } from "./LeadEmails";
+import { LEAD_FIELDS } from "./leadFields";
 import { lastListSearch } from "./listQuery";
 import { qualityReason } from "./qualityReasons";
 import { useLead } from "./queries";
@@ -49,20 +50,12 @@ const FACTS = defineMessages({
   operatorNotes: { id: "lead.operatorNotes", defaultMessage: "Operator notes" },
   assignedContact: { id: "lead.assignedContact", defaultMessage: "Assigned contact" },
   touchpoints: { id: "lead.touchpoints", defaultMessage: "Touchpoints" },
-  dealName: { id: "deal.name", defaultMessage: "Deal name" },
-  estimatedValue: { id: "deal.estimatedValue", defaultMessage: "Estimated value" },
-  estimatedCloseDate: { id: "deal.estimatedCloseDate", defaultMessage: "Estimated close date" },
-  crmId: { id: "deal.crmId", defaultMessage: "CRM id" },
-  campaignId: { id: "deal.campaignId", defaultMessage: "Campaign id" },
   dealNotes: { id: "deal.notes", defaultMessage: "Deal notes" },
   team: { id: "deal.team", defaultMessage: "Team" },
   opportunity: { id: "deal.opportunity", defaultMessage: "Opportunity" },
   closedBecause: { id: "deal.closedBecause", defaultMessage: "Closed because" },
   customerResponded: { id: "evaluation.customerResponded", defaultMessage: "Customer responded" },
-  budget: { id: "evaluation.budget", defaultMessage: "Budget" },
   authority: { id: "evaluation.authority", defaultMessage: "Decision maker identified" },
-  need: { id: "evaluation.need", defaultMessage: "Need" },
-  timeline: { id: "evaluation.timeline", defaultMessage: "Timeline" },
   missing: { id: "evaluation.missing", defaultMessage: "Still missing before won or convert" },
 });
 
@@ -169,11 +162,11 @@ export function LeadPage() {
         <Section title={intl.formatMessage({ id: "lead.section.deal", defaultMessage: "Deal" })}>
           <Facts
             rows={[
-              [t(FACTS.dealName), data.deal_name],
-              [t(FACTS.estimatedValue), data.estimated_value != null ? format.money(data.estimated_value, data.currency) : undefined],
-              [t(FACTS.estimatedCloseDate), format.date(data.estimated_close_date)],
-              [t(FACTS.crmId), data.crm_id],
-              [t(FACTS.campaignId), data.campaign_id],
+              [t(LEAD_FIELDS.dealName), data.deal_name],
+              [t(LEAD_FIELDS.estimatedValue), data.estimated_value != null ? format.money(data.estimated_value, data.currency) : undefined],
+              [t(LEAD_FIELDS.estimatedCloseDate), format.date(data.estimated_close_date)],
+              [t(LEAD_FIELDS.crmId), data.crm_id],
+              [t(LEAD_FIELDS.campaignId), data.campaign_id],
               [t(FACTS.dealNotes), data.deal_notes],
               [t(FACTS.team), data.team.length ? intl.formatList(data.team.map((member) => member.name)) : undefined],
               [t(FACTS.opportunity), data.opportunity_id],
@@ -185,10 +178,10 @@ export function LeadPage() {
           <Facts
             rows={[
               [t(FACTS.customerResponded), data.qualification ? yesNo(data.qualification.customer_responded) : undefined],
-              [t(FACTS.budget), data.evaluation?.budget ? label(intl, BUDGET_LABELS, data.evaluation.budget) : undefined],
+              [t(LEAD_FIELDS.budget), data.evaluation?.budget ? label(intl, BUDGET_LABELS, data.evaluation.budget) : undefined],
               [t(FACTS.authority), data.evaluation?.authority == null ? undefined : yesNo(data.evaluation.authority)],
-              [t(FACTS.need), data.evaluation?.need ? label(intl, NEED_LABELS, data.evaluation.need) : undefined],
-              [t(FACTS.timeline), data.evaluation?.timeline ? label(intl, TIMELINE_LABELS, data.evaluation.timeline) : undefined],
+              [t(LEAD_FIELDS.need), data.evaluation?.need ? label(intl, NEED_LABELS, data.evaluation.need) : undefined],
+              [t(LEAD_FIELDS.timeline), data.evaluation?.timeline ? label(intl, TIMELINE_LABELS, data.evaluation.timeline) : undefined],
               [
                 t(FACTS.missing),
                 data.missing_steps.length
