@@ -193,6 +193,13 @@ export const PRODUCT_NAME = "LeadDesk";
 /** What a cell or field shows when it has no value. */
 export const NONE = "—";
 
+const COMPANY = defineMessages({ none: { id: "lead.noCompany", defaultMessage: "(no company)" } });
+
+/** A lead's company, or "(no company)" when its customer gave none. */
+export function companyName(intl: IntlShape, lead: { customer: { company?: string | null } }): string {
+  return lead.customer.company || intl.formatMessage(COMPANY.none);
+}
+
 export function contactName(lead: { customer: { first_name?: string | null; last_name?: string | null } }): string {
   return [lead.customer.first_name, lead.customer.last_name].filter(Boolean).join(" ") || NONE;
 }

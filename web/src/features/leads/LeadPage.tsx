@@ -14,6 +14,7 @@ import {
   BUDGET_LABELS,
   CALL_TO_ACTION_LABELS,
   CLOSE_REASON_LABELS,
+  companyName,
   contactName,
   EMAIL_VALIDITY_LABELS,
   ERROR_REASON_LABELS,
@@ -89,7 +90,7 @@ export function LeadPage() {
         </Link>
       </p>
       <div className="page-head">
-        <h1 id="lead-title">{data.customer.company || intl.formatMessage({ id: "lead.noCompany", defaultMessage: "(no company)" })}</h1>
+        <h1 id="lead-title">{companyName(intl, data)}</h1>
         <Badge appearance="outline">{label(intl, STATUS_LABELS, data.status)}</Badge>
         {data.outcome && <Badge appearance="tint">{label(intl, OUTCOME_LABELS, data.outcome)}</Badge>}
         <FlameBadge flame={data.flame} />

@@ -22,6 +22,7 @@ import { FlameBadge } from "../../components/FlameBadge";
 import { ProblemBar } from "../../components/ProblemBar";
 import { useFormats } from "../../i18n";
 import {
+  companyName,
   contactName,
   FIELD_LABELS,
   FILTER_VALUE_LABELS,
@@ -189,7 +190,6 @@ function splitList(text: string): string[] | undefined {
 function LeadTable({ leads, canAct }: { leads: Lead[]; canAct: boolean }) {
   const intl = useIntl();
   const format = useFormats();
-  const noCompany = intl.formatMessage({ id: "lead.noCompany", defaultMessage: "(no company)" });
   return (
     <table aria-label={intl.formatMessage({ id: "leads.table", defaultMessage: "Leads" })} className="leads">
       <thead>
@@ -219,7 +219,7 @@ function LeadTable({ leads, canAct }: { leads: Lead[]; canAct: boolean }) {
         {leads.map((lead) => (
           <tr key={lead.lead_id} data-lead-id={lead.lead_id}>
             <td>
-              <Link to={`/leads/${lead.lead_id}`}>{lead.customer.company || noCompany}</Link>
+              <Link to={`/leads/${lead.lead_id}`}>{companyName(intl, lead)}</Link>
             </td>
             <td>{contactName(lead)}</td>
             <td>{label(intl, LEAD_TYPE_LABELS, lead.lead_type)}</td>
