@@ -151,6 +151,18 @@ export const FIELD_LABELS = defineMessages({
   created_to: { id: "field.created_to", defaultMessage: "Created to" },
 });
 
+/** The values of the list's choice filters, in the order the list shows them; the export's page
+ * names a filter's values with the same table. */
+export const FILTER_VALUE_LABELS = {
+  status: STATUS_LABELS,
+  lead_type: LEAD_TYPE_LABELS,
+  lead_source: SOURCE_LABELS,
+  call_to_action: CALL_TO_ACTION_LABELS,
+  lead_quality: QUALITY_LABELS,
+  email_validity: EMAIL_VALIDITY_LABELS,
+  phone_validity: PHONE_VALIDITY_LABELS,
+} satisfies Partial<Record<keyof typeof FIELD_LABELS, Labels<string>>>;
+
 /** The list's sorts. */
 export const SORT_LABELS = defineMessages({
   created_at: { id: "sort.created_at", defaultMessage: "Newest first" },
@@ -180,6 +192,13 @@ export const PRODUCT_NAME = "LeadDesk";
 
 /** What a cell or field shows when it has no value. */
 export const NONE = "—";
+
+const COMPANY = defineMessages({ none: { id: "lead.noCompany", defaultMessage: "(no company)" } });
+
+/** A lead's company, or "(no company)" when its customer gave none. */
+export function companyName(intl: IntlShape, lead: { customer: { company?: string | null } }): string {
+  return lead.customer.company || intl.formatMessage(COMPANY.none);
+}
 
 export function contactName(lead: { customer: { first_name?: string | null; last_name?: string | null } }): string {
   return [lead.customer.first_name, lead.customer.last_name].filter(Boolean).join(" ") || NONE;

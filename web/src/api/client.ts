@@ -71,5 +71,4 @@ export type NotificationPage = components["schemas"]["NotificationPage"];
 export type NotificationSettings = components["schemas"]["SettingsView"];
 export type SettingsUpdate = components["schemas"]["SettingsUpdate"];
 export type Language = components["schemas"]["Language"];
-export type Suppression = components["schemas"]["Suppression"];
 export type LeadEmail = components["schemas"]["LeadEmail"];

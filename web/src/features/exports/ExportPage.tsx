@@ -5,16 +5,10 @@ import type { Export } from "../../api/client";
 import { ProblemBar } from "../../components/ProblemBar";
 import { defineMessages, useFormats, type Formats } from "../../i18n";
 import {
-  CALL_TO_ACTION_LABELS,
-  EMAIL_VALIDITY_LABELS,
   FIELD_LABELS,
+  FILTER_VALUE_LABELS,
   label,
-  LEAD_TYPE_LABELS,
-  PHONE_VALIDITY_LABELS,
-  QUALITY_LABELS,
   SORT_LABELS,
-  SOURCE_LABELS,
-  STATUS_LABELS,
   TAB_LABELS,
   type Labels,
 } from "../../labels";
@@ -122,16 +116,6 @@ function ExportProgress({ job }: { job: Export }) {
   );
 }
 
-const FILTER_VALUES: Partial<Record<string, Labels<string>>> = {
-  status: STATUS_LABELS,
-  lead_type: LEAD_TYPE_LABELS,
-  lead_source: SOURCE_LABELS,
-  call_to_action: CALL_TO_ACTION_LABELS,
-  lead_quality: QUALITY_LABELS,
-  email_validity: EMAIL_VALIDITY_LABELS,
-  phone_validity: PHONE_VALIDITY_LABELS,
-};
-
 /** The filters the export was asked with, named as the list names them. */
 function describeFilters(intl: IntlShape, format: Formats, job: Export): string {
   const { tab: _tab, bom: _bom, sort, order: _order, include_test: test, ...filters } = job.request;
@@ -139,7 +123,7 @@ function describeFilters(intl: IntlShape, format: Formats, job: Export): string 
     .filter(([, value]) => value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && !value.length))
     .map(([name, value]) => {
       const values = (Array.isArray(value) ? value : [value]).map(String);
-      const labels = FILTER_VALUES[name];
+      const labels = (FILTER_VALUE_LABELS as Partial<Record<string, Labels<string>>>)[name];
       const shown = values.map((one) =>
         labels ? label(intl, labels, one) : name === "country" ? (format.country(one) ?? one) : name.startsWith("created_") ? format.date(one) ?? one : one,
       );

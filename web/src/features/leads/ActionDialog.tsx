@@ -6,20 +6,18 @@ import {
   DialogContent,
   DialogSurface,
   DialogTitle,
-  Dropdown,
   Field,
   Input,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
-  Option,
   Radio,
   RadioGroup,
   Textarea,
 } from "@fluentui/react-components";
 import { useState, type FormEvent } from "react";
-import { createIntl, FormattedMessage, useIntl, type IntlShape, type MessageDescriptor } from "react-intl";
+import { FormattedMessage, useIntl, type IntlShape, type MessageDescriptor } from "react-intl";
 import { ApiError, type Action, type Lead } from "../../api/client";
 import { defineMessages } from "../../i18n";
 import {
@@ -29,13 +27,14 @@ import {
   ERROR_REASON_LABELS,
   label,
   NEED_LABELS,
-  options,
   OUTCOME_LABELS,
   STATUS_LABELS,
   TIMELINE_LABELS,
   YES_NO,
   type Labels,
 } from "../../labels";
+import { ChoiceDropdown } from "../../components/ChoiceDropdown";
+import { LEAD_FIELDS } from "./leadFields";
 import { useAct } from "./queries";
 
 type Kind = "text" | "number" | "date" | "choice" | "yesno" | "notes";
@@ -49,21 +48,13 @@ interface FieldSpec {
 }
 
 const FIELDS = defineMessages({
-  dealName: { id: "deal.name", defaultMessage: "Deal name" },
-  estimatedValue: { id: "deal.estimatedValue", defaultMessage: "Estimated value" },
   currency: { id: "form.currency", defaultMessage: "Currency (ISO 4217)" },
-  estimatedCloseDate: { id: "deal.estimatedCloseDate", defaultMessage: "Estimated close date" },
-  crmId: { id: "deal.crmId", defaultMessage: "CRM id" },
-  campaignId: { id: "deal.campaignId", defaultMessage: "Campaign id" },
   notes: { id: "form.notes", defaultMessage: "Notes" },
   notesRecommended: { id: "form.notesRecommended", defaultMessage: "Notes (recommended)" },
   notesForOther: { id: "form.notesForOther", defaultMessage: "Notes (required for Other)" },
   reason: { id: "form.reason", defaultMessage: "Reason" },
   customerResponded: { id: "form.customerResponded", defaultMessage: "Did the customer respond?" },
-  budget: { id: "evaluation.budget", defaultMessage: "Budget" },
   authority: { id: "form.authority", defaultMessage: "Decision maker identified?" },
-  need: { id: "evaluation.need", defaultMessage: "Need" },
-  timeline: { id: "evaluation.timeline", defaultMessage: "Timeline" },
   opportunityId: { id: "form.opportunityId", defaultMessage: "Opportunity id" },
 });
 
@@ -82,30 +73,30 @@ const reasonNotes: FieldSpec = { name: "notes", label: FIELDS.notesForOther, kin
 /** What each action asks for: the API's request bodies, as forms. */
 export const FORMS: Partial<Record<Action, FieldSpec[]>> = {
   accept: [
-    { name: "deal_name", label: FIELDS.dealName, kind: "text", required: true },
-    { name: "estimated_value", label: FIELDS.estimatedValue, kind: "number", required: true },
+    { name: "deal_name", label: LEAD_FIELDS.dealName, kind: "text", required: true },
+    { name: "estimated_value", label: LEAD_FIELDS.estimatedValue, kind: "number", required: true },
     { name: "currency", label: FIELDS.currency, kind: "text" },
-    { name: "estimated_close_date", label: FIELDS.estimatedCloseDate, kind: "date", required: true },
-    { name: "crm_id", label: FIELDS.crmId, kind: "text" },
-    { name: "campaign_id", label: FIELDS.campaignId, kind: "text" },
+    { name: "estimated_close_date", label: LEAD_FIELDS.estimatedCloseDate, kind: "date", required: true },
+    { name: "crm_id", label: LEAD_FIELDS.crmId, kind: "text" },
+    { name: "campaign_id", label: LEAD_FIELDS.campaignId, kind: "text" },
     { ...notes, label: FIELDS.notesRecommended },
   ],
   decline: [{ name: "reason", label: FIELDS.reason, kind: "choice", required: true, options: CLOSE_REASON_LABELS }, reasonNotes],
   edit: [
-    { name: "deal_name", label: FIELDS.dealName, kind: "text" },
-    { name: "estimated_value", label: FIELDS.estimatedValue, kind: "number" },
+    { name: "deal_name", label: LEAD_FIELDS.dealName, kind: "text" },
+    { name: "estimated_value", label: LEAD_FIELDS.estimatedValue, kind: "number" },
     { name: "currency", label: FIELDS.currency, kind: "text" },
-    { name: "estimated_close_date", label: FIELDS.estimatedCloseDate, kind: "date" },
-    { name: "crm_id", label: FIELDS.crmId, kind: "text" },
-    { name: "campaign_id", label: FIELDS.campaignId, kind: "text" },
+    { name: "estimated_close_date", label: LEAD_FIELDS.estimatedCloseDate, kind: "date" },
+    { name: "crm_id", label: LEAD_FIELDS.crmId, kind: "text" },
+    { name: "campaign_id", label: LEAD_FIELDS.campaignId, kind: "text" },
     notes,
   ],
   qualify: [{ name: "customer_responded", label: FIELDS.customerResponded, kind: "yesno", required: true }, notes],
   evaluate: [
-    { name: "budget", label: FIELDS.budget, kind: "choice", options: BUDGET_LABELS },
+    { name: "budget", label: LEAD_FIELDS.budget, kind: "choice", options: BUDGET_LABELS },
     { name: "authority", label: FIELDS.authority, kind: "yesno" },
-    { name: "need", label: FIELDS.need, kind: "choice", options: NEED_LABELS },
-    { name: "timeline", label: FIELDS.timeline, kind: "choice", options: TIMELINE_LABELS },
+    { name: "need", label: LEAD_FIELDS.need, kind: "choice", options: NEED_LABELS },
+    { name: "timeline", label: LEAD_FIELDS.timeline, kind: "choice", options: TIMELINE_LABELS },
     notes,
   ],
   won: [notes],
@@ -114,14 +105,11 @@ export const FORMS: Partial<Record<Action, FieldSpec[]>> = {
   close_as_error: [{ name: "reason", label: FIELDS.reason, kind: "choice", required: true, options: ERROR_REASON_LABELS }, reasonNotes],
 };
 
-/** English, for callers without the person's language (the messages' own defaults). */
-const ENGLISH = createIntl({ locale: "en", defaultLocale: "en", messages: {} });
-
 type Values = Record<string, string>;
 
 /** The client-side checks: what the API would refuse for a missing or malformed field, in the
- * person's language (English without one). */
-export function problems(action: Action, values: Values, intl: IntlShape = ENGLISH): Record<string, string> {
+ * person's language. */
+export function problems(action: Action, values: Values, intl: IntlShape): Record<string, string> {
   const found: Record<string, string> = {};
   for (const field of FORMS[action] ?? []) {
     const value = (values[field.name] ?? "").trim();
@@ -260,18 +248,12 @@ function renderInput(intl: IntlShape, field: FieldSpec, value: string, change: (
       );
     case "choice":
       return (
-        <Dropdown
+        <ChoiceDropdown
+          labels={field.options ?? {}}
+          value={value || undefined}
+          onChange={change}
           placeholder={intl.formatMessage({ id: "form.choose", defaultMessage: "Choose…" })}
-          value={value && field.options ? label(intl, field.options, value) : ""}
-          selectedOptions={value ? [value] : []}
-          onOptionSelect={(_, data) => change(data.optionValue ?? "")}
-        >
-          {options(intl, field.options ?? {}).map(([optionValue, text]) => (
-            <Option key={optionValue} value={optionValue}>
-              {text}
-            </Option>
-          ))}
-        </Dropdown>
+        />
       );
     default:
       return <Input value={value} onChange={(_, data) => change(data.value)} />;

@@ -31,8 +31,8 @@ export function LeadEmails({ emails }: { emails: LeadEmail[] }) {
   });
   return (
     <ol className="history" aria-label={intl.formatMessage({ id: "leadEmails.list", defaultMessage: "Emails about this lead" })}>
-      {emails.map((email) => (
-        <li key={`${email.kind}-${email.outcome}`}>
+      {emails.map((email, index) => (
+        <li key={index}>
           {email.reason ? (
             <FormattedMessage
               id="leadEmails.entryWithReason"

@@ -14,6 +14,7 @@ import {
   BUDGET_LABELS,
   CALL_TO_ACTION_LABELS,
   CLOSE_REASON_LABELS,
+  companyName,
   contactName,
   EMAIL_VALIDITY_LABELS,
   ERROR_REASON_LABELS,
@@ -30,6 +31,7 @@ import {
   YES_NO,
 } from "../../labels";
 import { LeadEmails } from "./LeadEmails";
+import { LEAD_FIELDS } from "./leadFields";
 import { lastListSearch } from "./listQuery";
 import { qualityReason } from "./qualityReasons";
 import { useLead } from "./queries";
@@ -49,20 +51,12 @@ const FACTS = defineMessages({
   operatorNotes: { id: "lead.operatorNotes", defaultMessage: "Operator notes" },
   assignedContact: { id: "lead.assignedContact", defaultMessage: "Assigned contact" },
   touchpoints: { id: "lead.touchpoints", defaultMessage: "Touchpoints" },
-  dealName: { id: "deal.name", defaultMessage: "Deal name" },
-  estimatedValue: { id: "deal.estimatedValue", defaultMessage: "Estimated value" },
-  estimatedCloseDate: { id: "deal.estimatedCloseDate", defaultMessage: "Estimated close date" },
-  crmId: { id: "deal.crmId", defaultMessage: "CRM id" },
-  campaignId: { id: "deal.campaignId", defaultMessage: "Campaign id" },
   dealNotes: { id: "deal.notes", defaultMessage: "Deal notes" },
   team: { id: "deal.team", defaultMessage: "Team" },
   opportunity: { id: "deal.opportunity", defaultMessage: "Opportunity" },
   closedBecause: { id: "deal.closedBecause", defaultMessage: "Closed because" },
   customerResponded: { id: "evaluation.customerResponded", defaultMessage: "Customer responded" },
-  budget: { id: "evaluation.budget", defaultMessage: "Budget" },
   authority: { id: "evaluation.authority", defaultMessage: "Decision maker identified" },
-  need: { id: "evaluation.need", defaultMessage: "Need" },
-  timeline: { id: "evaluation.timeline", defaultMessage: "Timeline" },
   missing: { id: "evaluation.missing", defaultMessage: "Still missing before won or convert" },
 });
 
@@ -96,7 +90,7 @@ export function LeadPage() {
         </Link>
       </p>
       <div className="page-head">
-        <h1 id="lead-title">{data.customer.company || intl.formatMessage({ id: "lead.noCompany", defaultMessage: "(no company)" })}</h1>
+        <h1 id="lead-title">{companyName(intl, data)}</h1>
         <Badge appearance="outline">{label(intl, STATUS_LABELS, data.status)}</Badge>
         {data.outcome && <Badge appearance="tint">{label(intl, OUTCOME_LABELS, data.outcome)}</Badge>}
         <FlameBadge flame={data.flame} />
@@ -169,11 +163,11 @@ export function LeadPage() {
         <Section title={intl.formatMessage({ id: "lead.section.deal", defaultMessage: "Deal" })}>
           <Facts
             rows={[
-              [t(FACTS.dealName), data.deal_name],
-              [t(FACTS.estimatedValue), data.estimated_value != null ? format.money(data.estimated_value, data.currency) : undefined],
-              [t(FACTS.estimatedCloseDate), format.date(data.estimated_close_date)],
-              [t(FACTS.crmId), data.crm_id],
-              [t(FACTS.campaignId), data.campaign_id],
+              [t(LEAD_FIELDS.dealName), data.deal_name],
+              [t(LEAD_FIELDS.estimatedValue), data.estimated_value != null ? format.money(data.estimated_value, data.currency) : undefined],
+              [t(LEAD_FIELDS.estimatedCloseDate), format.date(data.estimated_close_date)],
+              [t(LEAD_FIELDS.crmId), data.crm_id],
+              [t(LEAD_FIELDS.campaignId), data.campaign_id],
               [t(FACTS.dealNotes), data.deal_notes],
               [t(FACTS.team), data.team.length ? intl.formatList(data.team.map((member) => member.name)) : undefined],
               [t(FACTS.opportunity), data.opportunity_id],
@@ -185,10 +179,10 @@ export function LeadPage() {
           <Facts
             rows={[
               [t(FACTS.customerResponded), data.qualification ? yesNo(data.qualification.customer_responded) : undefined],
-              [t(FACTS.budget), data.evaluation?.budget ? label(intl, BUDGET_LABELS, data.evaluation.budget) : undefined],
+              [t(LEAD_FIELDS.budget), data.evaluation?.budget ? label(intl, BUDGET_LABELS, data.evaluation.budget) : undefined],
               [t(FACTS.authority), data.evaluation?.authority == null ? undefined : yesNo(data.evaluation.authority)],
-              [t(FACTS.need), data.evaluation?.need ? label(intl, NEED_LABELS, data.evaluation.need) : undefined],
-              [t(FACTS.timeline), data.evaluation?.timeline ? label(intl, TIMELINE_LABELS, data.evaluation.timeline) : undefined],
+              [t(LEAD_FIELDS.need), data.evaluation?.need ? label(intl, NEED_LABELS, data.evaluation.need) : undefined],
+              [t(LEAD_FIELDS.timeline), data.evaluation?.timeline ? label(intl, TIMELINE_LABELS, data.evaluation.timeline) : undefined],
               [
                 t(FACTS.missing),
                 data.missing_steps.length
@@ -271,11 +265,9 @@ function Section({ title, children }: { title: string; children: React.ReactNode
   );
 }
 
-function Facts({ rows }: { rows: [string, string | null | undefined, string?][] }) {
-  return <FactList rows={rows.filter(([, value]) => value != null && value !== "")} />;
-}
-
-function FactList({ rows }: { rows: [string, string | null | undefined, string?][] }) {
+/** Title, value and an optional note per row; a row without a value is left out. */
+function Facts({ rows: all }: { rows: [string, string | null | undefined, string?][] }) {
+  const rows = all.filter(([, value]) => value != null && value !== "");
   if (rows.length === 0) {
     return (
       <Text className="note">

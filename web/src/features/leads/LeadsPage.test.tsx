@@ -141,3 +141,27 @@ describe("the list's filters", () => {
     expect(screen.getByText(/filters: Status: Received; sorted by Customer name/)).toBeTruthy();
   });
 });
+
+describe("the heart", () => {
+  it("marks a lead as favorite, and takes a favorite back, then asks the list again", async () => {
+    const lists = answer("get", "/leads", {
+      items: [aLead({ lead_id: "lead-1", customer: { company: "Northwind" } }), aLead({ lead_id: "lead-2", customer: { company: "Litware" }, favorite: true })],
+      next_cursor: null,
+    });
+    const added = answer("put", "/leads/:leadId/favorite", {}, 204);
+    const removed = answer("delete", "/leads/:leadId/favorite", {}, 204);
+    const { user } = renderApp("/");
+    await user.click(await screen.findByRole("button", { name: "Mark Northwind as favorite" }));
+    await waitFor(() => expect(added.map((request) => request.url.pathname)).toEqual(["/leads/lead-1/favorite"]));
+    await user.click(screen.getByRole("button", { name: "Remove Litware from favorites" }));
+    await waitFor(() => expect(removed.map((request) => request.url.pathname)).toEqual(["/leads/lead-2/favorite"]));
+    await waitFor(() => expect(lists.length).toBeGreaterThan(1));
+  });
+
+  it("is shown, not offered, to a viewer", async () => {
+    answer("get", "/leads", { items: [aLead({ customer: { company: "Litware" }, favorite: true })], next_cursor: null });
+    renderApp("/", "viewer");
+    expect(await screen.findByRole("img", { name: "Litware is a favorite" })).toBeTruthy();
+    expect(screen.queryByRole("button", { name: /favorite/ })).toBeNull();
+  });
+});

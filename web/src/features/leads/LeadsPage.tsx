@@ -12,24 +12,24 @@ import {
   TabList,
 } from "@fluentui/react-components";
 import { useEffect, useMemo } from "react";
-import { FormattedMessage, useIntl, type MessageDescriptor } from "react-intl";
+import { FormattedMessage, useIntl } from "react-intl";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import type { Lead, ListQuery, Tab } from "../../api/client";
 import { canAct, currentSession } from "../../auth/session";
 import { FavoriteButton } from "./FavoriteButton";
+import { ChoiceDropdown } from "../../components/ChoiceDropdown";
 import { FlameBadge } from "../../components/FlameBadge";
 import { ProblemBar } from "../../components/ProblemBar";
 import { useFormats } from "../../i18n";
 import {
-  CALL_TO_ACTION_LABELS,
+  companyName,
   contactName,
-  EMAIL_VALIDITY_LABELS,
   FIELD_LABELS,
+  FILTER_VALUE_LABELS,
   label,
   LEAD_TYPE_LABELS,
   NONE,
   options,
-  PHONE_VALIDITY_LABELS,
   QUALITY_LABELS,
   SORT_LABELS,
   SOURCE_LABELS,
@@ -37,20 +37,13 @@ import {
   TAB_LABELS,
   type Labels,
 } from "../../labels";
-import { queryFromSearch, rememberListSearch, searchFromQuery, type MultiFilter } from "./listQuery";
+import { queryFromSearch, rememberListSearch, searchFromQuery } from "./listQuery";
 import { useStartExport } from "../exports";
 import { useLeads, useSummary } from "./queries";
 
 const TABS: Tab[] = ["marketplace", "qualified", "favorites"];
-const CHOICES: { name: MultiFilter; label: MessageDescriptor; options: Labels<string> }[] = [
-  { name: "status", label: FIELD_LABELS.status, options: STATUS_LABELS },
-  { name: "lead_type", label: FIELD_LABELS.lead_type, options: LEAD_TYPE_LABELS },
-  { name: "lead_source", label: FIELD_LABELS.lead_source, options: SOURCE_LABELS },
-  { name: "call_to_action", label: FIELD_LABELS.call_to_action, options: CALL_TO_ACTION_LABELS },
-  { name: "lead_quality", label: FIELD_LABELS.lead_quality, options: QUALITY_LABELS },
-  { name: "email_validity", label: FIELD_LABELS.email_validity, options: EMAIL_VALIDITY_LABELS },
-  { name: "phone_validity", label: FIELD_LABELS.phone_validity, options: PHONE_VALIDITY_LABELS },
-];
+/** The choice filters, each a multiselect of its values. */
+const CHOICES = Object.keys(FILTER_VALUE_LABELS) as (keyof typeof FILTER_VALUE_LABELS)[];
 
 /** A tab of leads: counts, every filter, sort, and more rows by cursor; the filters live in the URL. */
 export function LeadsPage() {
@@ -116,10 +109,11 @@ export function LeadsPage() {
         aria-label={intl.formatMessage({ id: "leads.filters", defaultMessage: "Filters" })}
         onSubmit={(event) => event.preventDefault()}
       >
-        {CHOICES.map(({ name, label: title, options: labels }) => {
+        {CHOICES.map((name) => {
+          const labels: Labels<string> = FILTER_VALUE_LABELS[name];
           const selected = (query[name] as string[] | undefined) ?? [];
           return (
-            <Field key={name} label={intl.formatMessage(title)}>
+            <Field key={name} label={intl.formatMessage(FIELD_LABELS[name])}>
               <Dropdown
                 multiselect
                 placeholder={intl.formatMessage({ id: "leads.filterAny", defaultMessage: "Any" })}
@@ -156,17 +150,7 @@ export function LeadsPage() {
           <Input type="date" defaultValue={query.created_to?.slice(0, 10)} onBlur={(e) => change({ created_to: e.target.value ? `${e.target.value}T23:59:59Z` : undefined })} />
         </Field>
         <Field label={intl.formatMessage({ id: "leads.sort", defaultMessage: "Sort" })}>
-          <Dropdown
-            value={intl.formatMessage(SORT_LABELS[sort])}
-            selectedOptions={[sort]}
-            onOptionSelect={(_, data) => change({ sort: data.optionValue as ListQuery["sort"], order: undefined })}
-          >
-            {options(intl, SORT_LABELS).map(([value, text]) => (
-              <Option key={value} value={value}>
-                {text}
-              </Option>
-            ))}
-          </Dropdown>
+          <ChoiceDropdown labels={SORT_LABELS} value={sort} onChange={(value) => change({ sort: value, order: undefined })} />
         </Field>
         <Button onClick={() => setSearch(searchFromQuery({ tab }))}>
           <FormattedMessage id="leads.clearFilters" defaultMessage="Clear filters" />
@@ -206,7 +190,6 @@ function splitList(text: string): string[] | undefined {
 function LeadTable({ leads, canAct }: { leads: Lead[]; canAct: boolean }) {
   const intl = useIntl();
   const format = useFormats();
-  const noCompany = intl.formatMessage({ id: "lead.noCompany", defaultMessage: "(no company)" });
   return (
     <table aria-label={intl.formatMessage({ id: "leads.table", defaultMessage: "Leads" })} className="leads">
       <thead>
@@ -236,7 +219,7 @@ function LeadTable({ leads, canAct }: { leads: Lead[]; canAct: boolean }) {
         {leads.map((lead) => (
           <tr key={lead.lead_id} data-lead-id={lead.lead_id}>
             <td>
-              <Link to={`/leads/${lead.lead_id}`}>{lead.customer.company || noCompany}</Link>
+              <Link to={`/leads/${lead.lead_id}`}>{companyName(intl, lead)}</Link>
             </td>
             <td>{contactName(lead)}</td>
             <td>{label(intl, LEAD_TYPE_LABELS, lead.lead_type)}</td>

@@ -8,6 +8,7 @@ import { FlameBadge } from "../../components/FlameBadge";
 import { ProblemBar } from "../../components/ProblemBar";
 import { defineMessages, useFormats } from "../../i18n";
 import { label, LEAD_TYPE_LABELS, NONE } from "../../labels";
+import { OPEN } from "./OpenBadge";
 import { useMarkRead, useNotifications, type NotificationState } from "./queries";
 
 const KIND_LABELS = defineMessages({
@@ -115,7 +116,7 @@ export function NotificationsPage() {
   const unread = feed.data?.pages[0]?.unread ?? 0;
   const open = feed.data?.pages[0]?.open ?? 0;
   const unreadText = intl.formatMessage({ id: "notifications.unread", defaultMessage: "{count} unread" }, { count: unread });
-  const openText = intl.formatMessage({ id: "notifications.openCount", defaultMessage: "{count} open" }, { count: open });
+  const openText = intl.formatMessage(OPEN.count, { count: open });
   return (
     <section aria-labelledby="notifications-title">
       <div className="page-head">

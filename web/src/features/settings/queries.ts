@@ -5,6 +5,7 @@ import { api, unwrap, type SettingsUpdate } from "../../api/client";
 /** The settings feature's query keys. */
 export const settingsKeys = {
   all: ["settings"] as const,
+  suppressions: ["settings", "suppressions"] as const,
 };
 
 export function useSettings() {
@@ -25,7 +26,7 @@ export function useSaveSettings() {
 /** Addresses no longer emailed after a hard bounce or a complaint. */
 export function useSuppressions() {
   return useQuery({
-    queryKey: [...settingsKeys.all, "suppressions"] as const,
+    queryKey: settingsKeys.suppressions,
     queryFn: async ({ signal }) => unwrap(await api().GET("/settings/suppressions", { signal })).items,
   });
 }
@@ -36,6 +37,6 @@ export function useClearSuppression() {
   return useMutation({
     mutationFn: async (address: string) =>
       unwrap(await api().DELETE("/settings/suppressions/{address}", { params: { path: { address } } })),
-    onSuccess: () => client.invalidateQueries({ queryKey: [...settingsKeys.all, "suppressions"] }),
+    onSuccess: () => client.invalidateQueries({ queryKey: settingsKeys.suppressions }),
   });
 }

@@ -1,6 +1,6 @@
 // The settings form's own checks, before anything is sent: one address per line, locations as
 // "<country code> <email>". The API checks the same and more (deliverable syntax, known countries).
-import { createIntl, type IntlShape } from "react-intl";
+import type { IntlShape } from "react-intl";
 import { defineMessages } from "../../i18n";
 
 export type FormProblems = Record<string, string>;
@@ -15,9 +15,6 @@ const MESSAGES = defineMessages({
   },
 });
 
-/** English, for callers without the person's language (the messages' own defaults). */
-const ENGLISH = createIntl({ locale: "en", defaultLocale: "en", messages: {} });
-
 function lines(text: string): string[] {
   return text
     .split(/\r?\n/)
@@ -25,14 +22,14 @@ function lines(text: string): string[] {
     .filter(Boolean);
 }
 
-export function parseEmails(text: string, field: string, problems: FormProblems, intl: IntlShape = ENGLISH): string[] {
+export function parseEmails(text: string, field: string, problems: FormProblems, intl: IntlShape): string[] {
   const emails = lines(text).flatMap((line) => line.split(/[,;\s]+/)).filter(Boolean);
   const bad = emails.find((email) => !EMAIL.test(email));
   if (bad) problems[field] = intl.formatMessage(MESSAGES.notAnEmail, { value: bad });
   return emails;
 }
 
-export function parseLocations(text: string, problems: FormProblems, intl: IntlShape = ENGLISH): Record<string, string> {
+export function parseLocations(text: string, problems: FormProblems, intl: IntlShape): Record<string, string> {
   const locations: Record<string, string> = {};
   for (const line of lines(text)) {
     const [country = "", email = "", ...rest] = line.split(/[\s,;:=]+/);

@@ -1,12 +1,13 @@
-import { Button, Card, Dropdown, Field, Input, MessageBar, MessageBarBody, Option, Title2 } from "@fluentui/react-components";
+import { Button, Card, Field, Input, MessageBar, MessageBarBody, Title2 } from "@fluentui/react-components";
 import { useState, type FormEvent } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { useLocation, useNavigate } from "react-router-dom";
 import { config } from "../../config";
 import { startHostedSignIn, signInLocally } from "../../auth/signin";
 import type { Role } from "../../auth/session";
+import { ChoiceDropdown } from "../../components/ChoiceDropdown";
 import { LanguagePicker } from "../../components/LanguagePicker";
-import { label, options, ROLE_LABELS } from "../../labels";
+import { ROLE_LABELS } from "../../labels";
 
 /** The local stack's sign-in form (Partner, Role, Sign in), or the way to Cognito's hosted UI. */
 export function SignInPage() {
@@ -58,17 +59,7 @@ export function SignInPage() {
               <Input value={partner} onChange={(_, data) => setPartner(data.value)} autoComplete="off" />
             </Field>
             <Field label={intl.formatMessage({ id: "signin.role", defaultMessage: "Role" })} required>
-              <Dropdown
-                value={label(intl, ROLE_LABELS, role)}
-                selectedOptions={[role]}
-                onOptionSelect={(_, data) => setRole(data.optionValue as Role)}
-              >
-                {options(intl, ROLE_LABELS).map(([value, text]) => (
-                  <Option key={value} value={value}>
-                    {text}
-                  </Option>
-                ))}
-              </Dropdown>
+              <ChoiceDropdown labels={ROLE_LABELS} value={role} onChange={setRole} />
             </Field>
             <Button appearance="primary" type="submit" disabled={busy}>
               <FormattedMessage id="signin.submit" defaultMessage="Sign in" />

@@ -1,0 +1,13 @@
+// The lead's deal and evaluation fields, named alike on its page and in the forms that change them.
+import { defineMessages } from "../../i18n";
+
+export const LEAD_FIELDS = defineMessages({
+  dealName: { id: "deal.name", defaultMessage: "Deal name" },
+  estimatedValue: { id: "deal.estimatedValue", defaultMessage: "Estimated value" },
+  estimatedCloseDate: { id: "deal.estimatedCloseDate", defaultMessage: "Estimated close date" },
+  crmId: { id: "deal.crmId", defaultMessage: "CRM id" },
+  campaignId: { id: "deal.campaignId", defaultMessage: "Campaign id" },
+  budget: { id: "evaluation.budget", defaultMessage: "Budget" },
+  need: { id: "evaluation.need", defaultMessage: "Need" },
+  timeline: { id: "evaluation.timeline", defaultMessage: "Timeline" },
+});
