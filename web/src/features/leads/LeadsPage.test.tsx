@@ -94,6 +94,19 @@ describe("the list's filters", () => {
     expect(address()).toEqual({ tab: "qualified" });
   });
 
+  it("offers only the filters of the tab: no lead source or call to action on qualified leads", async () => {
+    const { filters } = await openList("/?tab=qualified");
+    expect(within(filters).queryByRole("combobox", { name: "Source" })).toBeNull();
+    expect(within(filters).queryByRole("combobox", { name: "Call to action" })).toBeNull();
+    expect(within(filters).getByRole("combobox", { name: "Status" })).toBeTruthy();
+  });
+
+  it("offers lead source and call to action on marketplace leads", async () => {
+    const { filters } = await openList("/?tab=marketplace");
+    expect(within(filters).getByRole("combobox", { name: "Source" })).toBeTruthy();
+    expect(within(filters).getByRole("combobox", { name: "Call to action" })).toBeTruthy();
+  });
+
   it("a bookmarked address asks for its filters and shows them in the controls", async () => {
     const { lists, filters } = await openList("/?status=accepted&country=US&sort=estimated_value");
     expect(lastQuery(lists)).toEqual({ status: ["accepted"], country: ["US"], sort: ["estimated_value"], limit: ["25"] });

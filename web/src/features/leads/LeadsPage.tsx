@@ -37,7 +37,7 @@ import {
   TAB_LABELS,
   type Labels,
 } from "../../labels";
-import { queryFromSearch, rememberListSearch, searchFromQuery } from "./listQuery";
+import { filtersOfTab, queryFromSearch, rememberListSearch, searchFromQuery } from "./listQuery";
 import { useStartExport } from "../exports";
 import { useLeads, useSummary } from "./queries";
 
@@ -52,6 +52,7 @@ export function LeadsPage() {
   const query = useMemo(() => queryFromSearch(search), [search]);
   useEffect(() => rememberListSearch(search.toString() ? `?${search.toString()}` : ""), [search]);
   const tab = query.tab ?? "marketplace";
+  const offered: readonly string[] = filtersOfTab(tab);
   const summary = useSummary();
   const leads = useLeads(query);
   const session = currentSession();
@@ -88,6 +89,7 @@ export function LeadsPage() {
       </div>
       {startExport.isError && <ProblemBar error={startExport.error} />}
       <TabList
+        className="tabs"
         selectedValue={tab}
         onTabSelect={(_, data) => change({ tab: data.value as Tab })}
         aria-label={intl.formatMessage({ id: "leads.tabs", defaultMessage: "Lead tabs" })}
@@ -109,7 +111,7 @@ export function LeadsPage() {
         aria-label={intl.formatMessage({ id: "leads.filters", defaultMessage: "Filters" })}
         onSubmit={(event) => event.preventDefault()}
       >
-        {CHOICES.map((name) => {
+        {CHOICES.filter((name) => offered.includes(name)).map((name) => {
           const labels: Labels<string> = FILTER_VALUE_LABELS[name];
           const selected = (query[name] as string[] | undefined) ?? [];
           return (
@@ -191,51 +193,53 @@ function LeadTable({ leads, canAct }: { leads: Lead[]; canAct: boolean }) {
   const intl = useIntl();
   const format = useFormats();
   return (
-    <table aria-label={intl.formatMessage({ id: "leads.table", defaultMessage: "Leads" })} className="leads">
-      <thead>
-        <tr>
-          <th scope="col">
-            <FormattedMessage id="leads.column.customer" defaultMessage="Customer" />
-          </th>
-          <th scope="col">
-            <FormattedMessage id="leads.column.contact" defaultMessage="Contact name" />
-          </th>
-          <th scope="col">{intl.formatMessage(FIELD_LABELS.lead_type)}</th>
-          <th scope="col">{intl.formatMessage(FIELD_LABELS.lead_source)}</th>
-          <th scope="col">{intl.formatMessage(FIELD_LABELS.status)}</th>
-          <th scope="col">{intl.formatMessage(FIELD_LABELS.lead_quality)}</th>
-          <th scope="col">
-            <FormattedMessage id="leads.column.created" defaultMessage="Created" />
-          </th>
-          <th scope="col">
-            <FormattedMessage id="leads.column.flame" defaultMessage="Flame" />
-          </th>
-          <th scope="col">
-            <FormattedMessage id="leads.column.favorite" defaultMessage="Favorite" />
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {leads.map((lead) => (
-          <tr key={lead.lead_id} data-lead-id={lead.lead_id}>
-            <td>
-              <Link to={`/leads/${lead.lead_id}`}>{companyName(intl, lead)}</Link>
-            </td>
-            <td>{contactName(lead)}</td>
-            <td>{label(intl, LEAD_TYPE_LABELS, lead.lead_type)}</td>
-            <td>{lead.lead_source ? label(intl, SOURCE_LABELS, lead.lead_source) : NONE}</td>
-            <td>{label(intl, STATUS_LABELS, lead.status)}</td>
-            <td>{label(intl, QUALITY_LABELS, lead.lead_quality)}</td>
-            <td>{format.dateTime(lead.created_at)}</td>
-            <td>
-              <FlameBadge flame={lead.flame} />
-            </td>
-            <td>
-              <FavoriteButton lead={lead} canAct={canAct} />
-            </td>
+    <div className="table-scroll">
+      <table aria-label={intl.formatMessage({ id: "leads.table", defaultMessage: "Leads" })} className="leads">
+        <thead>
+          <tr>
+            <th scope="col">
+              <FormattedMessage id="leads.column.customer" defaultMessage="Customer" />
+            </th>
+            <th scope="col">
+              <FormattedMessage id="leads.column.contact" defaultMessage="Contact name" />
+            </th>
+            <th scope="col">{intl.formatMessage(FIELD_LABELS.lead_type)}</th>
+            <th scope="col">{intl.formatMessage(FIELD_LABELS.lead_source)}</th>
+            <th scope="col">{intl.formatMessage(FIELD_LABELS.status)}</th>
+            <th scope="col">{intl.formatMessage(FIELD_LABELS.lead_quality)}</th>
+            <th scope="col">
+              <FormattedMessage id="leads.column.created" defaultMessage="Created" />
+            </th>
+            <th scope="col">
+              <FormattedMessage id="leads.column.flame" defaultMessage="Flame" />
+            </th>
+            <th scope="col">
+              <FormattedMessage id="leads.column.favorite" defaultMessage="Favorite" />
+            </th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {leads.map((lead) => (
+            <tr key={lead.lead_id} data-lead-id={lead.lead_id}>
+              <td>
+                <Link to={`/leads/${lead.lead_id}`}>{companyName(intl, lead)}</Link>
+              </td>
+              <td>{contactName(lead)}</td>
+              <td>{label(intl, LEAD_TYPE_LABELS, lead.lead_type)}</td>
+              <td>{lead.lead_source ? label(intl, SOURCE_LABELS, lead.lead_source) : NONE}</td>
+              <td>{label(intl, STATUS_LABELS, lead.status)}</td>
+              <td>{label(intl, QUALITY_LABELS, lead.lead_quality)}</td>
+              <td>{format.dateTime(lead.created_at)}</td>
+              <td>
+                <FlameBadge flame={lead.flame} />
+              </td>
+              <td>
+                <FavoriteButton lead={lead} canAct={canAct} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
