@@ -162,38 +162,40 @@ export function ExportsPage() {
         </MessageBar>
       )}
       {exports.data && exports.data.items.length > 0 && (
-        <table aria-label={intl.formatMessage({ id: "frame.exports", defaultMessage: "Exports" })} className="leads">
-          <thead>
-            <tr>
-              <th scope="col">
-                <FormattedMessage id="exports.column.started" defaultMessage="Started" />
-              </th>
-              <th scope="col">
-                <FormattedMessage id="exports.column.tab" defaultMessage="Tab" />
-              </th>
-              <th scope="col">
-                <FormattedMessage id="exports.column.filters" defaultMessage="Filters" />
-              </th>
-              <th scope="col">{intl.formatMessage(FIELD_LABELS.status)}</th>
-              <th scope="col">
-                <FormattedMessage id="exports.column.leads" defaultMessage="Leads" />
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {exports.data.items.map((job) => (
-              <tr key={job.export_id}>
-                <td>
-                  <Link to={`/exports/${job.export_id}`}>{format.dateTime(job.created_at)}</Link>
-                </td>
-                <td>{label(intl, TAB_LABELS, job.request.tab ?? "marketplace")}</td>
-                <td>{describeFilters(intl, format, job)}</td>
-                <td>{label(intl, STATUS_TEXT, job.status)}</td>
-                <td>{format.number(job.rows)}</td>
+        <div className="table-scroll">
+          <table aria-label={intl.formatMessage({ id: "frame.exports", defaultMessage: "Exports" })} className="leads">
+            <thead>
+              <tr>
+                <th scope="col">
+                  <FormattedMessage id="exports.column.started" defaultMessage="Started" />
+                </th>
+                <th scope="col">
+                  <FormattedMessage id="exports.column.tab" defaultMessage="Tab" />
+                </th>
+                <th scope="col">
+                  <FormattedMessage id="exports.column.filters" defaultMessage="Filters" />
+                </th>
+                <th scope="col">{intl.formatMessage(FIELD_LABELS.status)}</th>
+                <th scope="col">
+                  <FormattedMessage id="exports.column.leads" defaultMessage="Leads" />
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {exports.data.items.map((job) => (
+                <tr key={job.export_id}>
+                  <td>
+                    <Link to={`/exports/${job.export_id}`}>{format.dateTime(job.created_at)}</Link>
+                  </td>
+                  <td>{label(intl, TAB_LABELS, job.request.tab ?? "marketplace")}</td>
+                  <td>{describeFilters(intl, format, job)}</td>
+                  <td>{label(intl, STATUS_TEXT, job.status)}</td>
+                  <td>{format.number(job.rows)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

@@ -136,6 +136,7 @@ export function NotificationsPage() {
         )}
       </div>
       <TabList
+        className="tabs"
         selectedValue={state}
         onTabSelect={(_, data) => setState(data.value as NotificationState)}
         aria-label={intl.formatMessage({ id: "notifications.stateFilter", defaultMessage: "Show" })}

@@ -48,7 +48,7 @@ function Reach({ settings }: { settings: NotificationSettings }) {
   const users = settings.referrals_admin_users ?? [];
   const usersStandIn = (settings.referral_admin_emails ?? []).length === 0 && users.length > 0;
   return (
-    <>
+    <div className="reach">
       {unreached.length > 0 && (
         <MessageBar intent="warning" role="alert">
           <MessageBarBody>
@@ -71,7 +71,7 @@ function Reach({ settings }: { settings: NotificationSettings }) {
           </MessageBarBody>
         </MessageBar>
       )}
-    </>
+    </div>
   );
 }
 
