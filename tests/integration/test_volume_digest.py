@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 from leaddesk.adapters.action_center import ActionCenterStore
 from leaddesk.adapters.dynamo.items import ItemPolicy
@@ -178,32 +177,37 @@ def test_a_digest_run_whose_suppression_read_fails_claims_nothing_and_its_retry_
 ) -> None:
     """The run reads the recipients' suppressions before it claims their deliveries: when the read
     fails (throttled past the SDK's retries), no digest is left `sending` — which the next run
-    could only call unconfirmed, though it never reached SES — and Lambda's retry sends it once."""
-    partner = partners("digest-read")
+    could only call unconfirmed, though it never reached SES — the other partner's digest still
+    goes, the run reports the failure (Lambda retries it) and the retry sends the digest once."""
+    first, second = partners("digest-read"), partners("digest-read-2")
     with atomic_moto_server(template, "digest-read") as deployment:
         table = deployment.refs["LeadsTable"]
         db = client("dynamodb", deployment.endpoint_url)
-        settings = NotificationSettings(referral_admin_emails=[ADMIN])
-        ActionCenterStore(db, table).save_settings(partner, settings)
-        leads = [make_lead(partner=partner, created_at=DAY + timedelta(seconds=n)) for n in range(12)]
-        put_leads(leads, table, deployment.endpoint_url, ItemPolicy())
         notifier, digest_service = services(deployment, db)
-        for lead in leads:
-            body = json.dumps(lead_envelope("lead.received", lead))
-            [result] = notifier.handle([QueuedRecord(f"m-{lead.lead_id}", body)])
-            assert result.fate.value == "done", result
-        assert len(new_lead_mails(partner)) == 10
+        for partner in (first, second):
+            settings = NotificationSettings(referral_admin_emails=[ADMIN])
+            ActionCenterStore(db, table).save_settings(partner, settings)
+            leads = [make_lead(partner=partner, created_at=DAY + timedelta(seconds=n)) for n in range(12)]
+            put_leads(leads, table, deployment.endpoint_url, ItemPolicy())
+            for lead in leads:
+                body = json.dumps(lead_envelope("lead.received", lead))
+                [result] = notifier.handle([QueuedRecord(f"m-{lead.lead_id}", body)])
+                assert result.fate.value == "done", result
+            assert len(new_lead_mails(partner)) == 10
 
         at = DAY + timedelta(days=1, minutes=15)
-        with suppression_read_failing(db) as failed, pytest.raises(ClientError):
-            digest_service.run(at)
+        with suppression_read_failing(db) as failed:
+            report = digest_service.run(at)
         assert failed == ["BatchGetItem"]
-        assert delivery_states(db, table, partner, "digest#") == {}  # nothing claimed, nothing `sending`
-        assert digests(partner) == []
+        assert (report.days, report.errors, report.sent) == (2, 1, 1)
+        [behind] = [p for p in (first, second) if not digests(p)]  # the partner whose read failed
+        assert delivery_states(db, table, behind, "digest#") == {}  # nothing claimed, nothing `sending`
 
-        report = digest_service.run(at + timedelta(minutes=1))  # Lambda retries the failed run
-        [sent] = digests(partner)
-        assert report.sent == 1 and report.pending == 0 and sent.to == [ADMIN]
-        assert sent.subject.endswith(": 2 more new leads")
-        assert delivery_states(db, table, partner, "digest#") == {ADMIN: "sent"}
-        assert digest_service.run(at + timedelta(days=1)).sent == 0 and len(digests(partner)) == 1
+        retry = digest_service.run(at + timedelta(minutes=1))  # Lambda retries the failed run
+        assert (retry.sent, retry.pending, retry.errors) == (1, 0, 0)
+        for partner in (first, second):
+            [sent] = digests(partner)
+            assert sent.to == [ADMIN] and sent.subject.endswith(": 2 more new leads")
+            assert delivery_states(db, table, partner, "digest#") == {ADMIN: "sent"}
+        assert digest_service.run(at + timedelta(days=1)).sent == 0
+        assert [len(digests(p)) for p in (first, second)] == [1, 1]

@@ -8,7 +8,9 @@ recipients, each recipient's entries), and only then claims one delivery per rec
 (`sending`, conditional: a concurrent run or a second run for the same day finds it taken and
 sends nothing), sends, records the outcomes, and takes the day out of the `DigestsDue` index
 once nothing is left to send. A run that fails in its reads has claimed nothing: the next run
-(Lambda's retry, or the next day's) sends those digests, once.
+(Lambda's retry, or the next day's) sends those digests, once. A partner day whose digest
+failed does not stop the run: the other partners' digests are sent, then the run reports the
+failure (`errors`) and Lambda retries it.
 
 An email lists at most `DIGEST_MAX_LISTED` leads (mail clients cut long messages) and counts
 the rest, with a link to the workspace: a run reads about one item per lead it lists.
@@ -39,6 +41,7 @@ class DigestReport:
     sent: int = 0
     failed: int = 0
     pending: int = 0  # emails still to send (throttled, or another run has them)
+    errors: int = 0  # partner days whose digest failed in this run (the run is retried)
     listed: int = 0  # leads listed in the emails sent
     collected: int = 0  # leads those emails stand for
     partners: list[str] = field(default_factory=list)
@@ -65,7 +68,11 @@ class DigestService:
         report = DigestReport(at=at)
         for owed in self._store.digests_owed(at.astimezone(UTC).date()):
             report.days += 1
-            self._send(owed, report)
+            try:
+                self._send(owed, report)
+            except Exception as error:  # one partner's failure does not keep the others' digests back
+                logger.warning("a partner's digest failed; the run goes on: %s", type(error).__name__)
+                report.errors += 1
         self._metrics.count("DigestsSent", report.sent)
         return report
 
