@@ -32,14 +32,19 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         "sent": report.sent,
         "failed": report.failed,
         "pending": report.pending,
+        "errors": report.errors,
         "leads_listed": report.listed,
         "leads_collected": report.collected,
     }
     logger.info("digest run done", extra=summary)
-    if report.pending:
-        raise DigestIncomplete(f"{report.pending} digest email(s) still to send; the run is retried")
+    if report.pending or report.errors:
+        raise DigestIncomplete(
+            f"{report.pending} digest email(s) still to send, {report.errors} partner day(s) failed;"
+            " the run is retried"
+        )
     return summary
 
 
 class DigestIncomplete(RuntimeError):
-    """Some digests could not be sent yet (SES throttling): the schedule's retry sends them."""
+    """Some digests could not be sent yet (SES throttling, or a partner day's digest failed): the
+    schedule's retry sends them."""

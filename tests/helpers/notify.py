@@ -169,3 +169,30 @@ def pump(notify_queue_url: str) -> int:
             assert notify(*bodies[start : start + 10]) == {"batchItemFailures": []}
         delivered += len(bodies)
     return delivered
+
+
+@contextmanager
+def suppression_read_failing(db: Any = None, times: int = 1) -> Iterator[list[str]]:
+    """DynamoDB throttles the next `times` BatchGetItem calls that read suppressions (`SUP#`
+    keys), past the SDK's retries, on `db` (the handlers' client unless given). Yields the
+    failed calls' operation names."""
+    from botocore.awsrequest import AWSResponse
+
+    from leaddesk.adapters import aws
+
+    failed: list[str] = []
+
+    def throttle(params: dict[str, Any], model: Any, **_: Any) -> Any:
+        if len(failed) >= times or "SUP#" not in str(params.get("body", "")):
+            return None
+        failed.append(model.name)
+        code = "ProvisionedThroughputExceededException"
+        response = AWSResponse("https://dynamodb.us-east-1.amazonaws.com/", 400, {}, None)  # type: ignore[arg-type]
+        return response, {"Error": {"Code": code, "Message": f"injected {code}"}}
+
+    client = db if db is not None else aws.dynamodb()
+    client.meta.events.register_first("before-call.dynamodb.BatchGetItem", throttle)
+    try:
+        yield failed
+    finally:
+        client.meta.events.unregister("before-call.dynamodb.BatchGetItem", throttle)

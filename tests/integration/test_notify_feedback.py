@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from leaddesk.domain.feedback import FeedbackKind, ses_event
 from leaddesk.domain.models import CloseReason, Closure, Customer, LeadStatus, Outcome
@@ -18,6 +19,7 @@ from tests.helpers.ingest import sqs_event
 from tests.helpers.leads import make_lead
 from tests.helpers.notify import (
     call_notify_api,
+    export_envelope,
     inbox,
     lead_envelope,
     notifications,
@@ -25,6 +27,7 @@ from tests.helpers.notify import (
     pump,
     put_settings,
     store,
+    suppression_read_failing,
 )
 from tests.helpers.tenants import Partners, or_current
 
@@ -151,6 +154,34 @@ def test_a_bounce_suppresses_the_next_send_and_clearing_it_sends_again(
     assert clear(ANA) == 404
     new_lead(deployment, 3)
     assert len(inbox(ANA)) == 2
+
+
+def delivery_state(deployment: Deployment, partner: str, notice: str, address: str) -> str | None:
+    answer = client("dynamodb", None).get_item(
+        TableName=deployment.refs["LeadsTable"],
+        Key={"PK": {"S": f"P#{partner}"}, "SK": {"S": f"DLV#{notice}#{address.lower()}"}},
+        ConsistentRead=True,
+    )
+    return answer["Item"]["state"]["S"] if "Item" in answer else None
+
+
+def test_a_batch_whose_suppression_read_fails_claims_nothing_and_its_redelivery_holds_the_email_back(
+    deployment: Deployment, partner: str
+) -> None:
+    """An export ready for a requester whose address bounced: when the batch's suppression read
+    fails (throttled past the SDK's retries), nothing is claimed — no delivery is left `sending`,
+    which the redelivery could only call unconfirmed, though nothing reached SES — and the
+    redelivery records the email `suppressed`, never sent."""
+    requester = "rita@partner-contoso.com"
+    assert publish_feedback(deployment, FeedbackKind.BOUNCE, requester, partner) == 1
+    body = export_envelope("export.completed", partner, "x-read-1", requester_email=requester, row_count=3)
+    with suppression_read_failing() as failed, pytest.raises(ClientError):
+        notify(body, message_ids=["m-export-1"])
+    assert failed == ["BatchGetItem"]
+    assert delivery_state(deployment, partner, "export_ready#x-read-1", requester) is None
+    assert notify(body, message_ids=["m-export-1"]) == {"batchItemFailures": []}  # SQS redelivers it
+    assert delivery_state(deployment, partner, "export_ready#x-read-1", requester) == "suppressed"
+    assert inbox(requester) == []
 
 
 def test_feedback_delivered_twice_suppresses_once_with_one_item(

@@ -7,6 +7,7 @@ import json
 import re
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,15 @@ from leaddesk_local.provision import Deployment, client
 from leaddesk_local.template import Template
 from tests.helpers.leads import make_lead, put_leads
 from tests.helpers.moto import atomic_moto_server
-from tests.helpers.notify import digest, inbox, lead_envelope, notify, put_settings, store
+from tests.helpers.notify import (
+    digest,
+    inbox,
+    lead_envelope,
+    notify,
+    put_settings,
+    store,
+    suppression_read_failing,
+)
 from tests.helpers.tenants import Partners
 
 ADMIN = "ana@partner-contoso.com"
@@ -38,9 +47,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def services(deployment: Deployment) -> tuple[NotifyService, DigestService]:
-    """The notifier and the digest as one Lambda instance builds them, with its own clients."""
-    db = client("dynamodb", deployment.endpoint_url)
+def services(deployment: Deployment, db: Any = None) -> tuple[NotifyService, DigestService]:
+    """The notifier and the digest as one Lambda instance builds them, with its own clients (its
+    DynamoDB client `db` when given)."""
+    db = db if db is not None else client("dynamodb", deployment.endpoint_url)
     table = deployment.refs["LeadsTable"]
     mailer = SesMailer(client("sesv2", deployment.endpoint_url), deployment.refs["SenderIdentity"])
     notify_store = NotifyStore(db, table)
@@ -68,6 +78,17 @@ def digests(partner: str) -> list[SentMail]:
         for m in in_process()
         if m.header("x-leaddesk-partner") == partner and m.subject.startswith("Digest")
     ]
+
+
+def delivery_states(db: Any, table: str, partner: str, notice: str) -> dict[str, str]:
+    """Recipient → state of the partner's delivery records whose notice key begins with `notice`."""
+    answer = db.query(
+        TableName=table,
+        KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+        ExpressionAttributeValues={":pk": {"S": f"P#{partner}"}, ":prefix": {"S": f"DLV#{notice}"}},
+        ConsistentRead=True,
+    )
+    return {item["recipient"]["S"]: item["state"]["S"] for item in answer["Items"]}
 
 
 def test_thirty_leads_in_parallel_make_ten_emails_and_one_digest_of_twenty(
@@ -149,3 +170,44 @@ def test_each_recipient_gets_one_digest_of_its_own_leads_and_late_leads_are_not_
     assert any(late.lead_id in m.text and m.subject.startswith("Nuovo lead") for m in inbox(ADMIN))
     assert digest("2026-11-21T06:00:00Z")["sent"] == 0
     assert digest("2026-11-22T00:15:00Z")["sent"] == 0
+
+
+def test_a_digest_run_whose_suppression_read_fails_claims_nothing_and_its_retry_sends_it_once(
+    template: Template, partners: Partners
+) -> None:
+    """The run reads the recipients' suppressions before it claims their deliveries: when the read
+    fails (throttled past the SDK's retries), no digest is left `sending` — which the next run
+    could only call unconfirmed, though it never reached SES — the other partner's digest still
+    goes, the run reports the failure (Lambda retries it) and the retry sends the digest once."""
+    first, second = partners("digest-read"), partners("digest-read-2")
+    with atomic_moto_server(template, "digest-read") as deployment:
+        table = deployment.refs["LeadsTable"]
+        db = client("dynamodb", deployment.endpoint_url)
+        notifier, digest_service = services(deployment, db)
+        for partner in (first, second):
+            settings = NotificationSettings(referral_admin_emails=[ADMIN])
+            ActionCenterStore(db, table).save_settings(partner, settings)
+            leads = [make_lead(partner=partner, created_at=DAY + timedelta(seconds=n)) for n in range(12)]
+            put_leads(leads, table, deployment.endpoint_url, ItemPolicy())
+            for lead in leads:
+                body = json.dumps(lead_envelope("lead.received", lead))
+                [result] = notifier.handle([QueuedRecord(f"m-{lead.lead_id}", body)])
+                assert result.fate.value == "done", result
+            assert len(new_lead_mails(partner)) == 10
+
+        at = DAY + timedelta(days=1, minutes=15)
+        with suppression_read_failing(db) as failed:
+            report = digest_service.run(at)
+        assert failed == ["BatchGetItem"]
+        assert (report.days, report.errors, report.sent) == (2, 1, 1)
+        [behind] = [p for p in (first, second) if not digests(p)]  # the partner whose read failed
+        assert delivery_states(db, table, behind, "digest#") == {}  # nothing claimed, nothing `sending`
+
+        retry = digest_service.run(at + timedelta(minutes=1))  # Lambda retries the failed run
+        assert (retry.sent, retry.pending, retry.errors) == (1, 0, 0)
+        for partner in (first, second):
+            [sent] = digests(partner)
+            assert sent.to == [ADMIN] and sent.subject.endswith(": 2 more new leads")
+            assert delivery_states(db, table, partner, "digest#") == {ADMIN: "sent"}
+        assert digest_service.run(at + timedelta(days=1)).sent == 0
+        assert [len(digests(p)) for p in (first, second)] == [1, 1]

@@ -4,13 +4,16 @@ A delivery is claimed (`sending`) before its email goes out; here it is sent and
 recorded: `sent`; `failed` for a permanent refusal, written in one transaction with the
 action-center item that says so (never one without the other);
 `deferred` when SES throttled every try (nothing went out: the SQS record is retried);
-`suppressed`, not sent, when the address bounced for good or complained for the partner (read
-for the whole batch just before sending, so a suppression that arrived after the claim still
-counts). Each settled outcome of an email about a lead is also written beside the lead, for
-its history (never in the lead: its version does not change). When SES
-did not answer at all, answered with a server error, or the send failed in any other way, the
-record stays `sending`, and the lease rule decides on redelivery: a `sending` record older than
-the lease is never sent again (`unconfirmed`, with an action-center item) — every notification
+`suppressed`, not sent, when the address bounced for good or complained for the partner. The
+caller reads the batch's suppressions (`suppressed_before`) before it claims any delivery and
+hands them to `send_all`, which reads nothing between the claims and the sends: a failed read
+fails before anything is `sending`, and the event (or the digest run) comes back with nothing
+claimed — a claimed delivery is handed to SES or settled, never left looking possibly sent
+because a read failed. Each settled outcome of an email about a lead is also written beside the
+lead, for its history (never in the lead: its version does not change). When SES did not answer
+at all, answered with a server error, or the send failed in any other way, the record stays
+`sending`, and the lease rule decides on redelivery: a `sending` record older than the lease is
+never sent again (`unconfirmed`, with an action-center item) — every notification
 is sent at most once. One email's failure never costs the others of the batch their outcome:
 each is recorded as it came out.
 """
@@ -35,6 +38,7 @@ from leaddesk.domain.notices import address_tag
 
 logger = logging.getLogger(__name__)
 SENDERS = 10  # emails of a batch in flight at once
+Suppressed = frozenset[tuple[str, str]]  # (partner id, lower-case address)
 
 
 @dataclass(frozen=True)
@@ -68,12 +72,17 @@ class Deliverer:
         self._metrics = metrics
         self._pool: ThreadPoolExecutor | None = None
 
-    def send_all(self, outgoing: Sequence[Outgoing]) -> list[SendResult]:
-        """Send every claimed email (several at once) unless its address is suppressed, then
-        record all outcomes."""
+    def suppressed_before(self, addresses: Iterable[tuple[str, str]]) -> Suppressed:
+        """The suppressed ones of (partner id, address) a batch may send to, read before any of
+        its deliveries is claimed (one consistent BatchGetItem; lower-case addresses)."""
+        return frozenset(self._store.suppressed(addresses))
+
+    def send_all(self, outgoing: Sequence[Outgoing], suppressed: Suppressed) -> list[SendResult]:
+        """Send every claimed email (several at once) unless its address is among `suppressed`
+        (read before the claims), then record all outcomes. Nothing is read between the claims
+        and the sends."""
         if not outgoing:
             return []
-        suppressed = self._store.suppressed((o.delivery.partner_id, o.delivery.address) for o in outgoing)
         now = self._clock()
         held = [o for o in outgoing if (o.delivery.partner_id, o.delivery.address.lower()) in suppressed]
         to_send = [o for o in outgoing if o not in held]

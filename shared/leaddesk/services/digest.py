@@ -3,9 +3,14 @@
 A run at `at` sends every digest still owed for a day before `at`'s UTC day (normally the day
 before; a day a failed run missed is caught up by the next). For each owed day it first marks the
 digest as started — from then on a late lead of that day is emailed on its own instead of
-joining it — then claims one delivery per recipient (`sending`, conditional: a concurrent run
-or a second run for the same day finds it taken and sends nothing), sends, records the
-outcomes, and takes the day out of the `DigestsDue` index once nothing is left to send.
+joining it — then reads everything its emails need (the partner's settings, the suppressed
+recipients, each recipient's entries), and only then claims one delivery per recipient
+(`sending`, conditional: a concurrent run or a second run for the same day finds it taken and
+sends nothing), sends, records the outcomes, and takes the day out of the `DigestsDue` index
+once nothing is left to send. A run that fails in its reads has claimed nothing: the next run
+(Lambda's retry, or the next day's) sends those digests, once. A partner day whose digest
+failed does not stop the run: the other partners' digests are sent, then the run reports the
+failure (`errors`) and Lambda retries it.
 
 An email lists at most `DIGEST_MAX_LISTED` leads (mail clients cut long messages) and counts
 the rest, with a link to the workspace: a run reads about one item per lead it lists.
@@ -36,6 +41,7 @@ class DigestReport:
     sent: int = 0
     failed: int = 0
     pending: int = 0  # emails still to send (throttled, or another run has them)
+    errors: int = 0  # partner days whose digest failed in this run (the run is retried)
     listed: int = 0  # leads listed in the emails sent
     collected: int = 0  # leads those emails stand for
     partners: list[str] = field(default_factory=list)
@@ -62,7 +68,11 @@ class DigestService:
         report = DigestReport(at=at)
         for owed in self._store.digests_owed(at.astimezone(UTC).date()):
             report.days += 1
-            self._send(owed, report)
+            try:
+                self._send(owed, report)
+            except Exception as error:  # one partner's failure does not keep the others' digests back
+                logger.warning("a partner's digest failed; the run goes on: %s", type(error).__name__)
+                report.errors += 1
         self._metrics.count("DigestsSent", report.sent)
         return report
 
@@ -71,18 +81,23 @@ class DigestService:
         counts = self._store.start_digest(owed, now)
         if counts is None:
             return  # another run finished it meanwhile
-        claimed, pending = self._claim(owed, list(counts), now)
+        # Read first: a read failing after the claims would leave them `sending`, which the next
+        # run could only report unconfirmed — digests never handed to SES.
         settings = self._store.settings(owed.partner_id)
+        suppressed = self._deliverer.suppressed_before((owed.partner_id, address) for address in counts)
+        entries = {
+            address: self._store.digest_entries(owed, address, DIGEST_MAX_LISTED) for address in counts
+        }
+        claimed, pending = self._claim(owed, list(counts), now)
         outgoing = []
         for delivery in claimed:
-            facts = self._store.digest_entries(owed, delivery.address, DIGEST_MAX_LISTED)
-            cards = [self._renderer.card(lead, settings.language) for lead in facts]
+            cards = [self._renderer.card(lead, settings.language) for lead in entries[delivery.address]]
             email = self._renderer.digest(owed.day, cards, counts[delivery.address], settings.language)
             headers = trace_headers(delivery.why, owed.partner_id, owed.key, email.kind.value)
             outgoing.append(Outgoing(delivery, email, headers))
             report.listed += len(cards)
             report.collected += counts[delivery.address]
-        outcomes = self._deliverer.send_all(outgoing)
+        outcomes = self._deliverer.send_all(outgoing, suppressed)
         report.sent += sum(1 for o in outcomes if o.delivery.state is DeliveryState.SENT)
         report.failed += sum(1 for o in outcomes if o.delivery.state is DeliveryState.FAILED)
         pending += sum(1 for o in outcomes if not o.settled)

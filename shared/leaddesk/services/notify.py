@@ -3,13 +3,15 @@
 For a batch (an SQS batch of EventBridge envelopes):
 1. parse each event into a notice (a malformed one goes to the dead-letter queue with its reason);
 2. read the leads and the partners' settings (one BatchGetItem), decide recipients (domain);
-3. read what earlier deliveries of the same events already claimed (one BatchGetItem);
+3. read what earlier deliveries of the same events already claimed (one BatchGetItem), then the
+   suppressed addresses among the recipients (one BatchGetItem) — before anything is claimed, so
+   a failed read leaves no delivery `sending` that was never handed to SES;
 4. count the partners' new leads of the day atomically (one ADD per partner and day): the first
    10 are emailed one by one, later ones are collected for the day's digest;
 5. claim everything in one transaction — the action item (a new lead's claim, carrying its
    volume decision), each delivery as `sending`, digest entries, the feed's unread count — so a
    concurrent duplicate delivery loses cleanly;
-6. send, then record the outcomes (BatchWriteItem).
+6. send (but to suppressed addresses), then record the outcomes (BatchWriteItem).
 A record is reported failed (SQS delivers it again) only while something is left to do.
 """
 
@@ -156,10 +158,12 @@ class NotifyService:
                 results[record.message_id] = self._dead_letter(record, error.field, error.reason)
         jobs = self._jobs(notices, results)
         self._resume(jobs)
+        suppressed = self._deliverer.suppressed_before(_addresses(jobs))
         self._decide_volume([job for job in jobs if not job.redelivered and not job.dropped])
         self._claim(jobs)
         self._note_nobody([job for job in jobs if job.nobody and not job.dropped])
-        outcomes = self._deliverer.send_all(self._outgoing([job for job in jobs if not job.dropped]))
+        outgoing = self._outgoing([job for job in jobs if not job.dropped])
+        outcomes = self._deliverer.send_all(outgoing, suppressed)
         self._resolve([job for job in jobs if job.notice.kind in RESOLVING and job.lead is not None])
         pending = {o.outgoing.delivery.notice_key for o in outcomes if not o.settled}
         sent: dict[str, int] = defaultdict(int)
@@ -428,6 +432,16 @@ class NotifyService:
     def _dead_letter(record: QueuedRecord, field_name: str, reason: str) -> NotifyResult:
         """An event the notifier can never handle: the queue consumer dead-letters it."""
         return NotifyResult(record.message_id, Fate.DEAD_LETTER, reason=reason, field=field_name)
+
+
+def _addresses(jobs: list[_Job]) -> list[tuple[str, str]]:
+    """(partner id, address) of every email the batch may send: its recipients (whichever way the
+    volume rule decides) and the deferred deliveries it takes up again."""
+    return [
+        (job.notice.partner_id, address)
+        for job in jobs
+        for address in [*(r.address for r in job.recipients), *(d.address for d in job.reclaim)]
+    ]
 
 
 def _lead_refs(notice: Notice) -> list[tuple[str, str]]:
