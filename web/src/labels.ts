@@ -190,6 +190,9 @@ export function options<K extends string>(intl: IntlShape, labels: Labels<K>): [
 /** The product's name, never translated. */
 export const PRODUCT_NAME = "LeadDesk";
 
+/** Between the parts of one line (a person's name, email and phone). */
+export const SEPARATOR = " · ";
+
 /** What a cell or field shows when it has no value. */
 export const NONE = "—";
 
