@@ -176,7 +176,8 @@ describe("the lead page is contact-first", () => {
       history: [
         {
           at: "2026-12-02T10:00:00Z",
-          actor: "ana@contoso.test",
+          actor: "9f1c-uuid",
+          actor_name: "ana@contoso.test",
           action: "edit",
           from_status: "accepted",
           to_status: "accepted",

@@ -465,7 +465,9 @@ function HistoryEntry({ entry, format }: { entry: Lead["history"][number]; forma
   const moved = entry.from_status !== entry.to_status || entry.from_outcome !== entry.to_outcome;
   const changes = (entry.changes ?? []).filter((change) => !UNTOLD.has(change.field));
   const actor =
-    entry.actor === "system" ? intl.formatMessage({ id: "history.system", defaultMessage: "LeadDesk (timed rule)" }) : entry.actor;
+    entry.actor === "system"
+      ? intl.formatMessage({ id: "history.system", defaultMessage: "LeadDesk (timed rule)" })
+      : (entry.actor_name ?? entry.actor);
   const status = (value: string, outcome?: string | null) =>
     outcome ? `${label(intl, STATUS_LABELS, value)} (${label(intl, OUTCOME_LABELS, outcome)})` : label(intl, STATUS_LABELS, value);
   return (
