@@ -170,6 +170,9 @@ export const SORT_LABELS = defineMessages({
   estimated_value: { id: "sort.estimated_value", defaultMessage: "Estimated value" },
 });
 
+/** The button that opens a combobox's list (Fluent names it "Open", in English only). */
+export const SHOW_CHOICES = defineMessages({ label: { id: "common.showChoices", defaultMessage: "Show the choices" } }).label;
+
 export const YES_NO = defineMessages({
   yes: { id: "common.yes", defaultMessage: "Yes" },
   no: { id: "common.no", defaultMessage: "No" },

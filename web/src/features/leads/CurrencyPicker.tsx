@@ -1,7 +1,9 @@
 import { Combobox, Option } from "@fluentui/react-components";
 import { useMemo, useState } from "react";
+import { useIntl } from "react-intl";
 import { CURRENCIES } from "../../api/listFilters";
 import { useFormats } from "../../i18n";
+import { SHOW_CHOICES } from "../../labels";
 
 /** "EUR — Euro": the code, then the currency's name in the person's language. */
 function currencyText(code: string, name: string): string {
@@ -11,6 +13,7 @@ function currencyText(code: string, name: string): string {
 /** A currency among the API's ISO 4217 codes, found by typing its code or part of its name. */
 export function CurrencyPicker({ value, onChange }: { value: string; onChange: (code: string) => void }) {
   const format = useFormats();
+  const intl = useIntl();
   const all = useMemo(() => CURRENCIES.map((code) => [code, currencyText(code, format.currency(code))] as const), [format]);
   const chosen = all.find(([code]) => code === value);
   const [typed, setTyped] = useState<string>();
@@ -19,6 +22,7 @@ export function CurrencyPicker({ value, onChange }: { value: string; onChange: (
   const shown = wanted ? all.filter(([, name]) => name.toLowerCase().includes(wanted)) : all;
   return (
     <Combobox
+      expandIcon={{ "aria-label": intl.formatMessage(SHOW_CHOICES) }}
       value={text}
       selectedOptions={chosen ? [chosen[0]] : []}
       onChange={(event) => setTyped(event.target.value)}

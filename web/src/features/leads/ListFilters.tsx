@@ -7,7 +7,7 @@ import { useIntl } from "react-intl";
 import type { ListQuery } from "../../api/client";
 import { LIST_FILTERS } from "../../api/listFilters";
 import { defineMessages, useFormats } from "../../i18n";
-import { FIELD_LABELS, label, options, type Labels } from "../../labels";
+import { FIELD_LABELS, label, options, SHOW_CHOICES, type Labels } from "../../labels";
 
 /** How long typing must pause before a text filter applies. */
 export const TYPING_PAUSE_MS = 400;
@@ -135,6 +135,7 @@ export function CountryFilter({ selected, problem, onChange }: { selected: strin
   return (
     <Field label={intl.formatMessage(FIELD_LABELS.country)} validationMessage={problem} validationState={problem ? "warning" : undefined}>
       <Combobox
+        expandIcon={{ "aria-label": intl.formatMessage(SHOW_CHOICES) }}
         multiselect
         freeform
         placeholder={intl.formatMessage(FILTER_PROBLEMS.countryHint)}
