@@ -273,8 +273,12 @@ def test_the_browser_s_language_is_the_default_and_english_the_fallback(
 
 PSEUDO_CHOSEN = f"localStorage.setItem('leaddesk.language', '{PSEUDO}')"
 # What a pseudo-localised text may still hold in plain ASCII letters: what Intl writes in English
-# (months, AM/PM, time zones, the words of lists) and country names.
-INTL_WORDS = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|AM|PM|UTC|GMT|and|or)\b")
+# (months, AM/PM, time zones, the words of lists and of relative times) and country and currency
+# names.
+INTL_WORDS = re.compile(
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|AM|PM|UTC|GMT|and|or"
+    r"|in|ago|now|this|days?|hours?|minutes?|yesterday|tomorrow)\b"
+)
 
 
 def test_the_pseudo_locale_shows_no_text_outside_the_catalogs(
@@ -298,9 +302,16 @@ def test_the_pseudo_locale_shows_no_text_outside_the_catalogs(
                 sorted(value for value in data if re.fullmatch(r"[A-Z]{2}", value)),
             )
             domains = {value.rpartition("@")[2] for value in data if "@" in value}  # quoted in reasons
-            allowed = sorted(data | domains | set(countries) | PROPER_NOUNS, key=len, reverse=True)
+            seen = page.evaluate(VISIBLE_TEXTS)
+            currencies = page.evaluate(
+                "(codes) => codes.map((code) => new Intl.DisplayNames(['en'], {type: 'currency'}).of(code))",
+                sorted({code for text in seen for code in re.findall(r"\b[A-Z]{3}\b", text)}),
+            )
+            allowed = sorted(
+                data | domains | set(countries) | set(currencies) | PROPER_NOUNS, key=len, reverse=True
+            )
             plain = []
-            for text in page.evaluate(VISIBLE_TEXTS):
+            for text in seen:
                 rest = text
                 for value in allowed:
                     if len(value) > 1:

@@ -241,3 +241,45 @@ def test_the_openapi_document_route(deployment: Deployment) -> None:
     assert status == 200
     assert document["openapi"].startswith("3.") and "/leads/{lead_id}/accept" in document["paths"]
     assert json.dumps(document["paths"]["/openapi.json"]["get"]["security"]) == "[{}]"
+
+
+def test_the_history_names_who_changed_what_from_the_token(
+    deployment: Deployment, partners: Partners
+) -> None:
+    """An edit's history entry: each changed field before and after, the token's subject and the
+    person's email (what the workspace shows as the author)."""
+    import importlib
+
+    from leaddesk_local.lambda_events import LambdaContext, api_event
+    from leaddesk_local.tokens import as_authorizer_claims
+
+    lead_id = new_lead()
+    assert post(lead_id, "accept", ACCEPT_BODY)[0] == 200
+    _, lead, _ = get(lead_id)
+    claims = as_authorizer_claims(
+        {
+            "sub": "9f1c-uuid",
+            "email": "ana@contoso.com",
+            "custom:partner_id": partners.contoso,
+            "cognito:groups": ["referrals_admin"],
+        }
+    )
+    event = api_event(
+        method="PATCH",
+        path=f"/leads/{lead_id}",
+        route_path=ROUTE,
+        claims=claims,
+        path_parameters={"lead_id": lead_id},
+        headers={"content-type": "application/json", "if-match": lead["etag"]},
+        body=json.dumps({"crm_id": "CRM-42", "estimated_value": 99}),
+    )
+    handler = importlib.import_module("leads_api.app").handler
+    answer = handler(event, LambdaContext(function_name="leads_api.app"))
+    assert answer["statusCode"] == 200, answer["body"]
+    entry = json.loads(answer["body"])["history"][-1]
+    assert (entry["action"], entry["actor"], entry["actor_name"]) == ("edit", "9f1c-uuid", "ana@contoso.com")
+    assert {c["field"]: (c["from"], c["to"]) for c in entry["changes"]} == {
+        "crm_id": (ACCEPT_BODY.get("crm_id"), "CRM-42"),
+        "estimated_value": (ACCEPT_BODY["estimated_value"], 99),
+    }
+    assert lead["history"][-1]["actor_name"] is None  # the tests' tokens carry no name or email

@@ -34,3 +34,12 @@ def test_require_names_the_role() -> None:
     caller = caller_from_claims({"custom:partner_id": "p1", "cognito:groups": "[viewer]"})
     with pytest.raises(Forbidden, match="referrals_admin"):
         caller.require(Role.REFERRALS_ADMIN)
+
+
+def test_the_caller_is_named_by_the_token_name_else_its_email() -> None:
+    base = {"custom:partner_id": "p1", "cognito:groups": ["viewer"], "sub": "9f1c-uuid"}
+    assert caller_from_claims({**base, "name": "Ana Lopez", "email": "ana@contoso.com"}).name == "Ana Lopez"
+    assert caller_from_claims({**base, "email": "ana@contoso.com"}).name == "ana@contoso.com"
+    # API Gateway renders a missing or null claim as text: that is no name.
+    assert caller_from_claims({**base, "name": "None", "email": " "}).name is None
+    assert caller_from_claims(base).name is None

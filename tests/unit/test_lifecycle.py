@@ -271,3 +271,14 @@ def test_sweeps_at_any_times_agree_with_next_due(
             assert events and after.version == lead.version + len(events)
             assert timed.next_due(after, days) is None or timed.next_due(after, days) > at  # type: ignore[operator]
         lead = after
+
+
+def test_a_signed_transition_names_who_made_the_change_on_its_history_entry_only() -> None:
+    lead = make_lead()
+    accepted = lc.signed(lc.accept(lead, BODIES[Action.ACCEPT], "9f1c-uuid", NOW), "ana@contoso.com")
+    entry = accepted.lead.history[-1]
+    assert (entry.actor, entry.actor_name) == ("9f1c-uuid", "ana@contoso.com")
+    edited = lc.edit(accepted.lead, rq.EditRequest(crm_id="CRM-1"), "bo-uuid", NOW)
+    assert lc.signed(edited, None) is edited  # no name in the token: the entry keeps the subject only
+    assert [e.actor_name for e in edited.lead.history] == ["ana@contoso.com", None]
+    assert [(c.field, c.old, c.new) for c in edited.lead.history[-1].changes] == [("crm_id", None, "CRM-1")]

@@ -1,4 +1,4 @@
-// The list filters of `GET /leads` as a module the app can read at run time: each filter's
+// The list filters of `GET /leads` (and the currencies an amount may carry) as a module the app can read at run time: each filter's
 // values and the tabs offering it (the document's `x-leaddesk-tabs`), which types alone cannot
 // carry. Written from docs/openapi.json into src/api/listFilters.ts by `npm run api-types`;
 // `npm run api-types:check` fails when the committed module differs.
@@ -24,8 +24,10 @@ export function listFiltersModule(document) {
     const values = resolve(document, schema.items)?.enum ?? null;
     return `  ${name}: {\n    values: ${list(values)},\n    tabs: ${list(schema[TABS])},\n  },`;
   });
+  const currencies = resolve(document, document.components.schemas.AcceptRequest.properties.currency).enum;
   return `// Generated from docs/openapi.json by \`npm run api-types\` (scripts/list-filters.mjs); do not edit.
-// The list filters of GET /leads: each one's values (null: free text) and the tabs offering it.
+// The list filters of GET /leads: each one's values (null: free text) and the tabs offering it;
+// and the currencies (ISO 4217) an amount may carry.
 import type { components, paths } from "./schema";
 
 type ListQuery = NonNullable<paths["/leads"]["get"]["parameters"]["query"]>;
@@ -40,6 +42,8 @@ type Described = {
 export const LIST_FILTERS = {
 ${entries.join("\n")}
 } as const satisfies Described;
+
+export const CURRENCIES = ${list(currencies)} as const satisfies readonly NonNullable<components["schemas"]["AcceptRequest"]["currency"]>[];
 `;
 }
 

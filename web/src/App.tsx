@@ -3,6 +3,7 @@ import { QueryClientProvider, useQueryClient, type QueryClient } from "@tanstack
 import { Suspense, useEffect, useState } from "react";
 import { FormattedMessage, useIntl } from "react-intl";
 import { BrowserRouter, Navigate, NavLink, Outlet, Route, Routes, useNavigate } from "react-router-dom";
+import { Navigation24Regular } from "@fluentui/react-icons";
 import { onSessionExpired } from "./api/client";
 import { currentSession } from "./auth/session";
 import { signOut } from "./auth/signin";
@@ -60,6 +61,7 @@ function SignedIn() {
   const queries = useQueryClient();
   const session = currentSession();
   const intl = useIntl();
+  const [menuOpen, setMenuOpen] = useState(false);
   const expired = intl.formatMessage({ id: "signin.expired", defaultMessage: "Your session has expired: sign in again." });
   useEffect(
     () =>
@@ -76,39 +78,52 @@ function SignedIn() {
         <Text weight="semibold" size={500}>
           {PRODUCT_NAME}
         </Text>
-        <nav aria-label={intl.formatMessage({ id: "frame.nav", defaultMessage: "Workspace" })}>
-          <NavLink to="/" end>
-            <FormattedMessage id="frame.leads" defaultMessage="Leads" />
-          </NavLink>
-          <NavLink to="/notifications">
-            <FormattedMessage id="frame.actionCenter" defaultMessage="Action center" />
-            <OpenBadge />
-          </NavLink>
-          <NavLink to="/exports">
-            <FormattedMessage id="frame.exports" defaultMessage="Exports" />
-          </NavLink>
-          <NavLink to="/settings">
-            <FormattedMessage id="frame.settings" defaultMessage="Settings" />
-          </NavLink>
-        </nav>
-        <Text className="who">
-          {intl.formatMessage(
-            { id: "frame.who", defaultMessage: "{partner} · {roles}" },
-            { partner: session.partnerId, roles: intl.formatList(session.roles.map((role) => label(intl, ROLE_LABELS, role))) },
-          )}
-        </Text>
-        <LanguagePicker />
         <Button
+          className="menu-toggle"
           appearance="subtle"
-          onClick={() => {
-            void signOut().then(() => {
-              queries.clear();
-              navigate("/signin");
-            });
-          }}
+          icon={<Navigation24Regular />}
+          aria-expanded={menuOpen}
+          aria-controls="frame-menu"
+          onClick={() => setMenuOpen((open) => !open)}
         >
-          <FormattedMessage id="frame.signOut" defaultMessage="Sign out" />
+          <FormattedMessage id="frame.menu" defaultMessage="Menu" />
         </Button>
+        {/* On a phone the menu folds away; choosing a page folds it again. */}
+        <div id="frame-menu" className={`menu${menuOpen ? " open" : ""}`} onClick={(event) => (event.target as HTMLElement).closest("a") && setMenuOpen(false)}>
+          <nav aria-label={intl.formatMessage({ id: "frame.nav", defaultMessage: "Workspace" })}>
+            <NavLink to="/" end>
+              <FormattedMessage id="frame.leads" defaultMessage="Leads" />
+            </NavLink>
+            <NavLink to="/notifications">
+              <FormattedMessage id="frame.actionCenter" defaultMessage="Action center" />
+              <OpenBadge />
+            </NavLink>
+            <NavLink to="/exports">
+              <FormattedMessage id="frame.exports" defaultMessage="Exports" />
+            </NavLink>
+            <NavLink to="/settings">
+              <FormattedMessage id="frame.settings" defaultMessage="Settings" />
+            </NavLink>
+          </nav>
+          <Text className="who">
+            {intl.formatMessage(
+              { id: "frame.who", defaultMessage: "{partner} · {roles}" },
+              { partner: session.partnerId, roles: intl.formatList(session.roles.map((role) => label(intl, ROLE_LABELS, role))) },
+            )}
+          </Text>
+          <LanguagePicker />
+          <Button
+            appearance="subtle"
+            onClick={() => {
+              void signOut().then(() => {
+                queries.clear();
+                navigate("/signin");
+              });
+            }}
+          >
+            <FormattedMessage id="frame.signOut" defaultMessage="Sign out" />
+          </Button>
+        </div>
       </header>
       <main className="content">
         <Outlet />

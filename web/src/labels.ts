@@ -170,6 +170,9 @@ export const SORT_LABELS = defineMessages({
   estimated_value: { id: "sort.estimated_value", defaultMessage: "Estimated value" },
 });
 
+/** The button that opens a combobox's list (Fluent names it "Open", in English only). */
+export const SHOW_CHOICES = defineMessages({ label: { id: "common.showChoices", defaultMessage: "Show the choices" } }).label;
+
 export const YES_NO = defineMessages({
   yes: { id: "common.yes", defaultMessage: "Yes" },
   no: { id: "common.no", defaultMessage: "No" },
@@ -189,6 +192,9 @@ export function options<K extends string>(intl: IntlShape, labels: Labels<K>): [
 
 /** The product's name, never translated. */
 export const PRODUCT_NAME = "LeadDesk";
+
+/** Between the parts of one line (a person's name, email and phone). */
+export const SEPARATOR = " · ";
 
 /** What a cell or field shows when it has no value. */
 export const NONE = "—";

@@ -38,7 +38,9 @@ RESPONSES = responses(200, "The lead as it is now", 400, 401, 403, 404, 409, 415
 def act(lead_id: str, action: Action, body: BaseModel, if_match: str | None = None) -> Response[LeadView]:
     who = current_caller(router)
     who.require(Role.REFERRALS_ADMIN)
-    lead = composition.leads_service().act(who.partner_id, lead_id, action, body, who.subject, if_match)
+    lead = composition.leads_service().act(
+        who.partner_id, lead_id, action, body, who.subject, if_match, actor_name=who.name
+    )
     return lead_response(lead)
 
 

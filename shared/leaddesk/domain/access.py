@@ -32,6 +32,7 @@ class Caller:
     partner_id: str
     roles: frozenset[Role]
     subject: str
+    name: str | None = None  # how people know them (the token's name or email), for the history
 
     def require(self, *allowed: Role) -> None:
         if not self.roles.intersection(allowed):
@@ -91,4 +92,19 @@ def caller_from_claims(claims: Mapping[str, Any] | None) -> Caller:
     )
     if not roles:
         raise Forbidden("the token carries no LeadDesk role (cognito:groups)")
-    return Caller(partner_id=partner_id, roles=roles, subject=str(claims.get("sub") or "unknown"))
+    return Caller(
+        partner_id=partner_id,
+        roles=roles,
+        subject=str(claims.get("sub") or "unknown"),
+        name=_display_name(claims),
+    )
+
+
+def _display_name(claims: Mapping[str, Any]) -> str | None:
+    """The person as a colleague reads them in a lead's history: the token's `name`, else its
+    `email` (Cognito's id token carries both when the user pool has them); None when neither."""
+    for claim in ("name", "email"):
+        value = claims.get(claim)
+        if isinstance(value, str) and value.strip() and value.strip().lower() not in _RENDERED_NON_STRINGS:
+            return value.strip()[:200]
+    return None

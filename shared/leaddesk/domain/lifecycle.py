@@ -14,7 +14,7 @@ nothing here reads a clock or talks to AWS. A rule that forbids a change raises 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -164,6 +164,16 @@ def transition(
     # model_copy skips validation: re-validate so a rule can never store an invalid lead.
     updated = Lead.model_validate(updated.model_dump())
     return Transition(updated, action, EVENT_TYPES[action], extra)
+
+
+def signed(made: Transition, actor_name: str | None) -> Transition:
+    """The transition with the person's name on its history entry (who made the change, as
+    colleagues know them); unchanged when the identity carries no name."""
+    if actor_name is None:
+        return made
+    *earlier, entry = made.lead.history
+    history = [*earlier, entry.model_copy(update={"actor_name": actor_name})]
+    return replace(made, lead=made.lead.model_copy(update={"history": history}))
 
 
 def _require_state(lead: Lead, action: Action) -> None:

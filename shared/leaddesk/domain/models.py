@@ -278,6 +278,9 @@ class HistoryEntry(BaseModel):
 
     at: datetime
     actor: str = Field(description="The person (token subject) or `system` for timed rules")
+    actor_name: str | None = Field(
+        default=None, description="The person's name or email, when their identity token carries one"
+    )
     action: str
     from_status: LeadStatus
     to_status: LeadStatus

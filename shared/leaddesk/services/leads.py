@@ -17,7 +17,7 @@ from leaddesk.adapters.store import LeadStore, StaleLead
 from leaddesk.domain.errors import LeadNotFound, PreconditionFailed
 from leaddesk.domain.events import transition_event
 from leaddesk.domain.filters import LeadQuery
-from leaddesk.domain.lifecycle import PERSON_ACTIONS, Action, Transition
+from leaddesk.domain.lifecycle import PERSON_ACTIONS, Action, Transition, signed
 from leaddesk.domain.models import Lead, LeadStatus, Tab
 from leaddesk.domain.views import LeadPage, LeadView, Summary, TabCounts, present
 from leaddesk.services.changes import ChangePublisher
@@ -71,14 +71,16 @@ class LeadsService:
         body: BaseModel,
         actor: str,
         if_match: str | None = None,
+        actor_name: str | None = None,
     ) -> LeadView:
-        """A person's action; raises LeadNotFound, NotAllowed (409) or PreconditionFailed (412)."""
+        """A person's action; raises LeadNotFound, NotAllowed (409) or PreconditionFailed (412).
+        `actor_name`: how colleagues know the person, kept on the history entry beside `actor`."""
         rule = PERSON_ACTIONS[action]
         for _ in range(ATTEMPTS):
             lead = self._read(partner_id, lead_id)
             if if_match is not None and if_match.strip() not in (lead.etag, "*"):
                 raise PreconditionFailed(lead)
-            transition: Transition = rule(lead, body, actor, self._clock())
+            transition: Transition = signed(rule(lead, body, actor, self._clock()), actor_name)
             try:
                 self._store.update_lead(lead, transition.lead)
             except StaleLead:

@@ -853,6 +853,11 @@ export interface components {
              */
             actor: string;
             /**
+             * Actor Name
+             * @description The person's name or email, when their identity token carries one
+             */
+            actor_name?: string | null;
+            /**
              * At
              * Format: date-time
              */

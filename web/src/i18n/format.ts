@@ -13,10 +13,18 @@ export interface Formats {
   number: (value: number) => string;
   /** An ISO 3166-1 alpha-2 code as the language names the country (the code if Intl has no name). */
   country: (code: string | null | undefined) => string | undefined;
+  /** An ISO 4217 code as the language names the currency ("Euro"; the code if Intl has no name). */
+  currency: (code: string) => string;
+  /** How far a moment is from `now`, in the largest whole unit: "in 3 days", "5 hours ago". */
+  relative: (iso: string, now?: number) => string;
 }
+
+const MINUTE: [Intl.RelativeTimeFormatUnit, number] = ["minute", 60_000];
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [["day", 86_400_000], ["hour", 3_600_000], MINUTE];
 
 export function formats(intl: IntlShape): Formats {
   let regions: Intl.DisplayNames | undefined;
+  let currencies: Intl.DisplayNames | undefined;
   return {
     dateTime: (iso) =>
       iso
@@ -47,6 +55,20 @@ export function formats(intl: IntlShape): Formats {
       } catch {
         return code;
       }
+    },
+    currency: (code) => {
+      try {
+        currencies ??= new Intl.DisplayNames([intl.locale], { type: "currency", fallback: "code" });
+        return currencies.of(code) ?? code;
+      } catch {
+        return code;
+      }
+    },
+    relative: (iso, now = Date.now()) => {
+      const delta = Date.parse(iso) - now;
+      const [unit, size] = UNITS.find(([, length]) => Math.abs(delta) >= length) ?? MINUTE;
+      // Whole units towards zero: "2 days left" until the third day has fully begun.
+      return intl.formatRelativeTime(Math.trunc(delta / size), unit, { numeric: "auto" });
     },
   };
 }

@@ -22,7 +22,13 @@ const empty = { items: [], next_cursor: null };
 export const server = setupServer(
   http.get("*/config.json", () => HttpResponse.json({ apiUrl: API, auth: { mode: "local" } })),
   http.get(`${API}/leads/summary`, () =>
-    HttpResponse.json({ tabs: { marketplace: { total: 0 }, qualified: { total: 0 }, favorites: { total: 0 } } }),
+    HttpResponse.json({
+      tabs: {
+        marketplace: { total: 0, by_status: {} },
+        qualified: { total: 0, by_status: {} },
+        favorites: { total: 0, by_status: {} },
+      },
+    }),
   ),
   http.get(`${API}/leads`, () => HttpResponse.json(empty)),
   http.get(`${API}/notifications`, () => HttpResponse.json({ ...empty, unread: 0, open: 0 })),

@@ -33,11 +33,14 @@ import {
   YES_NO,
   type Labels,
 } from "../../labels";
+import { CURRENCIES } from "../../api/listFilters";
 import { ChoiceDropdown } from "../../components/ChoiceDropdown";
-import { LEAD_FIELDS } from "./leadFields";
+import { CurrencyPicker } from "./CurrencyPicker";
+import { LEAD_FIELDS, MISSING_STEP_LABELS } from "./leadFields";
 import { useAct } from "./queries";
+import { draftProblems, EMPTY_DRAFT, isBlank, memberOf, TeamEditor, type Draft, type Member } from "./TeamEditor";
 
-type Kind = "text" | "number" | "date" | "choice" | "yesno" | "notes";
+type Kind = "text" | "number" | "date" | "choice" | "yesno" | "notes" | "currency";
 
 interface FieldSpec {
   name: string;
@@ -48,7 +51,7 @@ interface FieldSpec {
 }
 
 const FIELDS = defineMessages({
-  currency: { id: "form.currency", defaultMessage: "Currency (ISO 4217)" },
+  currency: { id: "form.currency", defaultMessage: "Currency" },
   notes: { id: "form.notes", defaultMessage: "Notes" },
   notesRecommended: { id: "form.notesRecommended", defaultMessage: "Notes (recommended)" },
   notesForOther: { id: "form.notesForOther", defaultMessage: "Notes (required for Other)" },
@@ -61,9 +64,9 @@ const FIELDS = defineMessages({
 const PROBLEMS = defineMessages({
   required: { id: "form.required", defaultMessage: "{field} is required" },
   amount: { id: "form.amount", defaultMessage: "Enter an amount of 0 or more" },
-  currency: { id: "form.currencyFormat", defaultMessage: "Three letters, e.g. USD" },
+  currency: { id: "form.currencyFormat", defaultMessage: "Pick a currency from the list" },
   notesForOther: { id: "form.notesRequiredForOther", defaultMessage: "Notes are required when the reason is Other" },
-  changeOne: { id: "form.changeOne", defaultMessage: "Change at least one field" },
+  changeOne: { id: "form.changeOne", defaultMessage: "Nothing changed yet: change a field or the team, or cancel" },
   evaluateOne: { id: "form.evaluateOne", defaultMessage: "Record at least one of budget, authority, need and timeline" },
 });
 
@@ -75,7 +78,7 @@ export const FORMS: Partial<Record<Action, FieldSpec[]>> = {
   accept: [
     { name: "deal_name", label: LEAD_FIELDS.dealName, kind: "text", required: true },
     { name: "estimated_value", label: LEAD_FIELDS.estimatedValue, kind: "number", required: true },
-    { name: "currency", label: FIELDS.currency, kind: "text" },
+    { name: "currency", label: FIELDS.currency, kind: "currency", required: true },
     { name: "estimated_close_date", label: LEAD_FIELDS.estimatedCloseDate, kind: "date", required: true },
     { name: "crm_id", label: LEAD_FIELDS.crmId, kind: "text" },
     { name: "campaign_id", label: LEAD_FIELDS.campaignId, kind: "text" },
@@ -83,10 +86,10 @@ export const FORMS: Partial<Record<Action, FieldSpec[]>> = {
   ],
   decline: [{ name: "reason", label: FIELDS.reason, kind: "choice", required: true, options: CLOSE_REASON_LABELS }, reasonNotes],
   edit: [
-    { name: "deal_name", label: LEAD_FIELDS.dealName, kind: "text" },
-    { name: "estimated_value", label: LEAD_FIELDS.estimatedValue, kind: "number" },
-    { name: "currency", label: FIELDS.currency, kind: "text" },
-    { name: "estimated_close_date", label: LEAD_FIELDS.estimatedCloseDate, kind: "date" },
+    { name: "deal_name", label: LEAD_FIELDS.dealName, kind: "text", required: true },
+    { name: "estimated_value", label: LEAD_FIELDS.estimatedValue, kind: "number", required: true },
+    { name: "currency", label: FIELDS.currency, kind: "currency", required: true },
+    { name: "estimated_close_date", label: LEAD_FIELDS.estimatedCloseDate, kind: "date", required: true },
     { name: "crm_id", label: LEAD_FIELDS.crmId, kind: "text" },
     { name: "campaign_id", label: LEAD_FIELDS.campaignId, kind: "text" },
     notes,
@@ -107,53 +110,126 @@ export const FORMS: Partial<Record<Action, FieldSpec[]>> = {
 
 type Values = Record<string, string>;
 
+/** The API's names of the edit body's fields where they differ from the lead's (notes: the deal's). */
+const LEAD_FIELD_OF: Record<string, keyof Lead> = { notes: "deal_notes" };
+
+/** What a form opens with: what the lead already carries, so that nothing is typed twice and an
+ * untouched field sends what it held (Accept: a qualified lead's value, currency, campaign, notes;
+ * Edit: every current value). The other forms open empty. */
+export function initialValues(action: Action, lead: Lead): Values {
+  if (action !== "accept" && action !== "edit") return {};
+  const values: Values = {};
+  for (const field of FORMS[action] ?? []) {
+    const raw = lead[LEAD_FIELD_OF[field.name] ?? (field.name as keyof Lead)];
+    values[field.name] = raw == null ? "" : String(raw);
+  }
+  values.currency ||= "USD";
+  if (action === "accept" && !values.notes) values.notes = lead.notes ?? "";
+  return values;
+}
+
 /** The client-side checks: what the API would refuse for a missing or malformed field, in the
- * person's language. */
-export function problems(action: Action, values: Values, intl: IntlShape): Record<string, string> {
+ * person's language. `initial`: what the form opened with (an edit must change something). */
+export function problems(action: Action, values: Values, intl: IntlShape, initial: Values = {}, teamChanged = false): Record<string, string> {
   const found: Record<string, string> = {};
   for (const field of FORMS[action] ?? []) {
     const value = (values[field.name] ?? "").trim();
     if (field.required && !value) found[field.name] = intl.formatMessage(PROBLEMS.required, { field: intl.formatMessage(field.label) });
     if (field.kind === "number" && value && !(Number(value) >= 0)) found[field.name] = intl.formatMessage(PROBLEMS.amount);
-    if (field.name === "currency" && value && !/^[A-Za-z]{3}$/.test(value)) found[field.name] = intl.formatMessage(PROBLEMS.currency);
+    if (field.kind === "currency" && value && !(CURRENCIES as readonly string[]).includes(value.toUpperCase())) {
+      found[field.name] = intl.formatMessage(PROBLEMS.currency);
+    }
   }
   if (values.reason === "other" && !(values.notes ?? "").trim()) found.notes = intl.formatMessage(PROBLEMS.notesForOther);
-  const filled = Object.values(values).some((value) => value.trim());
-  if (action === "edit" && !filled) found.deal_name = intl.formatMessage(PROBLEMS.changeOne);
+  if (action === "edit" && !teamChanged && Object.keys(bodyOf(action, values, initial)).length === 0) {
+    found.deal_name = intl.formatMessage(PROBLEMS.changeOne);
+  }
   if (action === "evaluate" && !["budget", "authority", "need", "timeline"].some((name) => values[name])) {
     found.budget = intl.formatMessage(PROBLEMS.evaluateOne);
   }
   return found;
 }
 
-export function bodyOf(action: Action, values: Values): Record<string, unknown> {
+function typed(field: FieldSpec, value: string): unknown {
+  if (field.kind === "number") return Number(value);
+  if (field.kind === "yesno") return value === "yes";
+  if (field.kind === "currency") return value.toUpperCase();
+  return value;
+}
+
+/** The request body. An edit sends only the fields the person changed (an emptied optional one as
+ * null, which clears it): a field left alone is never overwritten. The other actions send what is
+ * filled in. */
+export function bodyOf(action: Action, values: Values, initial: Values = {}): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const field of FORMS[action] ?? []) {
     const value = (values[field.name] ?? "").trim();
-    if (!value) continue;
-    body[field.name] =
-      field.kind === "number" ? Number(value) : field.kind === "yesno" ? value === "yes" : field.name === "currency" ? value.toUpperCase() : value;
+    if (action === "edit") {
+      if (value === (initial[field.name] ?? "").trim()) continue;
+      body[field.name] = value ? typed(field, value) : null;
+      continue;
+    }
+    if (value) body[field.name] = typed(field, value);
   }
   return body;
 }
 
-/** One action's form: checks its fields before sending; shows the API's refusal, and on 409/412
- * the lead's current state with a way to reload it. */
+/** An edit's team change: who was added and who removed (by email), against the team it opened with. */
+export function teamChange(before: Member[], after: Member[]): { team_add?: Member[]; team_remove?: string[] } {
+  const key = (member: Member) => member.email.toLowerCase();
+  const had = new Set(before.map(key));
+  const has = new Set(after.map(key));
+  const added = after.filter((member) => !had.has(key(member)));
+  const removed = before.filter((member) => !has.has(key(member))).map((member) => member.email);
+  return { ...(added.length ? { team_add: added } : {}), ...(removed.length ? { team_remove: removed } : {}) };
+}
+
+const REFUSALS = defineMessages({
+  refused: { id: "action.refused", defaultMessage: "Not saved" },
+  checkFields: { id: "action.checkFields", defaultMessage: "Check the fields marked below." },
+  missing: { id: "action.missing", defaultMessage: "{action} needs {steps} first." },
+  changed: { id: "action.conflict", defaultMessage: "Someone else changed this lead" },
+  stale: { id: "action.stale", defaultMessage: "This lead was changed after you opened it. Reload it to see the current values; what you typed stays in the form." },
+});
+
+/** One action's form: opens with what the lead carries, checks its fields before sending; shows the
+ * API's refusal in plain words, on the field it names, and on 409/412 the lead's current state with
+ * a way to reload it. */
 export function ActionDialog({ lead, action, onClose, onReload }: { lead: Lead; action: Action; onClose: () => void; onReload: () => void }) {
-  const [values, setValues] = useState<Values>(action === "accept" ? { currency: "USD" } : {});
+  const [initial] = useState<Values>(() => initialValues(action, lead));
+  const [values, setValues] = useState<Values>(initial);
+  const withTeam = action === "accept" || action === "edit";
+  const [team, setTeam] = useState<Member[]>(() => (withTeam ? lead.team : []));
+  const [draft, setDraft] = useState<Draft>(EMPTY_DRAFT);
   const [shown, setShown] = useState<Record<string, string>>({});
+  const [draftShown, setDraftShown] = useState<Partial<Record<keyof Draft, string>>>({});
   const intl = useIntl();
   const act = useAct(lead);
   const title = label(intl, ACTION_LABELS, action);
+  const submitLabel = action === "edit" ? intl.formatMessage({ id: "form.save", defaultMessage: "Save" }) : title;
   const error = act.error;
-  const conflict = error instanceof ApiError && (error.status === 409 || error.status === 412);
+  const conflict = error instanceof ApiError && (error.status === 409 || error.status === 412) && !error.body.missing?.length;
+  const gated = error instanceof ApiError && error.status === 409 && !!error.body.missing?.length;
+  const apiFields = error instanceof ApiError ? fieldProblems(error, action) : {};
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const found = problems(action, values, intl);
+    // A member typed but not added yet is part of the team: nothing typed is lost.
+    const pending = withTeam && !isBlank(draft);
+    const draftFound = pending ? draftProblems(draft, team, intl) : {};
+    const members = pending && !Object.keys(draftFound).length ? [...team, memberOf(draft)] : team;
+    const change = action === "edit" ? teamChange(lead.team, members) : {};
+    const found = problems(action, values, intl, initial, Object.keys(change).length > 0);
     setShown(found);
-    if (Object.keys(found).length) return;
-    act.mutate({ action, body: bodyOf(action, values) }, { onSuccess: onClose });
+    setDraftShown(draftFound);
+    if (Object.keys(found).length || Object.keys(draftFound).length) return;
+    if (pending) {
+      setTeam(members);
+      setDraft(EMPTY_DRAFT);
+    }
+    const body = bodyOf(action, values, initial);
+    if (action === "accept" && members.length) body.team = members;
+    act.mutate({ action, body: { ...body, ...change } }, { onSuccess: onClose });
   }
 
   function set(name: string, value: string) {
@@ -170,23 +246,25 @@ export function ActionDialog({ lead, action, onClose, onReload }: { lead: Lead; 
               {error && !conflict && (
                 <MessageBar intent="error" role="alert">
                   <MessageBarBody>
-                    <MessageBarTitle>
-                      <FormattedMessage id="problem.refused" defaultMessage="Refused" />
-                    </MessageBarTitle>
-                    {error.message}
+                    <MessageBarTitle>{intl.formatMessage(REFUSALS.refused)}</MessageBarTitle>
+                    {gated && error instanceof ApiError
+                      ? intl.formatMessage(REFUSALS.missing, {
+                          action: title,
+                          steps: intl.formatList((error.body.missing ?? []).map((step) => label(intl, MISSING_STEP_LABELS, step))),
+                        })
+                      : Object.keys(apiFields).length
+                        ? intl.formatMessage(REFUSALS.checkFields)
+                        : error.message}
                   </MessageBarBody>
                 </MessageBar>
               )}
               {conflict && error instanceof ApiError && (
                 <MessageBar intent="warning" role="alert">
                   <MessageBarBody>
-                    <MessageBarTitle>
-                      <FormattedMessage id="action.conflict" defaultMessage="The lead changed" />
-                    </MessageBarTitle>
-                    {error.message}
-                    {error.body.status && (
+                    <MessageBarTitle>{intl.formatMessage(REFUSALS.changed)}</MessageBarTitle>
+                    {error.status === 412 ? intl.formatMessage(REFUSALS.stale) : null}
+                    {error.status === 409 && error.body.status && (
                       <>
-                        {" "}
                         {error.body.outcome ? (
                           <FormattedMessage
                             id="action.nowWithOutcome"
@@ -211,17 +289,23 @@ export function ActionDialog({ lead, action, onClose, onReload }: { lead: Lead; 
                 </MessageBar>
               )}
               {(FORMS[action] ?? []).map((field) => (
-                <Field key={field.name} label={intl.formatMessage(field.label)} required={field.required} validationMessage={shown[field.name]}>
+                <Field
+                  key={field.name}
+                  label={intl.formatMessage(field.label)}
+                  required={field.required}
+                  validationMessage={shown[field.name] ?? apiFields[field.name]}
+                >
                   {renderInput(intl, field, values[field.name] ?? "", (value) => set(field.name, value))}
                 </Field>
               ))}
+              {withTeam && <TeamEditor team={team} onTeamChange={setTeam} draft={draft} onDraftChange={setDraft} shown={draftShown} />}
             </DialogContent>
             <DialogActions>
               <Button appearance="secondary" onClick={onClose}>
                 <FormattedMessage id="common.cancel" defaultMessage="Cancel" />
               </Button>
               <Button appearance="primary" type="submit" disabled={act.isPending}>
-                {title}
+                {submitLabel}
               </Button>
             </DialogActions>
           </DialogBody>
@@ -229,6 +313,18 @@ export function ActionDialog({ lead, action, onClose, onReload }: { lead: Lead; 
       </DialogSurface>
     </Dialog>
   );
+}
+
+/** The API's problems placed on the form's fields (its own words; the field shows which). */
+function fieldProblems(error: ApiError, action: Action): Record<string, string> {
+  const names = new Set((FORMS[action] ?? []).map((field) => field.name));
+  const found: Record<string, string> = {};
+  const problems = error.body.errors ?? (error.body.field ? [{ field: error.body.field, message: error.message }] : []);
+  for (const problem of problems) {
+    const name = problem.field.split(".")[0] ?? "";
+    if (names.has(name)) found[name] = problem.message;
+  }
+  return found;
 }
 
 function renderInput(intl: IntlShape, field: FieldSpec, value: string, change: (value: string) => void) {
@@ -239,6 +335,8 @@ function renderInput(intl: IntlShape, field: FieldSpec, value: string, change: (
       return <Input type="number" min={0} step="0.01" value={value} onChange={(_, data) => change(data.value)} />;
     case "date":
       return <Input type="date" value={value} onChange={(_, data) => change(data.value)} />;
+    case "currency":
+      return <CurrencyPicker value={value} onChange={change} />;
     case "yesno":
       return (
         <RadioGroup value={value} onChange={(_, data) => change(data.value)} layout="horizontal">

@@ -37,8 +37,7 @@ async function openList(path = "/") {
 /** Choose in a filter's dropdown: the multiselect ones list their choices as checkable menu items. */
 async function pick(user: UserEvent, filters: HTMLElement, field: string, ...options: string[]) {
   await user.click(within(filters).getByRole("combobox", { name: field }));
-  const role = field === "Sort" ? "option" : "menuitemcheckbox";
-  for (const option of options) await user.click(await screen.findByRole(role, { name: option }));
+  for (const option of options) await user.click(await screen.findByRole("menuitemcheckbox", { name: option }));
   await user.keyboard("{Escape}");
 }
 
@@ -59,39 +58,60 @@ describe("the list's filters", () => {
     expect(address()).toEqual({ status: "received,accepted", lead_quality: "high" });
   });
 
-  it("country, customer name and creation dates apply when the field is left", async () => {
+  it("a country is picked by its name; the address keeps its code", async () => {
     const { user, lists, filters } = await openList();
-    await user.type(within(filters).getByRole("textbox", { name: "Country (ISO codes)" }), "us, de");
-    await user.type(within(filters).getByRole("textbox", { name: "Customer name" }), "North");
-    await user.type(within(filters).getByLabelText("Created from"), "2026-11-01");
-    await user.type(within(filters).getByLabelText("Created to"), "2026-11-30");
-    await user.tab();
-    await waitFor(() =>
-      expect(lastQuery(lists)).toEqual({
-        country: ["US", "DE"],
-        customer_name: ["North"],
-        created_from: ["2026-11-01"],
-        created_to: ["2026-11-30T23:59:59Z"],
-        limit: ["25"],
-      }),
-    );
-    expect(address()).toEqual({
-      country: "US,DE",
-      customer_name: "North",
-      created_from: "2026-11-01",
-      created_to: "2026-11-30T23:59:59Z",
-    });
+    await user.click(within(filters).getByRole("combobox", { name: "Country" }));
+    await user.keyboard("fran");
+    await user.click(await screen.findByRole("menuitemcheckbox", { name: "France" }));
+    await waitFor(() => expect(lastQuery(lists)).toEqual({ country: ["FR"], limit: ["25"] }));
+    expect(address()).toEqual({ country: "FR" });
   });
 
-  it("sort, tab and Clear filters", async () => {
-    const { user, lists, filters } = await openList("/?status=received");
-    await pick(user, filters, "Sort", "Customer name");
-    await waitFor(() => expect(lastQuery(lists)).toEqual({ status: ["received"], sort: ["customer_name"], limit: ["25"] }));
-    await user.click(screen.getByRole("tab", { name: /Qualified leads/ }));
-    await waitFor(() => expect(lastQuery(lists).tab).toEqual(["qualified"]));
+  it("a text filter applies on Enter, and when typing pauses", async () => {
+    const { user, lists, filters } = await openList();
+    await user.type(within(filters).getByRole("searchbox", { name: "Customer name" }), "North{Enter}");
+    await waitFor(() => expect(lastQuery(lists)).toEqual({ customer_name: ["North"], limit: ["25"] }));
+    await user.type(within(filters).getByRole("searchbox", { name: "Customer name" }), ", Lit");
+    // No Enter, no leaving the field: the pause applies it.
+    await waitFor(() => expect(lastQuery(lists)).toEqual({ customer_name: ["North", "Lit"], limit: ["25"] }));
+    expect(within(filters).getByRole<HTMLInputElement>("searchbox", { name: "Customer name" }).value).toBe("North, Lit");
+  });
+
+  it("a date applies when it is picked", async () => {
+    const { user, lists, filters } = await openList();
+    await user.type(within(filters).getByLabelText("Created from"), "2026-11-01");
+    await waitFor(() => expect(lastQuery(lists)).toEqual({ created_from: ["2026-11-01"], limit: ["25"] }));
+    await user.type(within(filters).getByLabelText("Created to"), "2026-11-30");
+    await waitFor(() => expect(lastQuery(lists)).toEqual({ created_from: ["2026-11-01"], created_to: ["2026-11-30T23:59:59Z"], limit: ["25"] }));
+  });
+
+  it("Clear filters empties every control, and the tab keeps only its own", async () => {
+    const { user, lists, filters } = await openList("/?status=received&customer_name=North&country=FR&created_from=2026-11-01");
+    expect(within(filters).getByRole<HTMLInputElement>("combobox", { name: "Country" }).value).toBe("France");
     await user.click(within(filters).getByRole("button", { name: "Clear filters" }));
+    await waitFor(() => expect(lastQuery(lists)).toEqual({ limit: ["25"] }));
+    expect(address()).toEqual({});
+    expect(within(filters).getByRole<HTMLInputElement>("searchbox", { name: "Customer name" }).value).toBe("");
+    expect(within(filters).getByRole<HTMLInputElement>("combobox", { name: "Country" }).value).toBe("");
+    expect(within(filters).getByLabelText<HTMLInputElement>("Created from").value).toBe("");
+    expect(within(filters).getByRole("combobox", { name: "Status" }).textContent).not.toContain("Received");
+    await user.click(screen.getByRole("tab", { name: /Qualified leads/ }));
     await waitFor(() => expect(lastQuery(lists)).toEqual({ tab: ["qualified"], limit: ["25"] }));
-    expect(address()).toEqual({ tab: "qualified" });
+  });
+
+  it("column headers sort, and a second click reverses the direction", async () => {
+    const { user, lists } = await openList();
+    const header = (name: RegExp) => within(screen.getByRole("table", { name: "Leads" })).getByRole("columnheader", { name });
+    const sortBy = async (name: string) => user.click(within(screen.getByRole("table", { name: "Leads" })).getByRole("button", { name }));
+    expect(header(/Created/).getAttribute("aria-sort")).toBe("descending");
+    await sortBy("Customer");
+    await waitFor(() => expect(lastQuery(lists)).toEqual({ sort: ["customer_name"], limit: ["25"] }));
+    await waitFor(() => expect(header(/Customer/).getAttribute("aria-sort")).toBe("ascending"));
+    await sortBy("Customer");
+    await waitFor(() => expect(lastQuery(lists)).toEqual({ sort: ["customer_name"], order: ["desc"], limit: ["25"] }));
+    await waitFor(() => expect(header(/Customer/).getAttribute("aria-sort")).toBe("descending"));
+    await sortBy("Estimated value");
+    await waitFor(() => expect(lastQuery(lists)).toEqual({ sort: ["estimated_value"], limit: ["25"] }));
   });
 
   it("offers only the filters of the tab: no lead source or call to action on qualified leads", async () => {
@@ -111,23 +131,38 @@ describe("the list's filters", () => {
     const { lists, filters } = await openList("/?status=accepted&country=US&sort=estimated_value");
     expect(lastQuery(lists)).toEqual({ status: ["accepted"], country: ["US"], sort: ["estimated_value"], limit: ["25"] });
     expect(within(filters).getByRole("combobox", { name: "Status" }).textContent).toContain("Accepted");
-    expect((within(filters).getByRole("textbox", { name: "Country (ISO codes)" }) as HTMLInputElement).value).toBe("US");
+    expect(within(filters).getByRole<HTMLInputElement>("combobox", { name: "Country" }).value).toBe("United States");
   });
 
-  it("says when nothing matches", async () => {
-    answer("get", "/leads", { items: [], next_cursor: null });
-    renderApp("/?country=FR");
-    expect(await screen.findByText("No leads match: change or clear the filters.")).toBeTruthy();
+  it("a bad value in the address is left out and said beside its control: the list still shows", async () => {
+    const { lists, filters } = await openList("/?country=France&created_from=yesterday");
+    expect(lastQuery(lists)).toEqual({ limit: ["25"] });
+    expect(within(filters).getByText("Left out, not a value of this filter: France")).toBeTruthy();
+    expect(within(filters).getByText("Left out, not a date: yesterday")).toBeTruthy();
+    expect(screen.getByRole("link", { name: "Litware" })).toBeTruthy();
   });
 
-  it("shows the API's refusal of a filter, and Try again asks again", async () => {
-    const lists = answer("get", "/leads", { message: "country: ZZ is not a country code", field: "country" }, 400);
-    const { user } = renderApp("/?country=ZZ");
+  it("a filter the API refuses says so with a way out, not a broken page", async () => {
+    const lists = answer("get", "/leads", { message: "customer_name: too many values", field: "customer_name" }, 400);
+    const { user } = renderApp("/?customer_name=a,b,c");
     const alert = await screen.findByRole("alert");
-    expect(alert.textContent).toContain("Refused");
-    expect(alert.textContent).toContain("country: ZZ is not a country code");
-    await user.click(within(alert).getByRole("button", { name: "Try again" }));
-    await waitFor(() => expect(lists).toHaveLength(2)); // a 4xx is not retried on its own
+    expect(alert.textContent).toContain("A filter was refused: customer_name: too many values");
+    answer("get", "/leads", PAGE);
+    await user.click(within(alert).getByRole("button", { name: "Clear filters" }));
+    expect(await screen.findByRole("link", { name: "Northwind" })).toBeTruthy();
+    expect(lists).toHaveLength(1);
+  });
+
+  it("says why a list is empty: filters, an empty tab, no favorite yet", async () => {
+    answer("get", "/leads", { items: [], next_cursor: null });
+    const { user } = renderApp("/?country=FR");
+    expect(await screen.findByText("No leads match these filters.")).toBeTruthy();
+    const [, besideTheMessage] = screen.getAllByRole("button", { name: "Clear filters" }); // the form's, the message's
+    if (!besideTheMessage) throw new Error("the empty list offers no Clear filters");
+    await user.click(besideTheMessage);
+    expect(await screen.findByText("No leads in this tab yet. New ones appear here as they arrive.")).toBeTruthy();
+    await user.click(screen.getByRole("tab", { name: /Favorites/ }));
+    expect(await screen.findByText("No favorites yet. Mark a lead with the heart to find it here.")).toBeTruthy();
   });
 
   it("Export sends the list's filters and sort, and opens the export", async () => {
@@ -152,6 +187,63 @@ describe("the list's filters", () => {
     expect(started.map((request) => request.body)).toEqual([{ status: ["received"], sort: "customer_name" }]);
     expect(window.location.pathname).toBe("/app/exports/exp-1");
     expect(screen.getByText(/filters: Status: Received; sorted by Customer name/)).toBeTruthy();
+  });
+});
+
+describe("the work queue", () => {
+  const DAY = 86_400_000;
+  const summary = {
+    tabs: {
+      marketplace: { total: 37, by_status: { received: 7, accepted: 10, archived: 20, informational: 0 } },
+      qualified: { total: 0, by_status: {} },
+      favorites: { total: 0, by_status: {} },
+    },
+  };
+
+  it("Needs response lists the received leads expiring soonest first, with the time left on each row", async () => {
+    answer("get", "/leads/summary", summary);
+    const lists = answer("get", "/leads", {
+      items: [
+        aLead({ lead_id: "lead-1", customer: { company: "Northwind" }, expires_at: new Date(Date.now() + 2 * DAY + 3_600_000).toISOString() }),
+        aLead({ lead_id: "lead-2", customer: { company: "Litware" }, expires_at: new Date(Date.now() + 13 * DAY + 3_600_000).toISOString() }),
+      ],
+      next_cursor: "more",
+    });
+    const { user } = renderApp("/");
+    await screen.findByRole("link", { name: "Northwind" });
+    expect(screen.getByRole("status", { name: "" }).textContent).toBe("2 of 37");
+    const queue = screen.getByRole("button", { name: /Needs response/ });
+    expect(queue.textContent).toContain("7");
+    await user.click(queue);
+    await waitFor(() => expect(lastQuery(lists)).toEqual({ status: ["received"], order: ["asc"], limit: ["25"] }));
+    expect(queue.getAttribute("aria-pressed")).toBe("true");
+    const rows = within(screen.getByRole("table", { name: "Leads" })).getAllByRole("row");
+    expect(rows[1]?.textContent).toContain("in 2 days");
+    expect(rows[2]?.textContent).toContain("in 13 days");
+    expect(screen.getAllByRole("status").some((status) => status.textContent === "2 of 7")).toBe(true);
+  });
+
+  it("archived rows show their outcome; a filter the counters cannot count shows no total", async () => {
+    answer("get", "/leads/summary", summary);
+    answer("get", "/leads", {
+      items: [
+        aLead({ lead_id: "lead-1", customer: { company: "Northwind" }, status: "archived", outcome: "won", flame: "none" }),
+        aLead({ lead_id: "lead-2", customer: { company: "Litware" }, status: "archived", outcome: "error", flame: "none" }),
+      ],
+      next_cursor: null,
+    });
+    renderApp("/?country=US");
+    await screen.findByRole("link", { name: "Northwind" });
+    const rows = within(screen.getByRole("table", { name: "Leads" })).getAllByRole("row");
+    expect(rows[1]?.textContent).toContain("Won");
+    expect(rows[2]?.textContent).toContain("Closed as error");
+    expect(screen.getAllByRole("status").some((status) => status.textContent === "2 leads shown")).toBe(true);
+  });
+
+  it("says so when nothing needs a response", async () => {
+    answer("get", "/leads", { items: [], next_cursor: null });
+    renderApp("/?status=received&order=asc");
+    expect(await screen.findByText("Nothing needs a response: every received lead has an answer.")).toBeTruthy();
   });
 });
 

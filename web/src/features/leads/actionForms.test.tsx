@@ -23,6 +23,9 @@ interface Case {
   answered: Partial<Lead>; // the lead the API answers with
   shows: string; // what the page then shows
   refusedWith: { status: number; body: ErrorBody };
+  refusal: string; // what the form then says, in plain words (on the field the API names, if any)
+  lead?: Partial<Lead>; // the lead the form opens on (default: a received one)
+  submit?: string; // the form's button (default: the action's name)
 }
 
 const CASES: Case[] = [
@@ -33,8 +36,9 @@ const CASES: Case[] = [
     fill: async (user, form) => {
       await user.type(within(form).getByRole("textbox", { name: /Deal name/ }), "Northwind renewal");
       await user.type(within(form).getByRole("spinbutton", { name: /Estimated value/ }), "1200.50");
-      await user.clear(within(form).getByRole("textbox", { name: /Currency/ }));
-      await user.type(within(form).getByRole("textbox", { name: /Currency/ }), "eur");
+      await user.click(within(form).getByRole("combobox", { name: /Currency/ }));
+      await user.keyboard("{Control>}a{/Control}euro");
+      await user.click(await screen.findByRole("option", { name: "EUR — Euro" }));
       await user.type(within(form).getByLabelText(/Estimated close date/), "2027-01-31");
       await user.type(within(form).getByRole("textbox", { name: /Notes/ }), "Called on Monday");
     },
@@ -55,6 +59,7 @@ const CASES: Case[] = [
         errors: [{ field: "estimated_close_date", in: "body", message: "must not be in the past" }],
       },
     },
+    refusal: "must not be in the past",
   },
   {
     action: "Decline",
@@ -71,13 +76,18 @@ const CASES: Case[] = [
       status: 409,
       body: { message: "decline is not allowed: the lead is archived", action: "decline", status: "archived", outcome: "expired" },
     },
+    refusal: "It is now Archived (Expired).",
   },
   {
     action: "Edit",
     method: "patch",
     path: "/leads/lead-1",
+    lead: { status: "accepted", deal_name: "Deal", estimated_value: 1000, currency: "EUR", estimated_close_date: "2027-01-31", crm_id: "CRM-1" },
+    submit: "Save",
     fill: async (user, form) => {
+      await user.clear(within(form).getByRole("textbox", { name: /Deal name/ }));
       await user.type(within(form).getByRole("textbox", { name: /Deal name/ }), "Bigger deal");
+      await user.clear(within(form).getByRole("spinbutton", { name: /Estimated value/ }));
       await user.type(within(form).getByRole("spinbutton", { name: /Estimated value/ }), "5000");
     },
     body: { deal_name: "Bigger deal", estimated_value: 5000 },
@@ -87,6 +97,7 @@ const CASES: Case[] = [
       status: 412,
       body: { message: "The lead changed since it was read: reload it", etag: '"etag-2"', status: "accepted" },
     },
+    refusal: "This lead was changed after you opened it",
   },
   {
     action: "Qualify",
@@ -107,6 +118,7 @@ const CASES: Case[] = [
         errors: [{ field: "customer_responded", in: "body", message: "field required" }],
       },
     },
+    refusal: "field required",
   },
   {
     action: "Evaluate",
@@ -122,6 +134,7 @@ const CASES: Case[] = [
     answered: { status: "accepted", evaluation: { budget: "can_buy", authority: true, need: "must_have", timeline: "this_quarter", recorded_at: "2026-12-02T10:00:00Z" } },
     shows: "Can buy",
     refusedWith: { status: 403, body: { message: "Only referral admins may act on leads" } },
+    refusal: "Only referral admins may act on leads",
   },
   {
     action: "Won",
@@ -137,6 +150,7 @@ const CASES: Case[] = [
       status: 409,
       body: { message: "won needs the qualification first", action: "won", status: "accepted", missing: ["qualify"] },
     },
+    refusal: "Won needs qualification first.",
   },
   {
     action: "Lost",
@@ -149,6 +163,7 @@ const CASES: Case[] = [
     answered: { status: "archived", outcome: "lost" },
     shows: "Lost",
     refusedWith: { status: 400, body: { message: "reason: not one of the close reasons", field: "reason" } },
+    refusal: "reason: not one of the close reasons",
   },
   {
     action: "Convert",
@@ -164,6 +179,7 @@ const CASES: Case[] = [
       status: 409,
       body: { message: "convert is not allowed: the lead is archived", action: "convert", status: "archived", outcome: "won" },
     },
+    refusal: "It is now Archived (Won).",
   },
   {
     action: "Close as error",
@@ -176,23 +192,25 @@ const CASES: Case[] = [
     answered: { status: "archived", outcome: "error" },
     shows: "Closed as error",
     refusedWith: { status: 404, body: { message: "no lead lead-1 for this partner" } },
+    refusal: "no lead lead-1 for this partner",
   },
 ];
 
 async function openForm(action: string) {
+  // The form's dialog is named for the action; the lead page's button too.
   const app = renderApp("/leads/lead-1");
   await app.user.click(await screen.findByRole("button", { name: action }));
   const form = await screen.findByRole("dialog", { name: `${action} this lead` });
   return { ...app, form };
 }
 
-describe.each(CASES)("the $action form", ({ action, method, path, fill, body, answered, shows, refusedWith }) => {
+describe.each(CASES)("the $action form", ({ action, method, path, fill, body, answered, shows, refusedWith, refusal, lead, submit }) => {
   it("sends what was filled in and shows the lead as the API answers it", async () => {
-    answer("get", "/leads/:leadId", aLead());
+    answer("get", "/leads/:leadId", aLead(lead));
     const sent = answer(method, path, aLead({ ...answered, actions: [] }));
     const { user, form } = await openForm(action);
     await fill(user, form);
-    await user.click(within(form).getByRole("button", { name: action }));
+    await user.click(within(form).getByRole("button", { name: submit ?? action }));
 
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(sent.map((request) => request.body)).toEqual([body]);
@@ -201,25 +219,28 @@ describe.each(CASES)("the $action form", ({ action, method, path, fill, body, an
     if (method === "patch") expect(sent[0]?.headers.get("if-match")).toBe('"etag-1"');
   });
 
-  it(`shows the API's answer when it refuses (${refusedWith.status})`, async () => {
-    const reads = answer("get", "/leads/:leadId", aLead());
+  it(`says in plain words why the API refused (${refusedWith.status}), and keeps what was typed`, async () => {
+    const reads = answer("get", "/leads/:leadId", aLead(lead));
     const sent = answer(method, path, refusedWith.body, refusedWith.status);
     const { user, form } = await openForm(action);
     await fill(user, form);
-    await user.click(within(form).getByRole("button", { name: action }));
+    await user.click(within(form).getByRole("button", { name: submit ?? action }));
 
-    const alert = await within(form).findByRole("alert");
+    // The form's message bar comes first; a field the API named carries its own message too.
+    const [alert] = await within(form).findAllByRole("alert");
+    if (!alert) throw new Error("no alert");
     expect(sent).toHaveLength(1);
-    expect(alert.textContent).toContain(refusedWith.body.message);
+    expect(form.textContent).toContain(refusal);
     expect(screen.queryByRole("dialog")).not.toBeNull(); // nothing is lost: the form stays open
-    if (refusedWith.status === 409 || refusedWith.status === 412) {
-      expect(alert.textContent).toContain("The lead changed");
-      expect(alert.textContent).toContain(`It is now ${refusedWith.body.status === "archived" ? "Archived" : "Accepted"}`);
+    const changed = (refusedWith.status === 409 && !refusedWith.body.missing) || refusedWith.status === 412;
+    if (changed) {
+      expect(alert.textContent).toContain("Someone else changed this lead");
       await user.click(within(alert).getByRole("button", { name: "Reload the lead" }));
       await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
       expect(reads).toHaveLength(2);
     } else {
-      expect(alert.textContent).toContain("Refused");
+      expect(alert.textContent).toContain("Not saved");
+      expect(alert.textContent).not.toContain("The lead changed");
       expect(within(alert).queryByRole("button", { name: "Reload the lead" })).toBeNull();
     }
   });

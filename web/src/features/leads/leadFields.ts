@@ -11,3 +11,10 @@ export const LEAD_FIELDS = defineMessages({
   need: { id: "evaluation.need", defaultMessage: "Need" },
   timeline: { id: "evaluation.timeline", defaultMessage: "Timeline" },
 });
+
+/** What won and convert still need (the lead's `missing_steps`). */
+export const MISSING_STEP_LABELS = defineMessages({
+  qualify: { id: "missingStep.qualify", defaultMessage: "qualification" },
+  customer_responded: { id: "missingStep.customer_responded", defaultMessage: "the customer's response" },
+  evaluate: { id: "missingStep.evaluate", defaultMessage: "evaluation (budget, authority, need, timeline)" },
+});
