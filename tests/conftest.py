@@ -27,6 +27,7 @@ import functools
 import json
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,7 +39,7 @@ from leaddesk_local.process import StackDidNotStart, running_stack
 from leaddesk_local.provision import Deployment, client
 from leaddesk_local.template import Template
 from tests.helpers.deployments import SharedDeployment
-from tests.helpers.iam import act_as_functions
+from tests.helpers.iam import RECORDING, act_as_functions, load_record, save_worker_record, unrecorded
 from tests.helpers.stack import RunningStack
 from tests.helpers.tenants import Partners, acting_for
 
@@ -126,6 +127,10 @@ def partners() -> Iterator[Partners]:
         yield chosen
 
 
+# What the functions called in this worker, when recording (`make iam-calls`).
+_RECORDED_CALLS: dict[str, set[tuple[str, str]]] = {}
+
+
 @pytest.fixture(scope="session")
 def iam_guard(template: Template) -> Iterator[IamGuard]:
     """Every function's handler runs as that function, its AWS calls checked against its own
@@ -134,6 +139,8 @@ def iam_guard(template: Template) -> Iterator[IamGuard]:
     put_back = act_as_functions(template, guard)
     yield guard
     put_back()
+    if os.environ.get(RECORDING):
+        save_worker_record(Path(os.environ[RECORDING]), _RECORDED_CALLS)
 
 
 @pytest.fixture
@@ -157,9 +164,19 @@ def deployment(
         finally:
             iam_guard.use(None)
             composition.reset()
-    denials = iam_guard.take_denials()
+    denials, used = iam_guard.take_denials(), iam_guard.take_used()
     if denials and not request.node.get_closest_marker("iam_denials_expected"):
         pytest.fail("AWS would refuse these calls:\n" + "\n".join(f"  {denial}" for denial in denials))
+    if os.environ.get(RECORDING):
+        for function, calls in used.items():
+            _RECORDED_CALLS.setdefault(function, set()).update(calls)
+        return
+    new_calls = unrecorded(used, load_record())
+    if new_calls:
+        pytest.fail(
+            "calls missing from tests/template/iam_calls.json (review them and run `make iam-calls`):\n"
+            + "\n".join(f"  {call}" for call in new_calls)
+        )
 
 
 @pytest.fixture(scope="session")

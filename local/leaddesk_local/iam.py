@@ -17,7 +17,7 @@ IAM reads them) and no Deny statement does; otherwise the function gets AWS's Ac
 and the denial is recorded (`IamGuard.denials`), so a test fails with the action, resource and
 function named. The calls are those of the functions' own botocore clients
 (`leaddesk.adapters.aws`), attributed to the function whose invocation is running
-(`IamGuard.acting_as`, a context variable that worker threads inherit).
+(`IamGuard.acting_as`, a context variable that the function's thread pools carry over).
 
 Not covered: condition keys (a statement with a `Condition` is refused when rendering, so none
 can slip in unchecked), resource-based policies (queue and bus policies are for other AWS
@@ -27,6 +27,7 @@ SQS-managed SSE, DynamoDB's and S3's own keys, which need no key permission in t
 
 from __future__ import annotations
 
+import contextvars
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -86,11 +87,29 @@ class Statement:
     resources: tuple[str, ...]
     source: str  # where it comes from: "Policies[0] StoreLeads", "SQSSendMessagePolicy"...
     declared: bool = True  # False for what SAM attaches by itself
+    # Each resource as the template writes it ("LeadsTable.Arn/index/*"): the same in every
+    # deployment, unlike the resolved ARN.
+    labels: tuple[str, ...] = ()
 
     def grants(self, action: str, resource: str | None) -> bool:
-        if not any(_matches(pattern, action, case_sensitive=False) for pattern in self.actions):
-            return False
-        return resource is None or any(_matches(pattern, resource) for pattern in self.resources)
+        return self.action_granted(action) and (
+            resource is None or any(matches(pattern, resource) for pattern in self.resources)
+        )
+
+    def action_granted(self, action: str) -> bool:
+        return any(matches(pattern, action, case_sensitive=False) for pattern in self.actions)
+
+    def labels_or_resources(self) -> tuple[str, ...]:
+        return self.labels or self.resources
+
+    def labels_of(self, resource: str | None) -> list[str]:
+        """The template's names of the resources this statement grants `resource` through."""
+        labels = self.labels_or_resources()
+        return [
+            label
+            for pattern, label in zip(self.resources, labels, strict=True)
+            if resource is None or matches(pattern, resource)
+        ]
 
 
 @dataclass(frozen=True)
@@ -143,19 +162,42 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in (value if isinstance(value, list) else [value]))
 
 
-def _statements(document: Mapping[str, Any], source: str, declared: bool = True) -> list[Statement]:
+def _statements(
+    document: Mapping[str, Any], unresolved: Mapping[str, Any], source: str, declared: bool = True
+) -> list[Statement]:
     statements = []
-    for raw in document.get("Statement", []):
+    for raw, written in zip(document.get("Statement", []), unresolved.get("Statement", []), strict=True):
         unsupported = {"Condition", "NotAction", "NotResource", "Principal"} & set(raw)
         if unsupported:
             raise PolicyNotUnderstood(
                 f"{source}: {', '.join(sorted(unsupported))} is not evaluated by the IAM check"
             )
         label = f"{source} {raw['Sid']}" if raw.get("Sid") else source
+        resources = _as_tuple(raw["Resource"])
+        written_resources = (
+            written["Resource"] if isinstance(written["Resource"], list) else [written["Resource"]]
+        )
+        labels = tuple(_label(r) for r in written_resources)
         statements.append(
-            Statement(raw["Effect"], _as_tuple(raw["Action"]), _as_tuple(raw["Resource"]), label, declared)
+            Statement(raw["Effect"], _as_tuple(raw["Action"]), resources, label, declared, labels)
         )
     return statements
+
+
+def _label(expression: Any) -> str:
+    """A resource as the template writes it: `!GetAtt LeadsTable.Arn` → "LeadsTable.Arn"."""
+    if isinstance(expression, str):
+        return expression
+    if "Ref" in expression:
+        return str(expression["Ref"])
+    if "Fn::GetAtt" in expression:
+        return ".".join(expression["Fn::GetAtt"])
+    if "Fn::Sub" in expression:
+        text, variables = expression["Fn::Sub"], {}
+        if isinstance(text, list):
+            text, variables = text[0], {name: _label(value) for name, value in text[1].items()}
+        return re.sub(r"\$\{([^}!]+)\}", lambda m: variables.get(m.group(1), m.group(0)), text)
+    return str(expression)
 
 
 def declared_policies(template: Template, spec: FunctionSpec) -> list[tuple[str, dict[str, Any]]]:
@@ -188,29 +230,31 @@ def role_of(template: Template, spec: FunctionSpec, lookup: Callable[[str, str |
         raise PolicyNotUnderstood(f"{spec.logical_id}: a Role of its own is not evaluated by the IAM check")
     statements: list[Statement] = []
     for source, document in declared_policies(template, spec):
-        statements += _statements(resolve(document, lookup, template.parameters), source)
+        statements += _statements(resolve(document, lookup, template.parameters), document, source)
     implicit = [("AWSLambdaBasicExecutionRole", BASIC_EXECUTION)]
     if spec.properties.get("Tracing") == "Active":
         implicit.append(("AWSXrayWriteOnlyAccess", XRAY_WRITE))
     if spec.events_of("SQS"):
         implicit.append(("AWSLambdaSQSQueueExecutionRole", SQS_POLLER))
     statements += [Statement("Allow", actions, ("*",), name, declared=False) for name, actions in implicit]
-    for arn in on_failure_queues(template, spec, lookup):
+    for arn, label in on_failure_queues(template, spec, lookup):
         statements.append(
-            Statement("Allow", ("sqs:SendMessage",), (arn,), "EventInvokeConfig OnFailure", False)
+            Statement("Allow", ("sqs:SendMessage",), (arn,), "EventInvokeConfig OnFailure", False, (label,))
         )
     return Role(spec.logical_id, tuple(statements))
 
 
 def on_failure_queues(
     template: Template, spec: FunctionSpec, lookup: Callable[[str, str | None], str]
-) -> list[str]:
-    """ARNs of the SQS queues Lambda sends a failed asynchronous invocation to, with the role."""
+) -> list[tuple[str, str]]:
+    """The SQS queues (ARN, as the template names it) Lambda sends a failed asynchronous
+    invocation to, with the function's role."""
     destination = (spec.properties.get("EventInvokeConfig") or {}).get("DestinationConfig") or {}
     on_failure = destination.get("OnFailure") or {}
     if on_failure.get("Type") != "SQS":
         return []
-    return [str(resolve(on_failure["Destination"], lookup, template.parameters))]
+    queue = on_failure["Destination"]
+    return [(str(resolve(queue, lookup, template.parameters)), _label(queue))]
 
 
 def roles(template: Template, deployment: Deployment) -> dict[str, Role]:
@@ -281,7 +325,7 @@ def _s3_calls(operation: str, action: str, params: Mapping[str, Any]) -> list[Ca
     return [Call(action, f"arn:aws:s3:::{bucket}")]
 
 
-def _matches(pattern: str, value: str, case_sensitive: bool = True) -> bool:
+def matches(pattern: str, value: str, case_sensitive: bool = True) -> bool:
     """IAM's wildcards: `*` any run of characters, `?` any one character."""
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.fullmatch(regex, value, 0 if case_sensitive else re.IGNORECASE) is not None
@@ -307,12 +351,12 @@ def _access_denied(service: str, operation: str, denial: Denial) -> Exception:
 class IamGuard:
     """Checks every request of the functions' clients against the acting function's role.
 
-    `used` collects, per function, the (action, resource) pairs its role allowed: what the
-    function actually does, for the least-privilege check."""
+    `used` collects, per function, what its role allowed as (action, resource as the template
+    names it) pairs: what the function actually does, for the least-privilege check."""
 
     roles: dict[str, Role] | None = None  # None: not checking (no deployment in use)
     denials: list[Denial] = field(default_factory=list)
-    used: dict[str, set[Call]] = field(default_factory=dict)
+    used: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -322,6 +366,7 @@ class IamGuard:
         from leaddesk.adapters import aws
 
         aws.check_requests_with(self.check)
+        _pools_carry_the_acting_function()
         return self
 
     def use(self, roles: dict[str, Role] | None) -> None:
@@ -347,8 +392,14 @@ class IamGuard:
         operation = str(model.name)
         for call in calls_of(service, operation, params):
             if role is not None and role.allows(call):
+                granted = {
+                    (call.action, label)
+                    for statement in role.statements
+                    if statement.effect == "Allow" and statement.grants(call.action, call.resource)
+                    for label in statement.labels_of(call.resource)
+                }
                 with self._lock:
-                    self.used.setdefault(function, set()).add(call)
+                    self.used.setdefault(function, set()).update(granted)
                 continue
             denial = Denial(function, call, f"{model.service_model.service_name}.{operation}")
             with self._lock:
@@ -359,3 +410,25 @@ class IamGuard:
         with self._lock:
             taken, self.denials = self.denials, []
         return taken
+
+    def take_used(self) -> dict[str, set[tuple[str, str]]]:
+        with self._lock:
+            taken, self.used = self.used, {}
+        return taken
+
+
+def _pools_carry_the_acting_function() -> None:
+    """Work a function hands to a thread pool (ingest's writers, the sweep's shard queries, the
+    notifier's senders) runs in the context of the invocation that submitted it, so its calls
+    are checked against the same role, as on Lambda where the pool lives inside the function."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if getattr(ThreadPoolExecutor.submit, "carries_context", False):
+        return
+    submit = ThreadPoolExecutor.submit
+
+    def carrying(self: ThreadPoolExecutor, work: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        return submit(self, contextvars.copy_context().run, work, *args, **kwargs)
+
+    carrying.carries_context = True  # type: ignore[attr-defined]
+    ThreadPoolExecutor.submit = carrying  # type: ignore[method-assign]

@@ -35,7 +35,6 @@ from leaddesk.domain.emails import Email
 from leaddesk.domain.feedback import send_tags
 from leaddesk.domain.models import Lead
 from leaddesk.domain.notices import address_tag
-from leaddesk.services.threads import in_callers_context
 
 logger = logging.getLogger(__name__)
 SENDERS = 10  # emails of a batch in flight at once
@@ -94,7 +93,7 @@ class Deliverer:
         if len(to_send) == 1:
             outcomes.append(self._send(to_send[0]))
         elif to_send:
-            outcomes += list(self._senders().map(in_callers_context(self._send), to_send))
+            outcomes += list(self._senders().map(self._send, to_send))
         settled = (DeliveryState.SENT, DeliveryState.DEFERRED, DeliveryState.SUPPRESSED)
         done = [o for o in outcomes if o.delivery.state in settled]  # failures are settled with their item
         self._store.record(

@@ -40,7 +40,6 @@ from leaddesk.domain.ingest_outcomes import (
 from leaddesk.domain.models import Lead
 from leaddesk.domain.problems import first_problem
 from leaddesk.services.records import QueuedRecord
-from leaddesk.services.threads import in_callers_context
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +104,7 @@ class IngestService:
         # is a round trip); those that do are written one after the other, in order.
         chains = _independent_chains(parsed)
         if len(chains) > 1:
-            list(self._writers().map(in_callers_context(store_chain), chains))
+            list(self._writers().map(store_chain, chains))
         else:
             for chain in chains:
                 store_chain(chain)
