@@ -32,6 +32,8 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
+from leaddesk_local.presigned import PresignedLinks
+
 _WRITES = frozenset(
     {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem", "ExecuteStatement"}
 )
@@ -102,7 +104,7 @@ class AtomicMotoServer(ThreadedMotoServer):
     def _server_entry(self) -> None:
         from leaddesk_local.inbox import InboxEndpoint
 
-        app = InboxEndpoint(AtomicWrites(DomainDispatcherApplication(create_backend_app)))
+        app = InboxEndpoint(PresignedLinks(AtomicWrites(DomainDispatcherApplication(create_backend_app))))
         self._server = make_server(
             self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
         )
@@ -170,7 +172,8 @@ def serve(host: str, port: int) -> None:
 
     moto_patches.apply()
     # The local inbox (`leaddesk mail list`) reads SES's sent messages here, in moto's process.
-    app = InboxEndpoint(AtomicWrites(DomainDispatcherApplication(create_backend_app)))
+    # Presigned S3 links are checked as S3 checks them (signature, expiry): leaddesk_local.presigned.
+    app = InboxEndpoint(PresignedLinks(AtomicWrites(DomainDispatcherApplication(create_backend_app))))
     # Long polls (ReceiveMessage waits up to 20 s) each hold a thread: keep plenty.
     server = create_server(app, host=host, port=port, threads=32, channel_timeout=60, ident="moto")
     for signum in (signal.SIGTERM, signal.SIGINT):
