@@ -105,10 +105,15 @@ def cmd_up(args: argparse.Namespace) -> int:
         signal.signal(signum, lambda *_: stopped.set())
     stopped.wait()
     print("Stopping…", flush=True)
-    stack.stop()
     if STATE_PATH.exists() and json.loads(STATE_PATH.read_text(encoding="utf-8")).get("pid") == os.getpid():
         STATE_PATH.unlink()
-    return 0
+    stack.stop()
+    print("Stopped; the local state is gone.", flush=True)
+    # Invocations still running past the stop's deadline are abandoned here, not joined: their
+    # state was in memory only (the interpreter's own exit would wait on them or print noise).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def cmd_token(args: argparse.Namespace) -> int:

@@ -59,6 +59,7 @@ from leaddesk_local.template import PROJECT_ROOT, FunctionSpec, Template, resolv
 from leaddesk_local.webapp import WebApp
 
 SAMPLES_DIR = PROJECT_ROOT / "events" / "inbound"
+STOP_WITHIN = 3.5  # seconds for the invocations in progress to end when the stack stops
 MAX_LOCAL_INSTANCES = 4  # two cores here: more instances only queue for them
 # Per-function names that may differ between functions sharing this one process.
 _PER_FUNCTION_VARIABLES = {"POWERTOOLS_SERVICE_NAME"}
@@ -162,11 +163,16 @@ class LocalStack:
 
         self.requests = RequestCounter().watch(aws.dynamodb(), aws.sesv2(), aws.sqs(), aws.events())
 
-    def stop(self) -> None:
+    def stop(self, within: float = STOP_WITHIN) -> None:
+        """Stop in the order that lets work end cleanly: no new requests or polls first, then the
+        invocations in progress finish (up to `within` seconds in all), then moto goes last, so no
+        function loses its AWS endpoint mid-call. What is still running at the deadline is
+        abandoned: the state it would write is in memory and gone with the stack anyway."""
+        deadline = time.monotonic() + within
         self._stop.set()
         self.gateway.stop()
         for thread in self._threads:
-            thread.join(timeout=5)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if self._moto is not None:
             self._moto.stop()
 
