@@ -231,7 +231,7 @@ def role_of(template: Template, spec: FunctionSpec, lookup: Callable[[str, str |
     statements: list[Statement] = []
     for source, document in declared_policies(template, spec):
         statements += _statements(resolve(document, lookup, template.parameters), document, source)
-    implicit = [("AWSLambdaBasicExecutionRole", BASIC_EXECUTION)]
+    implicit: list[tuple[str, tuple[str, ...]]] = [("AWSLambdaBasicExecutionRole", BASIC_EXECUTION)]
     if spec.properties.get("Tracing") == "Active":
         implicit.append(("AWSXrayWriteOnlyAccess", XRAY_WRITE))
     if spec.events_of("SQS"):
@@ -431,4 +431,4 @@ def _pools_carry_the_acting_function() -> None:
         return submit(self, contextvars.copy_context().run, work, *args, **kwargs)
 
     carrying.carries_context = True  # type: ignore[attr-defined]
-    ThreadPoolExecutor.submit = carrying  # type: ignore[method-assign]
+    ThreadPoolExecutor.submit = carrying  # type: ignore[method-assign,assignment]

@@ -180,7 +180,15 @@ def serve(host: str, port: int) -> None:
     server = create_server(app, host=host, port=port, threads=32, channel_timeout=60, ident="moto")
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: _leave_now())
+    threading.Thread(target=_leave_with_the_stack, args=(os.getppid(),), daemon=True).start()
     server.run()
+
+
+def _leave_with_the_stack(stack_pid: int) -> None:
+    """In a session of its own, moto would outlive a stack that was killed: it leaves then too."""
+    while os.getppid() == stack_pid:
+        time.sleep(1)
+    _leave_now()
 
 
 def _leave_now() -> None:
