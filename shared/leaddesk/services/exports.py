@@ -271,6 +271,10 @@ class ExportWorker:
                     _abort(writer, job)  # its delivery again begins a new attempt with a new upload
                 raise  # SQS delivers the message again (a continuation writes the same parts again)
             logger.exception("export failed", extra={"export_id": job.export_id})
+            if writer is None and message.upload is not None:
+                # The continuation could not even resume (its side object unreadable): its upload
+                # is still open and must end with the job.
+                writer = self._files.paused(_key(job), message.upload)
             _abort(writer, job)
             reason = f"{type(error).__name__}: {error}"[:500]
             now = self._clock()
