@@ -15,7 +15,7 @@ WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.ht
 CHECKOV := $(VENV)/checkov/bin/checkov
 CHECKOV_STAMP := $(VENV)/checkov/.installed
 
-.PHONY: run test lint typecheck unit bench openapi events-schema country-names clean web web-check fuzz reliability
+.PHONY: run test lint typecheck unit bench openapi events-schema country-names clean web web-check fuzz reliability iam-calls
 
 $(STAMP): pyproject.toml
 	@echo "==> creating virtualenv in $(VENV) and installing LeadDesk with its dev tools (about a minute the first time)"
@@ -92,3 +92,10 @@ country-names: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .leaddesk .artifacts web/node_modules web/dist
+
+## iam-calls: record anew which AWS calls each function makes (tests/template/iam_calls.json), from the integration tests
+iam-calls: $(STAMP)
+	@rm -rf .iam-calls
+	LEADDESK_IAM_RECORD=.iam-calls $(BIN)/python -m pytest tests/integration -n 2 -q
+	$(BIN)/python -m tests.helpers.iam .iam-calls
+	@rm -rf .iam-calls

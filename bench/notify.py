@@ -26,8 +26,12 @@ import tracemalloc
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench._moto import in_process_aws
+
+if TYPE_CHECKING:
+    from leaddesk_local.process import StackProcess
 
 DAY = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
@@ -81,7 +85,7 @@ def throughput(events: int) -> dict[str, float]:
         for raw in raws:
             ses.send_email(FromEmailAddress=sender, Content={"Raw": {"Data": raw}})
         raw_rate = len(raws) / (time.perf_counter() - started)
-        already = _sends(stack.api_url)
+        already = _sends(stack)
 
         started = time.perf_counter()
         for start in range(0, events, 10):
@@ -95,11 +99,11 @@ def throughput(events: int) -> dict[str, float]:
         deadline = time.monotonic() + 1800
         while sent < events and time.monotonic() < deadline:
             time.sleep(1)
-            sent = _sends(stack.api_url) - already  # the stack's own count: polling the inbox would load moto
+            sent = _sends(stack) - already  # the stack's own count: polling the inbox would load moto
             _progress("emails sent", sent, events, started)
         seconds = time.perf_counter() - started
         print()
-        counts = Counter(json.loads(_get(f"{stack.api_url}/_local/requests")))
+        counts = Counter(json.loads(_get(f"{stack.api_url}/_local/requests", stack.state["local_secret"])))
         assert len(fetch(stack.endpoint_url)) >= sent + len(raws), "every email is in the local inbox"
     writes = sum(
         counts[op] for op in ("TransactWriteItems", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem")
@@ -126,14 +130,18 @@ def throughput(events: int) -> dict[str, float]:
     return figures
 
 
-def _sends(api_url: str) -> int:
-    return int(json.loads(_get(f"{api_url}/_local/requests")).get("SendEmail", 0))
+def _sends(stack: StackProcess) -> int:
+    requests = _get(f"{stack.api_url}/_local/requests", stack.state["local_secret"])
+    return int(json.loads(requests).get("SendEmail", 0))
 
 
-def _get(url: str) -> str:
+def _get(url: str, local_secret: str) -> str:
     import urllib.request
 
-    with urllib.request.urlopen(url, timeout=30) as response:
+    from leaddesk_local.local_access import SECRET_HEADER
+
+    request = urllib.request.Request(url, headers={SECRET_HEADER: local_secret})
+    with urllib.request.urlopen(request, timeout=30) as response:
         return str(response.read().decode())
 
 

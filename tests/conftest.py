@@ -27,16 +27,19 @@ import functools
 import json
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from leaddesk import composition
-from leaddesk_local import moto_patches
+from leaddesk_local import iam, moto_patches
+from leaddesk_local.iam import IamGuard
 from leaddesk_local.process import StackDidNotStart, running_stack
 from leaddesk_local.provision import Deployment, client
 from leaddesk_local.template import Template
 from tests.helpers.deployments import SharedDeployment
+from tests.helpers.iam import RECORDING, act_as_functions, load_record, save_worker_record, unrecorded
 from tests.helpers.stack import RunningStack
 from tests.helpers.tenants import Partners, acting_for
 
@@ -51,6 +54,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "fresh_deployment: the test's `deployment` has a table of its own (the test reads across "
         "partners: the sweep, the digest, a Scan, a count over the whole table)",
+    )
+    config.addinivalue_line(
+        "markers",
+        "iam_denials_expected: the test makes a function call AWS without the permission, on purpose",
     )
     config.addinivalue_line(
         "markers",
@@ -120,18 +127,56 @@ def partners() -> Iterator[Partners]:
         yield chosen
 
 
+# What the functions called in this worker, when recording (`make iam-calls`).
+_RECORDED_CALLS: dict[str, set[tuple[str, str]]] = {}
+
+
+@pytest.fixture(scope="session")
+def iam_guard(template: Template) -> Iterator[IamGuard]:
+    """Every function's handler runs as that function, its AWS calls checked against its own
+    role in template.yaml (leaddesk_local.iam) whenever a test has a `deployment`."""
+    guard = IamGuard().install()
+    put_back = act_as_functions(template, guard)
+    yield guard
+    put_back()
+    if os.environ.get(RECORDING):
+        save_worker_record(Path(os.environ[RECORDING]), _RECORDED_CALLS)
+
+
 @pytest.fixture
 def deployment(
-    request: pytest.FixtureRequest, shared_deployment: SharedDeployment, partners: Partners
+    request: pytest.FixtureRequest,
+    shared_deployment: SharedDeployment,
+    partners: Partners,
+    template: Template,
+    iam_guard: IamGuard,
 ) -> Iterator[Deployment]:
     """Every resource of template.yaml in moto's in-process mock, and the functions' environment
     set: the worker's shared deployment, emptied of other tests' messages and mail, or with a
-    table of the test's own under `@pytest.mark.fresh_deployment`."""
+    table of the test's own under `@pytest.mark.fresh_deployment`. A call a function's role in
+    the template does not allow fails the test, as AWS would refuse it."""
     fresh = request.node.get_closest_marker("fresh_deployment") is not None
     with shared_deployment.in_use(fresh_table=fresh) as deployed:
         composition.reset()
-        yield deployed
-        composition.reset()
+        iam_guard.use(iam.roles(template, deployed))
+        try:
+            yield deployed
+        finally:
+            iam_guard.use(None)
+            composition.reset()
+    denials, used = iam_guard.take_denials(), iam_guard.take_used()
+    if denials and not request.node.get_closest_marker("iam_denials_expected"):
+        pytest.fail("AWS would refuse these calls:\n" + "\n".join(f"  {denial}" for denial in denials))
+    if os.environ.get(RECORDING):
+        for function, calls in used.items():
+            _RECORDED_CALLS.setdefault(function, set()).update(calls)
+        return
+    new_calls = unrecorded(used, load_record())
+    if new_calls:
+        pytest.fail(
+            "calls missing from tests/template/iam_calls.json (review them and run `make iam-calls`):\n"
+            + "\n".join(f"  {call}" for call in new_calls)
+        )
 
 
 @pytest.fixture(scope="session")

@@ -36,6 +36,7 @@ from typing import Any
 
 from leaddesk_local import tokens
 from leaddesk_local.dlq_command import add_dlq_parsers
+from leaddesk_local.local_access import SECRET_HEADER
 from leaddesk_local.people_command import add_parsers as add_people_parsers
 from leaddesk_local.target import STATE_PATH, CliError, Target
 from leaddesk_local.template import PROJECT_ROOT, TEMPLATE_PATH
@@ -43,6 +44,12 @@ from leaddesk_local.template import PROJECT_ROOT, TEMPLATE_PATH
 
 def _port(default: int, variable: str) -> int:
     return int(os.environ.get(variable, default))
+
+
+IN_MEMORY_NOTICE = (
+    "Everything this stack holds (leads, queues, emails, exports) lives in memory: it is gone when "
+    "the stack stops, and events still in flight then are lost."
+)
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -76,7 +83,11 @@ def cmd_up(args: argparse.Namespace) -> int:
             "--api-port/--aws-port (or API_PORT=/AWS_PORT= with make run)."
         ) from error
     STATE_PATH.parent.mkdir(parents=True, exist_ok=True)
-    STATE_PATH.write_text(json.dumps(stack.state(), indent=2), encoding="utf-8")
+    # Owner-only: the state holds the per-run secret of the stack's /_local/ endpoints.
+    STATE_PATH.unlink(missing_ok=True)
+    descriptor = os.open(STATE_PATH, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as state:
+        state.write(json.dumps(stack.state(), indent=2))
     if not args.no_samples:  # before the sample leads: they email the sample referrals admin
         from leaddesk_local.people_command import add_sample_people
         from leaddesk_local.provision import client
@@ -85,7 +96,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     sent = 0 if args.no_samples else stack.send_samples()
     print(
         f"LeadDesk local stack ready: API {stack.api_url}  AWS endpoint {stack.endpoint_url}  "
-        f"({sent} sample events ingested). Try: leaddesk token --partner p-contoso --role referrals_admin",
+        f"({sent} sample events ingested). Try: leaddesk token --partner p-contoso --role referrals_admin\n"
+        f"  {IN_MEMORY_NOTICE}",
         flush=True,
     )
     stopped = threading.Event()
@@ -93,10 +105,15 @@ def cmd_up(args: argparse.Namespace) -> int:
         signal.signal(signum, lambda *_: stopped.set())
     stopped.wait()
     print("Stopping…", flush=True)
-    stack.stop()
     if STATE_PATH.exists() and json.loads(STATE_PATH.read_text(encoding="utf-8")).get("pid") == os.getpid():
         STATE_PATH.unlink()
-    return 0
+    stack.stop()
+    print("Stopped; the local state is gone.", flush=True)
+    # Invocations still running past the stop's deadline are abandoned here, not joined: their
+    # state was in memory only (the interpreter's own exit would wait on them or print noise).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def cmd_token(args: argparse.Namespace) -> int:
@@ -198,7 +215,9 @@ def _fire_schedule(args: argparse.Namespace, handler: str, what: str) -> int:
         if at is not None:
             url += "?at=" + quote(at.isoformat())
         try:
-            with urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=300) as response:
+            secret = {SECRET_HEADER: str(target.state().get("local_secret", ""))}
+            request = urllib.request.Request(url, method="POST", headers=secret)
+            with urllib.request.urlopen(request, timeout=300) as response:
                 result = json.loads(response.read())
         except urllib.error.HTTPError as error:
             raise CliError(f"the local stack refused the {what}: {error.read().decode()}") from error

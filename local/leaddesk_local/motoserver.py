@@ -32,6 +32,8 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
+from leaddesk_local.presigned import PresignedLinks
+
 _WRITES = frozenset(
     {"PutItem", "UpdateItem", "DeleteItem", "TransactWriteItems", "BatchWriteItem", "ExecuteStatement"}
 )
@@ -102,7 +104,7 @@ class AtomicMotoServer(ThreadedMotoServer):
     def _server_entry(self) -> None:
         from leaddesk_local.inbox import InboxEndpoint
 
-        app = InboxEndpoint(AtomicWrites(DomainDispatcherApplication(create_backend_app)))
+        app = InboxEndpoint(PresignedLinks(AtomicWrites(DomainDispatcherApplication(create_backend_app))))
         self._server = make_server(
             self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
         )
@@ -132,7 +134,9 @@ class MotoProcess:
             "--port",
             str(self.port),
         ]
-        self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+        # Its own session: a Ctrl-C at the terminal reaches the stack only, which stops moto last
+        # (after its functions' last calls), with SIGTERM.
+        self._process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -170,16 +174,30 @@ def serve(host: str, port: int) -> None:
 
     moto_patches.apply()
     # The local inbox (`leaddesk mail list`) reads SES's sent messages here, in moto's process.
-    app = InboxEndpoint(AtomicWrites(DomainDispatcherApplication(create_backend_app)))
+    # Presigned S3 links are checked as S3 checks them (signature, expiry): leaddesk_local.presigned.
+    app = InboxEndpoint(PresignedLinks(AtomicWrites(DomainDispatcherApplication(create_backend_app))))
     # Long polls (ReceiveMessage waits up to 20 s) each hold a thread: keep plenty.
     server = create_server(app, host=host, port=port, threads=32, channel_timeout=60, ident="moto")
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: server.close())
-    try:
-        server.run()
-    except OSError:
-        if server.accepting:  # closed by a signal: the loop's sockets go away under it
-            raise
+        signal.signal(signum, lambda *_: _leave_now())
+    threading.Thread(target=_leave_with_the_stack, args=(os.getppid(),), daemon=True).start()
+    server.run()
+
+
+def _leave_with_the_stack(stack_pid: int) -> None:
+    """In a session of its own, moto would outlive a stack that was killed: it leaves then too."""
+    while os.getppid() == stack_pid:
+        time.sleep(1)
+    _leave_now()
+
+
+def _leave_now() -> None:
+    """Everything moto holds lives only in this process: end it at once. Closing waitress first
+    pulled the sockets from under its worker threads mid-request (a "Bad file descriptor"
+    traceback each), and freeing 100,000 leads object by object took seconds."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,10 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = options.parse_args(argv)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     serve(arguments.host, arguments.port)
-    # Everything moto held lives only in this process: leave without freeing it object by object
-    # (with 100,000 leads that took seconds, and the stack must stop promptly).
-    sys.stdout.flush()
-    os._exit(0)
+    _leave_now()
+    return 0
 
 
 if __name__ == "__main__":

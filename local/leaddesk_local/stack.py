@@ -12,7 +12,12 @@
   on the API port fires it once "at" any time (what `leaddesk sweep --at` and `leaddesk digest
   --at` use);
 - `GET /docs` serves Swagger UI for the API's OpenAPI document (development only);
-- `/app/` serves the built web workspace, and `POST /_local/token` signs its local form in.
+- `/app/` serves the built web workspace with CloudFront's security headers (read from the
+  template), and `POST /_local/token` signs its local form in; `/_local/...` answers the
+  stack's own tools only (leaddesk_local.local_access);
+- every AWS call a function makes is checked against that function's role in the template
+  (leaddesk_local.iam): a call its role does not allow gets AccessDenied, as on AWS, and the
+  stack logs "AWS would refuse: ...".
 
 Like Lambda, each function instance handles one invocation at a time: a function runs as many
 instances as its SQS event source's `ScalingConfig.MaximumConcurrency` allows (at most
@@ -41,8 +46,11 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from leaddesk.adapters.batching import chunked
+from leaddesk_local import iam
 from leaddesk_local.gateway import UNLIMITED, Handler, HttpGateway, Route, Throttle, swagger_page
+from leaddesk_local.iam import IamGuard
 from leaddesk_local.lambda_events import bus_entry, json_response, lambda_context, parse_time, scheduled_event
+from leaddesk_local.local_access import LocalAccess, new_secret, web_security_headers
 from leaddesk_local.metering import RequestCounter
 from leaddesk_local.motoserver import MotoProcess
 from leaddesk_local.provision import ACCOUNT_ID, REGION, Deployment, client, provision
@@ -51,6 +59,7 @@ from leaddesk_local.template import PROJECT_ROOT, FunctionSpec, Template, resolv
 from leaddesk_local.webapp import WebApp
 
 SAMPLES_DIR = PROJECT_ROOT / "events" / "inbound"
+STOP_WITHIN = 3.5  # seconds for the invocations in progress to end when the stack stops
 MAX_LOCAL_INSTANCES = 4  # two cores here: more instances only queue for them
 # Per-function names that may differ between functions sharing this one process.
 _PER_FUNCTION_VARIABLES = {"POWERTOOLS_SERVICE_NAME"}
@@ -102,13 +111,17 @@ class LocalStack:
         self.schedules: dict[str, Schedule] = {}
         self.schedule_interval = schedule_interval
         self.gateway = HttpGateway(self._invoke_route, self._local_endpoints, log, throttle)
-        self.web = WebApp(self.api_url)
+        unprovisioned = Deployment(stack_name=stack_name, endpoint_url=None)  # the headers use no resource
+        self.web = WebApp(self.api_url, headers=web_security_headers(template, unprovisioned.lookup))
+        self.local_secret = new_secret()
+        self.access = LocalAccess(self.local_secret, host, api_port)
         self._specs: dict[str, FunctionSpec] = {}
         self._instances: dict[str, threading.BoundedSemaphore] = {}
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._moto: MotoProcess | None = None
         self.requests = RequestCounter()
+        self.iam = IamGuard()
 
     # --- start / stop ------------------------------------------------------------------
     def start(self) -> None:
@@ -135,6 +148,8 @@ class LocalStack:
         )
         self.log(f"moto server on {self.endpoint_url}; creating the resources of template.yaml")
         self.deployment = provision(self.template, self.endpoint_url, self.stack_name, progress=self.log)
+        # Each function's calls are checked against its own role, as AWS would check them.
+        self.iam.install().use(iam.roles(self.template, self.deployment))
         specs = self.template.functions()
         self._configure_process(specs)
         for spec in specs:
@@ -148,11 +163,16 @@ class LocalStack:
 
         self.requests = RequestCounter().watch(aws.dynamodb(), aws.sesv2(), aws.sqs(), aws.events())
 
-    def stop(self) -> None:
+    def stop(self, within: float = STOP_WITHIN) -> None:
+        """Stop in the order that lets work end cleanly: no new requests or polls first, then the
+        invocations in progress finish (up to `within` seconds in all), then moto goes last, so no
+        function loses its AWS endpoint mid-call. What is still running at the deadline is
+        abandoned: the state it would write is in memory and gone with the stack anyway."""
+        deadline = time.monotonic() + within
         self._stop.set()
         self.gateway.stop()
         for thread in self._threads:
-            thread.join(timeout=5)
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
         if self._moto is not None:
             self._moto.stop()
 
@@ -234,8 +254,12 @@ class LocalStack:
 
     # --- invocations ---------------------------------------------------------------------------
     def invoke(self, spec: FunctionSpec, handler: Handler, event: dict[str, Any]) -> Any:
-        with self._instances[spec.logical_id]:
-            return handler(event, lambda_context(spec))
+        with self._instances[spec.logical_id], self.iam.acting_as(spec.logical_id):
+            try:
+                return handler(event, lambda_context(spec))
+            finally:
+                for denial in self.iam.take_denials():
+                    self.log(f"AWS would refuse: {denial}")
 
     def _invoke_route(self, route: Route, event: dict[str, Any]) -> Any:
         return self.invoke(self._specs[route.function], route.handler, event)
@@ -260,6 +284,10 @@ class LocalStack:
 
     def _local_endpoints(self, request: Request) -> Response:
         """Development-only endpoints of the local stack (not part of the API), and the web app."""
+        if request.path.startswith("/_local/"):
+            refused = self.access.refusal(request)
+            if refused is not None:
+                return refused
         served = self.web.handle(request)
         if served is not None:
             return served
@@ -338,6 +366,7 @@ class LocalStack:
             "outputs": self.deployment.outputs,
             "started_at": datetime.now(UTC).isoformat(),
             "pid": os.getpid(),
+            "local_secret": self.local_secret,  # for the leaddesk command's /_local/ requests
             "moto_pid": self._moto.pid if self._moto else None,
         }
 

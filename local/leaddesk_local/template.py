@@ -132,10 +132,14 @@ def resolve(value: Any, lookup: Resolver, parameters: Mapping[str, Any]) -> Any:
         logical_id, attribute = value["Fn::GetAtt"]
         return lookup(logical_id, attribute)
     if "Fn::Sub" in value:
-        text = value["Fn::Sub"]
+        text, variables = value["Fn::Sub"], {}
+        if isinstance(text, list):  # [text, {name: value}]: SAM's policy templates use this form
+            text, variables = text[0], resolve(text[1], lookup, parameters)
 
         def substitute(match: re.Match[str]) -> str:
             name = match.group(1)
+            if name in variables:
+                return str(variables[name])
             if name in parameters:
                 return str(parameters[name])
             if "." in name:

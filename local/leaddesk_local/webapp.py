@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+from collections.abc import Mapping
 from pathlib import Path
 
 from werkzeug.wrappers import Request, Response
@@ -17,14 +18,21 @@ WEB_DIST = PROJECT_ROOT / "web" / "dist"
 
 
 class WebApp:
-    def __init__(self, api_url: str, dist: Path = WEB_DIST) -> None:
+    def __init__(self, api_url: str, dist: Path = WEB_DIST, headers: Mapping[str, str] | None = None) -> None:
         self.api_url = api_url
         self.dist = dist
+        self.headers = dict(headers or {})  # what CloudFront adds to every answer under /app
 
     def handle(self, request: Request) -> Response | None:
         """The answer for the app's paths and the local sign-in route; None for anything else."""
         if request.path == "/_local/token" and request.method == "POST":
             return self._token(request)
+        answer = self._app(request)
+        if answer is not None:
+            answer.headers.extend(self.headers)
+        return answer
+
+    def _app(self, request: Request) -> Response | None:
         if request.path == "/app":
             return Response(status=308, headers={"Location": "/app/"})
         if not request.path.startswith("/app/") or request.method not in ("GET", "HEAD"):

@@ -65,3 +65,30 @@ def test_leaddesk_export_says_what_is_wrong_with_a_filter(local_stack: RunningSt
     assert result.returncode == 2
     assert "status" in result.stderr and "refused" in result.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_the_download_link_serves_its_own_file_only(local_stack: RunningStack, tmp_path: Path) -> None:
+    """The stack's S3 checks presigned links as S3 does: the link as handed out downloads the
+    file; the same link pointed at another partner's file, or given a longer life, is refused."""
+    import time
+
+    import httpx
+
+    send_lead(local_stack, tmp_path, PARTNER, "exp-link")
+    bearer = token(local_stack, PARTNER)
+    started = call(local_stack, "POST", "/exports", bearer, json={})
+    assert started.status_code == 202, started.text
+    export_id = started.json()["export_id"]
+    deadline = time.monotonic() + 60
+    job: dict[str, Any] = {}
+    while time.monotonic() < deadline and job.get("status") != "succeeded":
+        time.sleep(0.3)
+        job = call(local_stack, "GET", f"/exports/{export_id}", bearer).json()
+    link = job["download_url"]
+    assert httpx.get(link, timeout=30).status_code == 200
+    another_partner = httpx.get(link.replace(f"/{PARTNER}/", "/p-contoso/"), timeout=30)
+    assert another_partner.status_code == 403 and "SignatureDoesNotMatch" in another_partner.text
+    longer = httpx.get(link.replace("X-Amz-Expires=", "X-Amz-Expires=9"), timeout=30)
+    assert longer.status_code == 403 and "SignatureDoesNotMatch" in longer.text
+    unsigned = httpx.get(link.replace("X-Amz-Signature=", "X-Amz-Signature=0"), timeout=30)
+    assert unsigned.status_code == 403

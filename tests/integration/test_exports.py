@@ -341,6 +341,26 @@ def test_a_finished_export_announces_itself_on_the_bus(deployment: Deployment, p
     assert "Ada" not in json.dumps(event)  # no customer data on the bus
 
 
+def test_a_finished_export_the_bus_refuses_is_announced_later_not_lost(deployment: Deployment) -> None:
+    """Past the SDK's retries PutEvents raises: the worker's export.completed waits on the
+    pending-events queue for the republisher (the worker's role may send there)."""
+    from leaddesk.adapters import aws
+
+    def unreachable(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "PutEvents")
+
+    put_leads([make_lead(created_at=t) for t in spaced(2)], deployment.refs["LeadsTable"])
+    events = aws.events()
+    events.meta.events.register_first("before-call.events.PutEvents", unreachable)
+    try:
+        export_id, _ = export(deployment, {})
+    finally:
+        events.meta.events.unregister("before-call.events.PutEvents", unreachable)
+    assert get_export(export_id)[1]["status"] == "succeeded"
+    parked = drain(deployment.refs["PendingEventsQueue"])
+    assert [message["detail_type"] for message in parked] == ["export.completed"]
+
+
 def test_a_message_that_is_no_export_goes_to_the_dead_letter_queue_with_its_reason(
     deployment: Deployment, partners: Partners
 ) -> None:

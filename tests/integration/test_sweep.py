@@ -187,3 +187,56 @@ def test_what_aws_keeps_refusing_waits_for_the_next_run_and_the_rest_goes_on(dep
     second = sweep_at(T0 + timedelta(days=15))
     assert first["changed"] + second["changed"] == len(overdue) and second["failed"] == 0
     assert {lead(item.lead_id)["outcome"] for item in overdue} == {"expired"}
+
+
+def test_a_change_the_bus_refuses_is_parked_for_the_republisher(deployment: Deployment) -> None:
+    """The sweep's events go the way of every lifecycle change: past the SDK's retries the event
+    waits on the pending-events queue (the sweep's role may send there), never dropped."""
+    from botocore.exceptions import ClientError
+
+    from leaddesk.adapters import aws
+
+    def unreachable(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "PutEvents")
+
+    overdue = make_lead()
+    put_leads([overdue], deployment.refs["LeadsTable"])
+    events = aws.events()
+    events.meta.events.register_first("before-call.events.PutEvents", unreachable)
+    try:
+        report = sweep_at(T0 + timedelta(days=15))
+    finally:
+        events.meta.events.unregister("before-call.events.PutEvents", unreachable)
+    assert report["events"] == {"lead.expired": 1}
+    parked = drain(deployment.refs["PendingEventsQueue"])
+    assert [message["detail_type"] for message in parked] == ["lead.expired"]
+
+
+def test_a_lead_changed_since_the_index_copy_is_read_again_before_its_rules_apply(
+    deployment: Deployment,
+) -> None:
+    """The Due index's copy lags the table: its conditional write fails, the sweep reads the lead
+    itself (GetItem, which its role allows) and applies the rules to what is stored."""
+    overdue = make_lead()
+    put_leads([overdue], deployment.refs["LeadsTable"])
+    from tests.helpers.services import lead_store
+
+    edited = overdue.model_copy(update={"deal_name": "Renewal", "version": overdue.version + 1})
+    lead_store(deployment).update_lead(overdue, edited)
+    stale_copy = overdue  # what the index answered before the edit
+    from leaddesk.composition import sweep_service
+
+    service = sweep_service()
+    original_due = service._store.due
+
+    def lagging_index(*args: Any, **kwargs: Any) -> Any:
+        return [stale_copy]
+
+    service._store.due = lagging_index  # type: ignore[method-assign]
+    try:
+        report = sweep_at(T0 + timedelta(days=15))
+    finally:
+        service._store.due = original_due  # type: ignore[method-assign]
+    assert report["events"] == {"lead.expired": 1} and report["conflicts"] == 1
+    swept = lead(overdue.lead_id)
+    assert swept["outcome"] == "expired" and [h["action"] for h in swept["history"]] == ["expire"]

@@ -183,7 +183,7 @@ def test_the_mail_feedback_function_may_only_record_suppressions_and_dead_letter
     statements = [s for policy in policies if "Statement" in policy for s in policy["Statement"]]
     assert [(sorted(s["Action"]), s["Resource"]) for s in statements] == [
         (
-            ["dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            ["dynamodb:PutItem", "dynamodb:UpdateItem"],
             {"Fn::GetAtt": ["LeadsTable", "Arn"]},
         )
     ]

@@ -9,6 +9,7 @@ queues. `AWS_ENDPOINT_URL` (honoured by botocore) points them at the local stack
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
@@ -52,7 +53,22 @@ def _real_client(service: str) -> Any:
         s3={"addressing_style": "path" if os.environ.get("AWS_ENDPOINT_URL") else "auto"},
         signature_version="s3v4" if service == "s3" else None,
     )
-    return _session().create_client(service, config=config)
+    client = _session().create_client(service, config=config)
+    for hook in _REQUEST_CHECKS:
+        client.meta.events.register("before-parameter-build", hook)
+    return client
+
+
+# Checks run before each request of these clients is built (or presigned): the local stack and
+# the tests check every call against the acting function's IAM role. Empty on Lambda.
+_REQUEST_CHECKS: list[Callable[..., None]] = []
+
+
+def check_requests_with(check: Callable[..., None]) -> None:
+    """Run `check` (a botocore `before-parameter-build` handler) before every request of the
+    clients created from now on; the clients already made are forgotten."""
+    _REQUEST_CHECKS.append(check)
+    reset_clients()
 
 
 class _OnFirstUse:
