@@ -27,6 +27,7 @@ from leaddesk.domain.signing import signature_headers
 from leaddesk.domain.views import present
 from leaddesk.domain.webhooks import (
     DISABLE_AFTER,
+    LEAD_EVENTS,
     MAX_BODY_BYTES,
     ROTATION_OVERLAP,
     AttemptOrder,
@@ -122,7 +123,7 @@ class WebhooksService:
             id=new_endpoint_id(),
             partner_id=partner_id,
             url=request.url,
-            events=request.events or [],
+            events=request.events or list(LEAD_EVENTS),
             description=request.description,
             created_at=now,
             updated_at=now,
