@@ -11,6 +11,7 @@ import pytest
 
 from leaddesk.domain.contract import EVENT_MODELS, SOURCE
 from leaddesk.domain.notices import EVENT_KINDS
+from leaddesk.domain.webhooks import SOURCE_DETAIL_TYPES
 from leaddesk_local.cli import main
 from leaddesk_local.template import PROJECT_ROOT, Template
 
@@ -19,6 +20,7 @@ COMMITTED = PROJECT_ROOT / "docs" / "events"
 # Each function fed by a rule on LeadDesk's own events, and the detail-types its service reads.
 CONSUMERS: dict[str, set[str]] = {
     "NotifyFunction": set(EVENT_KINDS),  # services/notify.py through domain.notices
+    "WebhookDispatchFunction": set(SOURCE_DETAIL_TYPES),  # domain.webhooks.webhook_event_of
 }
 
 
