@@ -17,7 +17,7 @@
     leaddesk export --partner P [--tab T] [--filter NAME=VALUES]... [--sort S] [--out FILE]
                                                        export a tab's list to CSV and download it
     leaddesk openapi                                   print the API's OpenAPI document
-    leaddesk events-schema [--out docs/events]         write the JSON Schema of every event
+    leaddesk events-schema [--out docs/events]         write the JSON Schema of every event (and webhook body)
 
 Against AWS (`--aws`), the usual AWS settings apply and the stack's outputs are read from
 CloudFormation (`--stack-name`, default leaddesk).
@@ -312,6 +312,16 @@ def cmd_events_schema(args: argparse.Namespace) -> int:
     for name, schema in schemas.items():
         (out / name).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{len(schemas)} schemas written to {out}")
+    from leaddesk.domain.webhooks import message_schemas
+
+    hooks = out / "webhooks"  # the bodies partners' endpoints receive
+    hooks.mkdir(exist_ok=True)
+    bodies = message_schemas()
+    for stale in set(hooks.glob("*.json")) - {hooks / name for name in bodies}:
+        stale.unlink()
+    for name, schema in bodies.items():
+        (hooks / name).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{len(bodies)} webhook body schemas written to {hooks}")
     return 0
 
 
