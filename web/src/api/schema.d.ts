@@ -943,6 +943,11 @@ export interface components {
             items: components["schemas"]["ExportView"][];
         };
         /**
+         * ExportProfile
+         * @enum {string}
+         */
+        ExportProfile: "spreadsheet" | "crm";
+        /**
          * ExportRequest
          * @description `POST /exports`: the list's tab, filters and sort (the same model, the same rules). In a JSON
          *     body a filter's values are an array and a flag is a boolean: the query string's comma
@@ -1013,6 +1018,11 @@ export interface components {
              * @description Any of (repeat the parameter or separate with commas): valid, invalid, unknown
              */
             phone_validity?: components["schemas"]["PhoneValidity"][] | null;
+            /**
+             * @description `spreadsheet`: the list's columns, every formula-like cell neutralised; `crm`: for a CRM's importer, plus the customer's message, notes, team, referrer and touchpoint count, phones in E.164 as stored, and only cells that could run as a formula neutralised
+             * @default spreadsheet
+             */
+            profile: components["schemas"]["ExportProfile"];
             /**
              * @description created_at (default, newest first), customer_name, estimated_value
              * @default created_at
