@@ -17,6 +17,8 @@
     leaddesk export --partner P [--tab T] [--filter NAME=VALUES]... [--sort S] [--out FILE]
                                                        export a tab's list to CSV and download it
     leaddesk openapi                                   print the API's OpenAPI document
+    leaddesk webhooks listen [--port 8787] [--partner P | --secret whsec_…]   receive deliveries here
+    leaddesk webhooks add --partner P --url URL        register an endpoint (prints its secret)
     leaddesk events-schema [--out docs/events]         write the JSON Schema of every event (and webhook body)
 
 Against AWS (`--aws`), the usual AWS settings apply and the stack's outputs are read from
@@ -412,6 +414,10 @@ def parser() -> argparse.ArgumentParser:
     digest.set_defaults(run=cmd_digest)
 
     _add_mail_parsers(sub)
+
+    from leaddesk_local import webhooks_command
+
+    webhooks_command.add_parsers(sub)
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     openapi.set_defaults(run=cmd_openapi)
