@@ -367,10 +367,12 @@ def webhook_dispatcher() -> WebhookDispatcher:
 
 @cache
 def webhook_deliverer() -> WebhookDeliverer:
+    from leaddesk.adapters import aws
+    from leaddesk.adapters.bus import EventPublisher
     from leaddesk.adapters.clock import utc_now
     from leaddesk.adapters.webhook_http import WebhookSender
     from leaddesk.config import WebhookDeliverySettings, load_settings
-    from leaddesk.services.webhooks import WebhookDeliverer
+    from leaddesk.services.webhooks import DisabledOnTheBus, WebhookDeliverer
 
     config = load_settings(WebhookDeliverySettings)
     return WebhookDeliverer(
@@ -379,6 +381,7 @@ def webhook_deliverer() -> WebhookDeliverer:
         WebhookSender(allow_loopback=config.webhook_allow_loopback),
         _attempt_queue(config.webhook_attempt_queue_url),
         utc_now,
+        DisabledOnTheBus(EventPublisher(aws.events(), config.event_bus_name)),
     )
 
 

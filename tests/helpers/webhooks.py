@@ -15,11 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from leaddesk.adapters import aws
+from leaddesk.adapters.bus import EventPublisher
 from leaddesk.adapters.webhook_http import WebhookSender
 from leaddesk.adapters.webhook_queue import AttemptQueue
 from leaddesk.adapters.webhook_secrets import SecretVault
 from leaddesk.adapters.webhook_store import WebhookStore
-from leaddesk.services.webhooks import WebhookDeliverer, WebhookRetrySweep, WebhooksService
+from leaddesk.services.webhooks import DisabledOnTheBus, WebhookDeliverer, WebhookRetrySweep, WebhooksService
 from leaddesk_local.lambda_events import LambdaContext
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.api import call_api
@@ -164,7 +165,14 @@ def services(
     sender = WebhookSender(allow_loopback=True, **({"resolve": resolve} if resolve else {}))
     return (
         WebhooksService(store, vault, queue, clock, allow_loopback=True),
-        WebhookDeliverer(store, vault, sender, queue, clock),
+        WebhookDeliverer(
+            store,
+            vault,
+            sender,
+            queue,
+            clock,
+            DisabledOnTheBus(EventPublisher(aws.events(), deployment.outputs["EventBusName"])),
+        ),
         WebhookRetrySweep(store, queue),
     )
 

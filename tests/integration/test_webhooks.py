@@ -13,8 +13,9 @@ from standardwebhooks.webhooks import Webhook
 
 from leaddesk.domain.webhooks import AttemptOrder
 from leaddesk_local.provision import Deployment
+from tests.helpers.bus import capture_bus_events, drain, sent_body
 from tests.helpers.leads import make_lead
-from tests.helpers.notify import lead_envelope, store
+from tests.helpers.notify import inbox, lead_envelope, notifications, notify, put_settings, store
 from tests.helpers.tenants import Partners
 from tests.helpers.webhooks import (
     add_endpoint,
@@ -175,7 +176,11 @@ def test_retry_after_is_honoured_and_410_disables_the_endpoint(deployment: Deplo
     assert shown["enabled"] is False and shown["disabled_reason"] == "gone"
 
 
-def test_five_days_of_failures_disable_the_endpoint(deployment: Deployment) -> None:
+def test_five_days_of_failures_disable_the_endpoint_and_tell_the_referral_admins(
+    deployment: Deployment,
+) -> None:
+    put_settings(referral_admin_emails=["ana@partner-contoso.com"], language="fr")
+    bus = capture_bus_events(deployment, {"source": ["leaddesk"], "detail-type": ["webhook.disabled"]})
     clock = Clock(datetime(2026, 12, 1, tzinfo=UTC))
     api, deliverer, _ = services(deployment, clock)
     with receiver(*([503] * 3)) as crm:
@@ -191,6 +196,14 @@ def test_five_days_of_failures_disable_the_endpoint(deployment: Deployment) -> N
             shown = _get(endpoint["id"])[1]
             assert shown["enabled"] is (day < 5), day
     assert shown["disabled_reason"] == "failing" and shown["failing_since"].startswith("2026-12-01")
+    (event,) = drain(bus)
+    assert event["detail"]["endpoint_id"] == endpoint["id"]
+    for _ in range(2):  # a redelivered event tells once
+        assert notify(sent_body(event)) == {"batchItemFailures": []}
+    (mail,) = inbox("ana@partner-contoso.com")
+    assert "LeadDesk a cessé d'envoyer des prospects" in mail.subject
+    (item,) = [i for i in notifications()["items"] if i["kind"] == "webhook_disabled"]
+    assert item["endpoint_id"] == endpoint["id"] and item["state"] == "open"
 
 
 def test_a_rotated_secret_and_the_previous_one_both_verify_for_24_hours(deployment: Deployment) -> None:

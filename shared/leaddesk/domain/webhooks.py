@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ulid import ULID
 
-from leaddesk.domain.contract import EventDetail, LeadArchived
+from leaddesk.domain.contract import EventDetail, LeadArchived, WebhookDisabled
 from leaddesk.domain.errors import DeliveryNotFound, EndpointNotFound, UrlRefused
+from leaddesk.domain.events import OutboundEvent
 from leaddesk.domain.lifecycle import Action
 from leaddesk.domain.views import LeadView
 
@@ -403,6 +404,18 @@ class RotatedSecret(BaseModel):
 
 def view_of(endpoint: Endpoint) -> EndpointView:
     return EndpointView.model_validate(endpoint.model_dump(exclude={"partner_id"}))
+
+
+def disabled_event(endpoint: Endpoint, at: datetime) -> OutboundEvent:
+    """`webhook.disabled`: the notifier tells the referral admins (an email, an action-center item)."""
+    detail = WebhookDisabled(
+        partner_id=endpoint.partner_id,
+        endpoint_id=endpoint.id,
+        url=endpoint.url,
+        failing_since=endpoint.failing_since or at,
+        disabled_at=at,
+    )
+    return OutboundEvent(detail, endpoint.id)
 
 
 def new_endpoint_id() -> str:

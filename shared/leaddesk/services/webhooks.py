@@ -53,6 +53,7 @@ from leaddesk.domain.webhooks import (
     after_attempt,
     check_url,
     delivery_view,
+    disabled_event,
     encode_body,
     message_id,
     new_endpoint_id,
@@ -64,6 +65,7 @@ from leaddesk.domain.webhooks import (
 from leaddesk.services.records import DEAD_LETTER, RETRY, QueuedRecord
 
 if TYPE_CHECKING:
+    from leaddesk.adapters.bus import EventPublisher
     from leaddesk.adapters.webhook_queue import AttemptQueue
     from leaddesk.adapters.webhook_secrets import SecretVault
     from leaddesk.adapters.webhook_store import WebhookStore
@@ -401,10 +403,25 @@ class WebhookDeliverer:
         disabled = endpoint.model_copy(
             update={"enabled": False, "disabled_reason": reason, "updated_at": now}
         )
-        self._store.save_endpoint(disabled)
-        logger.warning("webhook endpoint disabled", extra={"endpoint_id": endpoint.id, "why": reason})
+        # Told first, then saved: a failure in between tells twice (the notifier's claim keeps it to
+        # one email and one item per endpoint and failure period), never not at all.
         if reason == "failing" and self._disabled is not None:
             self._disabled.endpoint_disabled(disabled, now)
+        self._store.save_endpoint(disabled)
+        logger.warning("webhook endpoint disabled", extra={"endpoint_id": endpoint.id, "why": reason})
+
+
+class DisabledOnTheBus:
+    """Tells of a disabled endpoint with a `webhook.disabled` event (the notifier emails the
+    referral admins and adds the action-center item); raises if the bus refused it, so the
+    attempt is retried and the endpoint is not disabled untold."""
+
+    def __init__(self, publisher: EventPublisher) -> None:
+        self._publisher = publisher
+
+    def endpoint_disabled(self, endpoint: Endpoint, now: datetime) -> None:
+        if self._publisher.publish([disabled_event(endpoint, now)]):
+            raise RuntimeError("the bus refused webhook.disabled")
 
 
 # --- the retry sweep ------------------------------------------------------------------------------------

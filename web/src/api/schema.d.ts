@@ -527,6 +527,11 @@ export interface components {
              */
             company?: string | null;
             /**
+             * Endpoint Id
+             * @description webhook_disabled: the CRM endpoint
+             */
+            endpoint_id?: string | null;
+            /**
              * Expires At
              * @description export_ready: when the file is deleted (the item is resolved then)
              */
@@ -583,7 +588,7 @@ export interface components {
          * ActionKind
          * @enum {string}
          */
-        ActionKind: "new_lead" | "expiring_soon" | "export_ready" | "export_failed" | "send_failed" | "send_unconfirmed" | "address_suppressed" | "no_recipient";
+        ActionKind: "new_lead" | "expiring_soon" | "export_ready" | "export_failed" | "send_failed" | "send_unconfirmed" | "address_suppressed" | "no_recipient" | "webhook_disabled";
         /**
          * Budget
          * @enum {string}
