@@ -80,17 +80,21 @@ def test_an_edit_is_sent_as_lead_updated_and_only_to_endpoints_that_asked(deploy
     assert received_only.received == []
 
 
-def test_a_redelivered_bus_event_makes_one_delivery_with_one_message_id(deployment: Deployment) -> None:
+def test_a_change_published_twice_makes_one_delivery_with_one_message_id(deployment: Deployment) -> None:
     lead = make_lead()
     store(deployment.refs["LeadsTable"], lead)
     event = lead_envelope("lead.received", lead)
+    # a producer's retry: another bus event (its own id and time) of the same change
+    again = lead_envelope("lead.received", lead) | {"id": "another-bus-event", "time": "2026-11-23T10:00:09Z"}
     with receiver() as crm:
         endpoint = add_endpoint(crm.url)
         dispatch(event)
         dispatch(event)  # EventBridge and SQS deliver at least once
+        dispatch(again)
         pump_attempts(deployment)
     assert len(crm.received) == 1
-    assert len(deliveries(endpoint["id"])) == 1
+    (logged,) = deliveries(endpoint["id"])
+    assert logged["created_at"] and logged["message_id"] == crm.received[0].headers["webhook-id"]
 
 
 def test_failures_are_retried_on_schedule_then_failed_then_replayed_by_hand(deployment: Deployment) -> None:

@@ -19,10 +19,11 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ulid import ULID
 
-from leaddesk.domain.contract import EventDetail, LeadArchived, WebhookDisabled
+from leaddesk.domain.contract import EventDetail, LeadArchived, LeadChanged, LeadReceived, WebhookDisabled
 from leaddesk.domain.errors import DeliveryNotFound, EndpointNotFound, UrlRefused
 from leaddesk.domain.events import OutboundEvent
 from leaddesk.domain.lifecycle import Action
+from leaddesk.domain.models import Lead
 from leaddesk.domain.views import LeadView
 
 # --- events ------------------------------------------------------------------------------------------
@@ -113,9 +114,22 @@ class TestMessage(BaseModel):
     data: TestData
 
 
+def change_time(lead: Lead, detail: EventDetail) -> datetime | None:
+    """When the change an event tells of happened, read from the lead: the same for every copy of
+    the event (a producer that published twice made two bus events of one change)."""
+    if isinstance(detail, LeadReceived):
+        return lead.created_at
+    if not isinstance(detail, LeadChanged):
+        return None
+    if lead.version == detail.version:
+        return lead.updated_at
+    entries = [entry.at for entry in lead.history if entry.action == detail.action.value]
+    return entries[-1] if entries else None
+
+
 def message_id(at: datetime, source_id: str | None = None) -> str:
-    """`msg_` + a ULID of `at`: the same source (a bus event's id) always makes the same id, so a
-    redelivered event makes no second delivery; without one, a new id."""
+    """`msg_` + a ULID of `at`: the same source (a lead, an event type and the lead's version)
+    always makes the same id, so a copy of the event makes no second delivery; without one, a new id."""
     millis = int(at.timestamp() * 1000)
     tail = hashlib.sha256(source_id.encode()).digest()[:10] if source_id else secrets.token_bytes(10)
     return "msg_" + str(ULID.from_bytes(millis.to_bytes(6, "big") + tail))

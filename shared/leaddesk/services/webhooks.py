@@ -51,6 +51,7 @@ from leaddesk.domain.webhooks import (
     TestMessage,
     WebhookEvent,
     after_attempt,
+    change_time,
     check_url,
     delivery_view,
     disabled_event,
@@ -280,12 +281,13 @@ class WebhookDispatcher:
         if lead is None:
             raise LeadNotFound(lead_id)  # not yet readable: try again
         now = self._clock()
-        at = envelope.time or now
+        at = change_time(lead, detail) or envelope.time or now
         message = LeadMessage(type=event.value, timestamp=at, data=present(lead, self._expiry_days))
         body = encode_body(message)
         if len(body.encode()) > MAX_BODY_BYTES:
             body = _trimmed(message)
-        identifier = message_id(at, envelope.id or record.message_id)
+        version = getattr(detail, "version", 0)
+        identifier = message_id(at, f"{detail.partner_id}/{lead_id}/{envelope.detail_type}/{version}")
         for endpoint in endpoints:
             delivery = Delivery(
                 partner_id=detail.partner_id,
