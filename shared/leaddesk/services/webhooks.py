@@ -263,7 +263,7 @@ class WebhookDispatcher:
                 )
                 results.append(WebhookRecordResult(record.message_id, DEAD_LETTER, problem, where))
             except Exception as error:  # a passing fault: SQS delivers it again
-                logger.exception("webhook dispatch failed")
+                logger.warning("webhook dispatch failed; retried", extra={"error": repr(error)[:300]})
                 results.append(WebhookRecordResult(record.message_id, RETRY, type(error).__name__))
         return results
 
@@ -342,8 +342,8 @@ class WebhookDeliverer:
                 continue
             try:
                 results.append(WebhookRecordResult(record.message_id, *self.attempt(order)))
-            except Exception as error:
-                logger.exception("webhook attempt failed")
+            except Exception as error:  # a passing fault: SQS delivers it again
+                logger.warning("webhook attempt failed; retried", extra={"error": repr(error)[:300]})
                 results.append(WebhookRecordResult(record.message_id, RETRY, type(error).__name__))
         return results
 
