@@ -254,9 +254,10 @@ class WebhookDispatcher:
 
     def handle(self, records: Sequence[QueuedRecord]) -> list[WebhookRecordResult]:
         results = []
+        endpoints: dict[str, list[Endpoint]] = {}  # a partner's endpoints, read once per batch
         for record in records:
             try:
-                results.append(self._dispatch(record))
+                results.append(self._dispatch(record, endpoints))
             except (ValueError, UnknownEvent) as error:
                 where, problem = (
                     first_problem(error) if isinstance(error, ValidationError) else ("body", str(error))
@@ -267,14 +268,16 @@ class WebhookDispatcher:
                 results.append(WebhookRecordResult(record.message_id, RETRY, type(error).__name__))
         return results
 
-    def _dispatch(self, record: QueuedRecord) -> WebhookRecordResult:
+    def _dispatch(self, record: QueuedRecord, known: dict[str, list[Endpoint]]) -> WebhookRecordResult:
         envelope = Envelope.model_validate_json(record.body)
         detail = parse_detail(envelope.detail_type, envelope.detail)
         event = webhook_event_of(detail)
         lead_id = getattr(detail, "lead_id", None)
         if event is None or lead_id is None:
             return WebhookRecordResult(record.message_id, SKIPPED, detail=envelope.detail_type)
-        endpoints = [e for e in self._store.endpoints(detail.partner_id) if e.wants(event)]
+        if detail.partner_id not in known:
+            known[detail.partner_id] = self._store.endpoints(detail.partner_id)
+        endpoints = [e for e in known[detail.partner_id] if e.wants(event)]
         if not endpoints:
             return WebhookRecordResult(record.message_id, SKIPPED, detail=f"{event}: no endpoint")
         lead = self._leads.get_lead(detail.partner_id, lead_id)
