@@ -44,7 +44,23 @@ class WebhookEvent(StrEnum):
     TEST = "webhook.test"
 
 
-LEAD_EVENTS: tuple[WebhookEvent, ...] = tuple(e for e in WebhookEvent if e is not WebhookEvent.TEST)
+class LeadEvent(StrEnum):
+    """The events an endpoint subscribes to: every webhook event but `webhook.test` (sent on request)."""
+
+    LEAD_RECEIVED = "lead.received"
+    LEAD_ACCEPTED = "lead.accepted"
+    LEAD_DECLINED = "lead.declined"
+    LEAD_UPDATED = "lead.updated"
+    LEAD_QUALIFIED = "lead.qualified"
+    LEAD_EVALUATED = "lead.evaluated"
+    LEAD_WON = "lead.won"
+    LEAD_LOST = "lead.lost"
+    LEAD_CONVERTED = "lead.converted"
+    LEAD_EXPIRED = "lead.expired"
+    LEAD_CLOSED_AS_ERROR = "lead.closed_as_error"
+
+
+LEAD_EVENTS: tuple[LeadEvent, ...] = tuple(LeadEvent)
 
 # LeadDesk's own event (detail-type) → the webhook event a partner subscribes to. An edit of the
 # deal is `lead.updated` for a CRM; `lead.archived` is a webhook event only when a person closed
@@ -331,39 +347,49 @@ def signing_secrets(stored: list[StoredSecret], now: datetime) -> list[StoredSec
 
 
 # --- endpoints ------------------------------------------------------------------------------------------
-def _events(value: list[WebhookEvent] | None) -> list[WebhookEvent]:
+# What every accepted URL has (the rest — the address it names — is checked by `check_url`).
+URL_PATTERN = r"^https?://[^\s/?#@]+(?:[/?#]\S*)?$"
+
+
+def _events(value: list[LeadEvent] | None) -> list[LeadEvent]:
     chosen = value if value is not None else list(LEAD_EVENTS)
-    if WebhookEvent.TEST in chosen:
-        raise ValueError("webhook.test is sent on request only; subscribe to lead events")
-    return sorted(set(chosen), key=list(WebhookEvent).index)
+    return sorted(set(chosen), key=list(LeadEvent).index)
 
 
 class EndpointCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str = Field(min_length=8, max_length=2000, description="The https URL deliveries are POSTed to")
-    events: list[WebhookEvent] | None = Field(
+    url: str = Field(
+        min_length=8,
+        max_length=2000,
+        pattern=URL_PATTERN,
+        description=(
+            "The https URL deliveries are POSTed to; loopback, private, link-local and cloud-metadata "
+            "hosts are refused (422 naming url)"
+        ),
+    )
+    events: list[LeadEvent] | None = Field(
         default=None, min_length=1, description="The lead events to send (default: every lead event)"
     )
     description: str | None = Field(default=None, max_length=500)
 
     @field_validator("events")
     @classmethod
-    def _known_events(cls, value: list[WebhookEvent] | None) -> list[WebhookEvent]:
+    def _known_events(cls, value: list[LeadEvent] | None) -> list[LeadEvent]:
         return _events(value)
 
 
 class EndpointPatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: str | None = Field(default=None, min_length=8, max_length=2000)
-    events: list[WebhookEvent] | None = Field(default=None, min_length=1)
+    url: str | None = Field(default=None, min_length=8, max_length=2000, pattern=URL_PATTERN)
+    events: list[LeadEvent] | None = Field(default=None, min_length=1)
     enabled: bool | None = None
     description: str | None = Field(default=None, max_length=500)
 
     @field_validator("events")
     @classmethod
-    def _known_events(cls, value: list[WebhookEvent] | None) -> list[WebhookEvent] | None:
+    def _known_events(cls, value: list[LeadEvent] | None) -> list[LeadEvent] | None:
         return None if value is None else _events(value)
 
 
@@ -373,7 +399,7 @@ class Endpoint(BaseModel):
     id: str
     partner_id: str
     url: str
-    events: list[WebhookEvent]
+    events: list[LeadEvent]
     enabled: bool = True
     description: str | None = None
     created_at: datetime
@@ -382,7 +408,7 @@ class Endpoint(BaseModel):
     failing_since: datetime | None = None
 
     def wants(self, event: WebhookEvent) -> bool:
-        return self.enabled and event in self.events
+        return self.enabled and event.value in {subscribed.value for subscribed in self.events}
 
 
 class EndpointView(BaseModel):
@@ -390,7 +416,7 @@ class EndpointView(BaseModel):
 
     id: str
     url: str
-    events: list[WebhookEvent]
+    events: list[LeadEvent]
     enabled: bool
     description: str | None = None
     created_at: datetime

@@ -763,10 +763,10 @@ export interface components {
              * Events
              * @description The lead events to send (default: every lead event)
              */
-            events?: components["schemas"]["WebhookEvent"][] | null;
+            events?: components["schemas"]["LeadEvent"][] | null;
             /**
              * Url
-             * @description The https URL deliveries are POSTed to
+             * @description The https URL deliveries are POSTed to; loopback, private, link-local and cloud-metadata hosts are refused (422 naming url)
              */
             url: string;
         };
@@ -787,7 +787,7 @@ export interface components {
             /** Enabled */
             enabled: boolean;
             /** Events */
-            events: components["schemas"]["WebhookEvent"][];
+            events: components["schemas"]["LeadEvent"][];
             /**
              * Failing Since
              * @description The first failure since the last success
@@ -820,7 +820,7 @@ export interface components {
             /** Enabled */
             enabled?: boolean | null;
             /** Events */
-            events?: components["schemas"]["WebhookEvent"][] | null;
+            events?: components["schemas"]["LeadEvent"][] | null;
             /** Url */
             url?: string | null;
         };
@@ -844,7 +844,7 @@ export interface components {
             /** Enabled */
             enabled: boolean;
             /** Events */
-            events: components["schemas"]["WebhookEvent"][];
+            events: components["schemas"]["LeadEvent"][];
             /**
              * Failing Since
              * @description The first failure since the last success
@@ -1172,6 +1172,12 @@ export interface components {
             /** Recipients */
             recipients: string[];
         };
+        /**
+         * LeadEvent
+         * @description The events an endpoint subscribes to: every webhook event but `webhook.test` (sent on request).
+         * @enum {string}
+         */
+        LeadEvent: "lead.received" | "lead.accepted" | "lead.declined" | "lead.updated" | "lead.qualified" | "lead.evaluated" | "lead.won" | "lead.lost" | "lead.converted" | "lead.expired" | "lead.closed_as_error";
         /**
          * LeadListQuery
          * @description `GET /leads`: the filter plus the page wanted.
