@@ -67,6 +67,8 @@ export function useDeliveries(endpointId: string, enabled: boolean) {
         }),
       ).items,
     enabled,
+    // While a delivery is pending (queued, or waiting for its next attempt), look again shortly.
+    refetchInterval: (query) => (query.state.data?.some((delivery) => delivery.status === "pending") ? 2000 : false),
   });
 }
 
