@@ -17,7 +17,9 @@
     leaddesk export --partner P [--tab T] [--filter NAME=VALUES]... [--sort S] [--out FILE]
                                                        export a tab's list to CSV and download it
     leaddesk openapi                                   print the API's OpenAPI document
-    leaddesk events-schema [--out docs/events]         write the JSON Schema of every event
+    leaddesk webhooks listen [--port 8787] [--partner P | --secret whsec_…]   receive deliveries here
+    leaddesk webhooks add --partner P --url URL        register an endpoint (prints its secret)
+    leaddesk events-schema [--out docs/events]         write the JSON Schema of every event (and webhook body)
 
 Against AWS (`--aws`), the usual AWS settings apply and the stack's outputs are read from
 CloudFormation (`--stack-name`, default leaddesk).
@@ -331,6 +333,16 @@ def cmd_events_schema(args: argparse.Namespace) -> int:
     for name, schema in schemas.items():
         (out / name).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{len(schemas)} schemas written to {out}")
+    from leaddesk.domain.webhooks import message_schemas
+
+    hooks = out / "webhooks"  # the bodies partners' endpoints receive
+    hooks.mkdir(exist_ok=True)
+    bodies = message_schemas()
+    for stale in set(hooks.glob("*.json")) - {hooks / name for name in bodies}:
+        stale.unlink()
+    for name, schema in bodies.items():
+        (hooks / name).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"{len(bodies)} webhook body schemas written to {hooks}")
     return 0
 
 
@@ -421,6 +433,10 @@ def parser() -> argparse.ArgumentParser:
     digest.set_defaults(run=cmd_digest)
 
     _add_mail_parsers(sub)
+
+    from leaddesk_local import webhooks_command
+
+    webhooks_command.add_parsers(sub)
 
     openapi = sub.add_parser("openapi", help="print the OpenAPI document")
     openapi.set_defaults(run=cmd_openapi)

@@ -1,7 +1,7 @@
 """`leaddesk export`: export a tab's (filtered) list to CSV through the API, follow it, download it.
 
     leaddesk export --partner P [--tab T] [--filter NAME=VALUES]... [--sort S] [--order O]
-                    [--bom] [--out FILE]
+                    [--bom] [--profile spreadsheet|crm] [--out FILE]
 
 It asks the API exactly as the web workspace does (`POST /exports`, then `GET /exports/{id}`
 until the job ends), shows the job's progress, and downloads the file through the presigned
@@ -45,6 +45,11 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     export.add_argument("--sort", help="created_at (default), customer_name or estimated_value")
     export.add_argument("--order", choices=["asc", "desc"])
     export.add_argument("--bom", action="store_true", help="start the file with a UTF-8 byte order mark")
+    export.add_argument(
+        "--profile",
+        choices=["spreadsheet", "crm"],
+        help="crm: the columns a CRM imports (message, notes, team, referrer), E.164 phones as stored",
+    )
     export.add_argument("--out", help="where to write the file (default: leads-<export id>.csv)")
     export.add_argument("--token", help="--aws: a Cognito token of a referrals admin (or LEADDESK_TOKEN)")
     export.add_argument("--timeout", type=float, default=3600, help="seconds to wait for the file")
@@ -64,6 +69,8 @@ def request_body(args: argparse.Namespace) -> dict[str, Any]:
             body[name] = getattr(args, name)
     if args.bom:
         body["bom"] = True
+    if args.profile:
+        body["profile"] = args.profile
     return body
 
 

@@ -1,6 +1,6 @@
 """Creates every stateful resource of template.yaml in a moto server, as CloudFormation would.
 
-DynamoDB tables, SQS queues (with their redrive policies), S3 buckets (with their lifecycle
+KMS keys, DynamoDB tables, SQS queues (with their redrive policies), S3 buckets (with their lifecycle
 rules), event buses and rules with their targets, SES email identities (verified at once,
 as moto allows) and configuration sets, SNS topics and their SQS subscriptions (the path of
 SES's bounce and complaint feedback), and Cognito user pools with their groups (the partners'
@@ -69,6 +69,7 @@ def provision(
         resolved: dict[str, Any] = resolve(resource.get("Properties", {}), deployment.lookup, parameters)
         return resolved
 
+    _create_keys(template, deployment, properties_of, progress)
     _create_queues(template, deployment, properties_of, progress)
     _create_tables(template, deployment, properties_of, progress)
     _create_buckets(template, deployment, properties_of, progress)
@@ -99,6 +100,19 @@ def _attribute_text(value: Any) -> str:
     if isinstance(value, dict):
         return json.dumps(value)
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _create_keys(
+    template: Template, deployment: Deployment, properties_of: Properties, progress: Callable[[str], None]
+) -> None:
+    """KMS keys (the webhook signing secrets' key): `!Ref` is the key id, `!GetAtt .Arn` its ARN."""
+    kms = client("kms", deployment.endpoint_url)
+    for logical_id, resource in template.of_type("AWS::KMS::Key").items():
+        properties = properties_of(resource)
+        metadata = kms.create_key(Description=str(properties.get("Description", logical_id)))["KeyMetadata"]
+        deployment.refs[logical_id] = metadata["KeyId"]
+        deployment.attributes[(logical_id, "Arn")] = metadata["Arn"]
+        progress(f"key {logical_id}")
 
 
 def _create_queues(

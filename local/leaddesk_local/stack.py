@@ -102,6 +102,8 @@ class LocalStack:
         self.overrides = {
             "WORKSPACE_URL": f"http://{host}:{api_port}/app",
             "PEOPLE_CACHE_SECONDS": "0",
+            # A developer receives deliveries on this machine (`leaddesk webhooks listen`); never in AWS.
+            "WEBHOOK_ALLOW_LOOPBACK": "true",
             **(environment or {}),
         }
         self.log = log

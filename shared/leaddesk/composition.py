@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from leaddesk.adapters.notify_store import NotifyStore
     from leaddesk.adapters.people import PeopleDirectory
     from leaddesk.adapters.store import LeadStore
+    from leaddesk.adapters.webhook_queue import AttemptQueue
+    from leaddesk.adapters.webhook_secrets import SecretVault
+    from leaddesk.adapters.webhook_store import WebhookStore
     from leaddesk.config import FunctionSettings, LifecycleSettings, MailSettings, PeopleSettings
     from leaddesk.domain.emails import EmailRenderer
     from leaddesk.services.action_center import ActionCenterService, SettingsService
@@ -29,6 +32,12 @@ if TYPE_CHECKING:
     from leaddesk.services.queue_consumer import QueueConsumer
     from leaddesk.services.republish import RepublishService
     from leaddesk.services.sweep import SweepService
+    from leaddesk.services.webhooks import (
+        WebhookDeliverer,
+        WebhookDispatcher,
+        WebhookRetrySweep,
+        WebhooksService,
+    )
 
 
 @cache
@@ -320,6 +329,106 @@ def _change_publisher(config: LifecycleSettings) -> ChangePublisher:
     )
 
 
+# --- CRM push (webhooks) -----------------------------------------------------------------------
+@cache
+def webhooks_service() -> WebhooksService:
+    from leaddesk.adapters.clock import utc_now
+    from leaddesk.config import WebhooksApiSettings, load_settings
+    from leaddesk.services.webhooks import WebhooksService
+
+    config = load_settings(WebhooksApiSettings)
+    return WebhooksService(
+        _webhook_store(config),
+        _secret_vault(config.webhook_key_id),
+        _attempt_queue(config.webhook_attempt_queue_url),
+        utc_now,
+        config.webhook_allow_loopback,
+    )
+
+
+@cache
+def webhook_dispatcher() -> WebhookDispatcher:
+    from leaddesk.adapters import aws
+    from leaddesk.adapters.clock import utc_now
+    from leaddesk.adapters.dynamo.items import ItemPolicy
+    from leaddesk.adapters.store import LeadStore
+    from leaddesk.config import WebhookDispatchSettings, load_settings
+    from leaddesk.services.webhooks import WebhookDispatcher
+
+    config = load_settings(WebhookDispatchSettings)
+    return WebhookDispatcher(
+        _webhook_store(config),
+        LeadStore(aws.dynamodb(), config.table_name, ItemPolicy(expiry_days=config.lead_expiry_days)),
+        _attempt_queue(config.webhook_attempt_queue_url),
+        utc_now,
+        config.lead_expiry_days,
+    )
+
+
+@cache
+def webhook_deliverer() -> WebhookDeliverer:
+    from leaddesk.adapters import aws
+    from leaddesk.adapters.bus import EventPublisher
+    from leaddesk.adapters.clock import utc_now
+    from leaddesk.adapters.webhook_http import WebhookSender
+    from leaddesk.config import WebhookDeliverySettings, load_settings
+    from leaddesk.services.webhooks import DisabledOnTheBus, WebhookDeliverer
+
+    config = load_settings(WebhookDeliverySettings)
+    return WebhookDeliverer(
+        _webhook_store(config),
+        _secret_vault(config.webhook_key_id),
+        WebhookSender(allow_loopback=config.webhook_allow_loopback),
+        _attempt_queue(config.webhook_attempt_queue_url),
+        utc_now,
+        DisabledOnTheBus(EventPublisher(aws.events(), config.event_bus_name)),
+    )
+
+
+@cache
+def webhook_retry_sweep() -> WebhookRetrySweep:
+    from leaddesk.config import WebhookRetrySettings, load_settings
+    from leaddesk.services.webhooks import WebhookRetrySweep
+
+    config = load_settings(WebhookRetrySettings)
+    return WebhookRetrySweep(_webhook_store(config), _attempt_queue(config.webhook_attempt_queue_url))
+
+
+@cache
+def webhook_events_queue() -> QueueConsumer:
+    from leaddesk.config import WebhookDispatchSettings, load_settings
+
+    return _queue_consumer("webhook event", load_settings(WebhookDispatchSettings).webhook_events_dlq_url)
+
+
+@cache
+def webhook_attempts_queue() -> QueueConsumer:
+    from leaddesk.config import WebhookDeliverySettings, load_settings
+
+    return _queue_consumer("webhook attempt", load_settings(WebhookDeliverySettings).webhook_attempt_dlq_url)
+
+
+def _webhook_store(config: FunctionSettings) -> WebhookStore:
+    from leaddesk.adapters import aws
+    from leaddesk.adapters.webhook_store import WebhookStore
+
+    return WebhookStore(aws.dynamodb(), config.table_name)
+
+
+def _secret_vault(key_id: str) -> SecretVault:
+    from leaddesk.adapters import aws
+    from leaddesk.adapters.webhook_secrets import SecretVault
+
+    return SecretVault(aws.kms(), key_id)
+
+
+def _attempt_queue(url: str) -> AttemptQueue:
+    from leaddesk.adapters import aws
+    from leaddesk.adapters.webhook_queue import AttemptQueue
+
+    return AttemptQueue(aws.sqs(), url)
+
+
 BUILDERS = (
     ingest_service,
     leads_service,
@@ -337,6 +446,12 @@ BUILDERS = (
     export_queue,
     republish_queue,
     feedback_queue,
+    webhooks_service,
+    webhook_dispatcher,
+    webhook_deliverer,
+    webhook_retry_sweep,
+    webhook_events_queue,
+    webhook_attempts_queue,
 )
 
 

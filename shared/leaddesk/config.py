@@ -148,6 +148,39 @@ class FeedbackSettings(FunctionSettings):
     feedback_dlq_url: str = Field(description="Where feedback that can never be used goes (FEEDBACK_DLQ_URL)")
 
 
+class WebhookSettings(FunctionSettings):
+    """Functions of the CRM push: where attempts are queued."""
+
+    webhook_attempt_queue_url: str = Field(description="WEBHOOK_ATTEMPT_QUEUE_URL: one message per attempt")
+
+
+class WebhookSecretSettings(WebhookSettings):
+    """Functions that seal or open endpoints' signing secrets, and check endpoint URLs."""
+
+    webhook_key_id: str = Field(description="WEBHOOK_KEY_ID: the KMS key that encrypts signing secrets")
+    webhook_allow_loopback: bool = Field(
+        default=False,
+        description="WEBHOOK_ALLOW_LOOPBACK: the local stack delivers to http://127.0.0.1 (never in AWS)",
+    )
+
+
+class WebhooksApiSettings(WebhookSecretSettings):
+    pass
+
+
+class WebhookDispatchSettings(WebhookSettings):
+    webhook_events_dlq_url: str = Field(description="Where events the dispatcher can never read go")
+    lead_expiry_days: int = Field(default=DEFAULT_EXPIRY_DAYS, ge=1, description="LEAD_EXPIRY_DAYS")
+
+
+class WebhookDeliverySettings(WebhookSecretSettings):
+    webhook_attempt_dlq_url: str = Field(description="Where unreadable attempt messages go")
+
+
+class WebhookRetrySettings(WebhookSettings):
+    pass
+
+
 FUNCTION_SETTINGS: dict[str, type[FunctionSettings]] = {
     "IngestFunction": IngestSettings,
     "LifecycleApiFunction": LeadsApiSettings,
@@ -159,6 +192,10 @@ FUNCTION_SETTINGS: dict[str, type[FunctionSettings]] = {
     "NotifyDigestFunction": DigestSettings,
     "NotificationsApiFunction": NotificationsApiSettings,
     "MailFeedbackFunction": FeedbackSettings,
+    "WebhooksApiFunction": WebhooksApiSettings,
+    "WebhookDispatchFunction": WebhookDispatchSettings,
+    "WebhookDeliveryFunction": WebhookDeliverySettings,
+    "WebhookRetryFunction": WebhookRetrySettings,
 }
 
 

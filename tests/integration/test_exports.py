@@ -379,3 +379,36 @@ def test_a_message_that_is_no_export_goes_to_the_dead_letter_queue_with_its_reas
     )
     assert reasons[0][0] == "export_id" and "Field required" in reasons[0][1]
     assert reasons[1][0] == "export_id" and "no export" in reasons[1][1]
+
+
+def test_the_crm_profile_imports_without_fixing_a_cell(deployment: Deployment) -> None:
+    """Phones as stored (E.164), the extra columns, formulas still neutralised; read by pandas."""
+    from leaddesk.domain.exports import CRM_HEADER
+    from leaddesk.domain.models import Customer, Referrer, TeamMember
+
+    lead = make_lead(
+        status=LeadStatus.ACCEPTED,
+        customer=Customer(
+            first_name="Ada",
+            last_name="Lovelace",
+            email="ada@contoso.com",
+            phone="+14255550128",
+            country="US",
+            company='\u200b=HYPERLINK("http://x.example")',
+        ),
+        description="Need 40 seats, call me",
+        team=[TeamMember(name="Bo", email="bo@partner.example", phone="+14255550100")],
+        referrer=Referrer(kind="partner", name="Dee", email="dee@partner.example"),
+    )
+    put_leads([lead], deployment.refs["LeadsTable"])
+    status, body, _ = start_export({"profile": "excel"})
+    assert status == 422 and body["field"] == "profile", body
+    _, data = export(deployment, {"profile": "crm", "tab": "marketplace"})
+    frame = pandas.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
+    assert list(frame.columns) == CRM_HEADER
+    (got,) = frame.to_dict("records")
+    assert got["Phone"] == "+14255550128"
+    assert got["Description"] == "Need 40 seats, call me"
+    assert got["Team"] == "Bo <bo@partner.example> +14255550100"
+    assert got["ReferrerName"] == "Dee" and got["TouchpointCount"] == "1"
+    assert got["CustomerCompany"] == '\'\u200b=HYPERLINK("http://x.example")'

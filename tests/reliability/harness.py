@@ -288,6 +288,8 @@ def moto_stage(template: Template, log_level: str = "WARNING") -> Iterator[Stage
         from mail_feedback.app import handler as mail_feedback
         from notifier.app import handler as notifier
         from republish.app import handler as republish
+        from webhook_delivery.app import handler as webhook_delivery
+        from webhook_dispatch.app import handler as webhook_dispatch
 
         stage.sources = [  # the template's batch sizes
             _source(stage, "IngestFunction", ingest, "IngestQueue", 10),
@@ -295,6 +297,8 @@ def moto_stage(template: Template, log_level: str = "WARNING") -> Iterator[Stage
             _source(stage, "NotifyFunction", notifier, "NotifyQueue", 10),
             _source(stage, "ExportWorkerFunction", export_worker, "ExportQueue", 1),
             _source(stage, "MailFeedbackFunction", mail_feedback, "MailFeedbackQueue", 10),
+            _source(stage, "WebhookDispatchFunction", webhook_dispatch, "WebhookEventsQueue", 10),
+            _source(stage, "WebhookDeliveryFunction", webhook_delivery, "WebhookAttemptQueue", 1),
         ]
         yield stage
     finally:

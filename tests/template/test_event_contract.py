@@ -11,6 +11,7 @@ import pytest
 
 from leaddesk.domain.contract import EVENT_MODELS, SOURCE
 from leaddesk.domain.notices import EVENT_KINDS
+from leaddesk.domain.webhooks import SOURCE_DETAIL_TYPES, WebhookEvent
 from leaddesk_local.cli import main
 from leaddesk_local.template import PROJECT_ROOT, Template
 
@@ -19,6 +20,7 @@ COMMITTED = PROJECT_ROOT / "docs" / "events"
 # Each function fed by a rule on LeadDesk's own events, and the detail-types its service reads.
 CONSUMERS: dict[str, set[str]] = {
     "NotifyFunction": set(EVENT_KINDS),  # services/notify.py through domain.notices
+    "WebhookDispatchFunction": set(SOURCE_DETAIL_TYPES),  # domain.webhooks.webhook_event_of
 }
 
 
@@ -32,6 +34,10 @@ def test_committed_schemas_equal_leaddesk_events_schema(
     committed = {path.name: path.read_text(encoding="utf-8") for path in COMMITTED.glob("*.json")}
     assert committed == generated, "docs/events/ is out of date: run `make events-schema` and commit it"
     assert set(generated) == {"envelope.json", *(f"{name}.json" for name in EVENT_MODELS)}
+    hooks = {path.name: path.read_text(encoding="utf-8") for path in (tmp_path / "webhooks").glob("*.json")}
+    committed_hooks = {p.name: p.read_text(encoding="utf-8") for p in (COMMITTED / "webhooks").glob("*.json")}
+    assert committed_hooks == hooks, "docs/events/webhooks/ is out of date: run `make events-schema`"
+    assert set(hooks) == {f"{event.value}.json" for event in WebhookEvent}
 
 
 def _own_event_rules(template: Template) -> dict[str, dict[str, Any]]:

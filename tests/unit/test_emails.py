@@ -31,6 +31,9 @@ def every_email(language: Language) -> dict[NoticeKind, Email]:
         NoticeKind.EXPORT_READY: RENDERER.export_ready("exp-1", 12, language),
         NoticeKind.EXPORT_FAILED: RENDERER.export_failed("exp-1", "the file could not be written", language),
         NoticeKind.DIGEST: RENDERER.digest(date(2026, 11, 1), [card, card], 250, language),
+        NoticeKind.WEBHOOK_DISABLED: RENDERER.webhook_disabled(
+            "https://crm.example.com/hooks", datetime(2026, 11, 10, tzinfo=UTC), language
+        ),
     }
 
 

@@ -84,6 +84,18 @@ def every_published_event() -> list[OutboundEvent]:
         finished_at=T0,
     )
     events += [export_completed(job, 42), export_failed(job, "S3 refused the upload")]
+    from leaddesk.domain.webhooks import Endpoint, disabled_event
+
+    endpoint = Endpoint(
+        id="ep_1",
+        partner_id="p-contoso",
+        url="https://crm.example.com/hooks",
+        events=["lead.received"],
+        created_at=T0,
+        updated_at=T0,
+        failing_since=T0,
+    )
+    events.append(disabled_event(endpoint, T0 + timedelta(days=5)))
     return events
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from leaddesk.domain.exports import HEADER, neutralise, row
+from leaddesk.domain.exports import CRM_HEADER, HEADER, ExportProfile, neutralise, neutralise_for_crm, row
 from leaddesk.domain.models import Customer, LeadStatus, Offer, Outcome
 from tests.helpers.leads import make_lead
 
@@ -67,3 +67,72 @@ def test_quotes_commas_and_line_breaks_survive_rfc_4180_quoting() -> None:
     csv.writer(buffer, lineterminator="\r\n").writerow(row(make_lead(company=company)))
     (parsed,) = list(csv.reader(io.StringIO(buffer.getvalue(), newline="")))
     assert parsed[HEADER.index("CustomerCompany")] == company
+
+
+# --- neutralisation hardening and the CRM profile ---------------------------------------------------
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '＝HYPERLINK("http://x.example")',  # full-width equals
+        "＋1+1",
+        "－1+1",
+        "＠SUM(A1)",
+        "\u200b=1+1",  # zero-width space before =
+        "\u200d\u2060=1+1",
+        "\ufeff=1+1",
+        " =1+1",
+        "\u00a0+1+1",
+        "\t=1",
+        "\r=1",
+    ],
+)
+def test_formulas_behind_look_alike_or_invisible_characters_are_neutralised(cell: str) -> None:
+    assert neutralise(cell) == "'" + cell
+    assert neutralise_for_crm(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["Contoso", "ada@contoso.com", "a=b", "1+1=2", "", "\u200b", "Ｃontoso"])
+def test_text_that_cannot_run_is_left_alone(cell: str) -> None:
+    assert neutralise(cell) == cell
+
+
+def test_the_crm_profile_leaves_numbers_and_e164_phones_as_stored() -> None:
+    assert neutralise("+14255550128") == "'+14255550128"  # the spreadsheet profile, as before
+    for cell in ("+14255550128", "+442071838750", "-12.50", "42", "+3"):
+        assert neutralise_for_crm(cell) == cell
+    for cell in ("+1 425 555 0128)", "+1-1", "=1", "-1+2", "+14255550128=1", "@x"):
+        assert neutralise_for_crm(cell) == "'" + cell
+
+
+def test_the_crm_row_adds_message_notes_team_referrer_and_touchpoints() -> None:
+    from datetime import UTC, datetime
+
+    from leaddesk.domain.models import Referrer, TeamMember, Touchpoints
+
+    lead = make_lead(
+        status=LeadStatus.ACCEPTED,
+        customer=Customer(first_name="Ada", email="ada@contoso.com", phone="+14255550128", country="US"),
+        description="=cmd|' /C calc'!A0 please call",
+        notes="Met at the summit",
+        deal_notes="Budget approved",
+        team=[
+            TeamMember(name="Bo", email="bo@partner.example", phone="+14255550100"),
+            TeamMember(name="Cy", email="cy@partner.example"),
+        ],
+        referrer=Referrer(kind="operator", name="Dee", email="dee@operator.example"),
+        touchpoints=Touchpoints(count=3, last_seen_at=datetime(2026, 11, 2, tzinfo=UTC)),
+    )
+    got = dict(zip(CRM_HEADER, row(lead, ExportProfile.CRM), strict=True))
+    assert CRM_HEADER[: len(HEADER)] == HEADER
+    assert got["Phone"] == "+14255550128"
+    assert got["Description"] == "'=cmd|' /C calc'!A0 please call"
+    assert got["Notes"] == "Met at the summit" and got["DealNotes"] == "Budget approved"
+    assert got["Team"] == "Bo <bo@partner.example> +14255550100; Cy <cy@partner.example>"
+    assert (got["ReferrerKind"], got["ReferrerName"], got["ReferrerEmail"]) == (
+        "operator",
+        "Dee",
+        "dee@operator.example",
+    )
+    assert got["TouchpointCount"] == "3"
+    spreadsheet = dict(zip(HEADER, row(lead), strict=True))
+    assert spreadsheet["Phone"] == "'+14255550128"

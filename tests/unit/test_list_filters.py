@@ -63,7 +63,7 @@ def test_the_models_filter_fields_are_the_registrys_in_its_order() -> None:
         assert [name for name in fields if name in names] == names
         assert set(fields) - set(names) <= {
             *("tab", "sort", "order", "created_from", "created_to", "include_test"),
-            *("limit", "cursor", "bom"),
+            *("limit", "cursor", "bom", "profile"),
         }
 
 

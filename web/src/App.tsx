@@ -12,6 +12,7 @@ import { ExportPage, ExportsPage } from "./features/exports";
 import { LeadPage, LeadsPage } from "./features/leads";
 import { NotificationsPage, OpenBadge } from "./features/notifications";
 import { SettingsPage } from "./features/settings";
+import { IntegrationsPage } from "./features/integrations";
 import { SignInCallback, SignInPage } from "./features/signin";
 import { I18nProvider } from "./i18n";
 import { label, PRODUCT_NAME, ROLE_LABELS } from "./labels";
@@ -36,6 +37,7 @@ export function App({ queries }: { queries: QueryClient }) {
                   <Route path="/exports/:exportId" element={<ExportPage />} />
                   <Route path="/notifications" element={<NotificationsPage />} />
                   <Route path="/settings" element={<SettingsPage />} />
+                  <Route path="/integrations" element={<IntegrationsPage />} />
                 </Route>
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Routes>
@@ -103,6 +105,9 @@ function SignedIn() {
             </NavLink>
             <NavLink to="/settings">
               <FormattedMessage id="frame.settings" defaultMessage="Settings" />
+            </NavLink>
+            <NavLink to="/integrations">
+              <FormattedMessage id="frame.integrations" defaultMessage="Integrations" />
             </NavLink>
           </nav>
           <Text className="who">

@@ -31,7 +31,7 @@ API_DESCRIPTION = (
     "legitimacy, and nothing here presents a lead as endorsed."
 )
 # The modules whose `app` serves a part of the HTTP API (one per function with HttpApi routes).
-API_APPS = ("leads_api.app", "exports_api.app", "notifications_api.app")
+API_APPS = ("leads_api.app", "exports_api.app", "notifications_api.app", "webhooks_api.app")
 API_VERSION = "1.0.0"
 SECURITY_SCHEMES: dict[str, SecurityScheme] = {"jwt": HTTPBearer(bearerFormat="JWT")}
 SECURITY: list[dict[str, list[str]]] = [{"jwt": []}]  # every route, unless it says otherwise

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from botocore.session import Session
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_events import EventBridgeClient
+    from mypy_boto3_kms import KMSClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_sqs import SQSClient
@@ -104,6 +105,10 @@ def s3() -> S3Client:
 
 def sesv2() -> SESV2Client:
     return cast("SESV2Client", _client("sesv2"))
+
+
+def kms() -> KMSClient:
+    return cast("KMSClient", _client("kms"))
 
 
 def cognito_idp() -> CognitoUsers:

@@ -19,7 +19,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from leaddesk.domain.access import Forbidden, Unauthenticated
 from leaddesk.domain.action_center import NotificationNotFound
-from leaddesk.domain.errors import ExportNotFound, LeadNotFound, PreconditionFailed, SuppressionNotFound
+from leaddesk.domain.errors import (
+    DeliveryNotFound,
+    EndpointNotFound,
+    ExportNotFound,
+    LeadNotFound,
+    PreconditionFailed,
+    SuppressionNotFound,
+    UrlRefused,
+)
 from leaddesk.domain.filters import CursorError
 from leaddesk.domain.lifecycle import NotAllowed
 from leaddesk.domain.models import LeadStatus, Outcome
@@ -170,6 +178,9 @@ ERROR_MAP: dict[type[Exception], tuple[int, Describe]] = {
     ExportNotFound: (404, _with_field),
     NotificationNotFound: (404, _with_field),
     SuppressionNotFound: (404, _with_field),
+    EndpointNotFound: (404, _with_field),
+    DeliveryNotFound: (404, _with_field),
+    UrlRefused: (422, _with_field),
     InvalidParameter: (400, _with_field),
     CursorError: (400, _cursor),
     InvalidBody: (422, _with_field),

@@ -34,6 +34,7 @@ class ActionKind(StrEnum):
     SEND_UNCONFIRMED = "send_unconfirmed"  # a send was interrupted: it may not have arrived
     ADDRESS_SUPPRESSED = "address_suppressed"  # it bounced for good or complained: no more email
     NO_RECIPIENT = "no_recipient"  # a new lead of this type notified nobody (once a type and UTC day)
+    WEBHOOK_DISABLED = "webhook_disabled"  # a CRM endpoint failed for 5 days and was disabled
 
 
 class ItemState(StrEnum):
@@ -50,6 +51,7 @@ RESOLVED_BY_READING = frozenset(
         ActionKind.SEND_UNCONFIRMED,
         ActionKind.NO_RECIPIENT,
         ActionKind.ADDRESS_SUPPRESSED,
+        ActionKind.WEBHOOK_DISABLED,
     }
 )
 
@@ -71,6 +73,7 @@ class ActionItem(BaseModel):
         default=None, description="send_failed / send_unconfirmed / address_suppressed: the address"
     )
     reason: str | None = Field(default=None, description="Why a send or an export failed")
+    endpoint_id: str | None = Field(default=None, description="webhook_disabled: the CRM endpoint")
     row_count: int | None = Field(default=None, description="export_ready: rows in the file")
     expires_at: datetime | None = Field(
         default=None, description="export_ready: when the file is deleted (the item is resolved then)"
@@ -203,6 +206,21 @@ def export_item(
         row_count=row_count,
         reason=reason,
         expires_at=expires_at if ready else None,
+    )
+
+
+def webhook_item(endpoint_id: str, url: str, failing_since: datetime, at: datetime) -> ActionItem:
+    """A CRM endpoint LeadDesk disabled after 5 days of failures: fix it, enable it, replay."""
+    return ActionItem(
+        notification_id=notification_id(at, ActionKind.WEBHOOK_DISABLED, endpoint_id),
+        kind=ActionKind.WEBHOOK_DISABLED,
+        at=at,
+        message=(
+            f"Deliveries to {url[:200]} failed since {failing_since:%Y-%m-%d %H:%M} UTC: the endpoint is "
+            "disabled. Fix it, enable it again and retry what it missed from its delivery log."
+        ),
+        endpoint_id=endpoint_id,
+        reason="failing for 5 days",
     )
 
 

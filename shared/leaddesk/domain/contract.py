@@ -242,6 +242,18 @@ class ExportFailed(ExportDetail):
     reason: str = Field(max_length=1000)
 
 
+# --- CRM push events --------------------------------------------------------------------------------
+class WebhookDisabled(EventDetail):
+    """LeadDesk disabled a partner's webhook endpoint whose deliveries all failed for 5 days (the
+    partner's referral admins are told)."""
+
+    detail_type = "webhook.disabled"
+    endpoint_id: str = Field(min_length=1, max_length=64)
+    url: str = Field(max_length=2000)
+    failing_since: Timestamp
+    disabled_at: Timestamp
+
+
 EVENT_MODELS: dict[str, type[EventDetail]] = {
     model.detail_type: model
     for model in (
@@ -261,6 +273,7 @@ EVENT_MODELS: dict[str, type[EventDetail]] = {
         LeadsExpiringSoon,
         ExportCompleted,
         ExportFailed,
+        WebhookDisabled,
     )
 }
 CHANGE_MODELS: dict[str, type[LeadChanged]] = {

@@ -192,6 +192,11 @@ class EmailRenderer:
         link = f"{self._workspace}/exports/{export_id}"
         return self.render(NoticeKind.EXPORT_FAILED, language, False, reason=reason, link=link)
 
+    def webhook_disabled(self, url: str, failing_since: datetime, language: Language) -> Email:
+        link = f"{self._workspace}/integrations"
+        since = self.moment(failing_since, language)
+        return self.render(NoticeKind.WEBHOOK_DISABLED, language, False, url=url, since=since, link=link)
+
     def digest(self, day: date, cards: list[LeadCard], total: int, language: Language) -> Email:
         """`cards`: the leads listed (at most DIGEST_MAX_LISTED); `total`: the day's collected leads."""
         return self.render(

@@ -33,3 +33,23 @@ class SuppressionNotFound(Exception):
 
     def __init__(self, address: str) -> None:
         super().__init__(f"{address[:320]} is not suppressed")
+
+
+class EndpointNotFound(Exception):
+    """No such webhook endpoint for this partner (another partner's id looks the same: 404)."""
+
+    def __init__(self, endpoint_id: str) -> None:
+        super().__init__(f"no webhook endpoint {endpoint_id[:80]}")
+
+
+class DeliveryNotFound(Exception):
+    """No such delivery of this endpoint, or its retention ended (404)."""
+
+    def __init__(self, delivery_id: str) -> None:
+        super().__init__(f"no delivery {delivery_id[:80]}")
+
+
+class UrlRefused(ValueError):
+    """An endpoint URL or address LeadDesk does not deliver to (422 naming `url` when saved)."""
+
+    field = "url"

@@ -3,10 +3,17 @@
 One row per lead, in the list's order, with a header; an expired lead's contact columns are
 empty (the same rule as the API, `views.visible_customer`); every cell a spreadsheet would run
 as a formula is neutralised (a leading `'`), following OWASP's guidance on CSV injection.
+
+Two profiles: `spreadsheet` (the default) neutralises every cell that starts like a formula;
+`crm`, for a CRM's importer, adds the customer's message, the notes, the team, the referrer and
+the touchpoint count, and leaves alone what cannot run — a plain number or an E.164 phone
+(`+14255550128`) — so a CRM imports the phone as stored.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 
@@ -19,11 +26,43 @@ from leaddesk.domain.views import visible_customer
 
 # A cell starting with one of these is read as a formula (or a DDE command) by spreadsheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters a spreadsheet may drop or look through before the first one it reads: zero-width
+# and format characters, the byte order mark, spaces. `\u200b=1+1` runs as `=1+1` in some.
+_IGNORED_LEADING = re.compile(r"^[\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]+")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+class ExportProfile(StrEnum):
+    SPREADSHEET = "spreadsheet"
+    CRM = "crm"
+
+
+def starts_like_a_formula(cell: str) -> bool:
+    """Whether a spreadsheet could read the cell as a formula: its first character, after any
+    invisible or blank ones and as its compatibility form (full-width `＝＋－＠` count as `=+-@`),
+    starts a formula — or the cell itself starts with a tab or carriage return."""
+    if cell.startswith(FORMULA_STARTS):
+        return True
+    visible = _IGNORED_LEADING.sub("", cell)
+    if not visible:
+        return False
+    return unicodedata.normalize("NFKC", visible[0]).startswith(FORMULA_STARTS) or (
+        visible != cell and visible.startswith(FORMULA_STARTS)
+    )
 
 
 def neutralise(cell: str) -> str:
     """The cell as text a spreadsheet shows, never runs."""
-    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
+    return f"'{cell}" if starts_like_a_formula(cell) else cell
+
+
+def neutralise_for_crm(cell: str) -> str:
+    """Neutralised only if it could run: a plain number or an E.164 phone cannot, and a CRM
+    imports them as they are."""
+    if _PLAIN_NUMBER.match(cell) or _E164.match(cell):
+        return cell
+    return neutralise(cell)
 
 
 def _text(value: object) -> str:
@@ -66,8 +105,46 @@ HEADER = [
 ]
 
 
-def row(lead: Lead) -> list[str]:
-    """The lead's cells, in the order of HEADER."""
+CRM_HEADER = [
+    *HEADER,
+    "Description",
+    "Notes",
+    "DealNotes",
+    "Team",
+    "ReferrerKind",
+    "ReferrerName",
+    "ReferrerEmail",
+    "TouchpointCount",
+]
+
+
+def header(profile: ExportProfile) -> list[str]:
+    return CRM_HEADER if profile is ExportProfile.CRM else HEADER
+
+
+def row(lead: Lead, profile: ExportProfile = ExportProfile.SPREADSHEET) -> list[str]:
+    """The lead's cells, in the order of the profile's header."""
+    values = _values(lead)
+    if profile is ExportProfile.SPREADSHEET:
+        return [neutralise(_text(value)) for value in values]
+    team = "; ".join(
+        " ".join(part for part in (m.name, f"<{m.email}>", m.phone or "") if part) for m in lead.team
+    )
+    referrer = lead.referrer
+    extra = (
+        lead.description,
+        lead.notes,
+        lead.deal_notes,
+        team,
+        referrer.kind if referrer else None,
+        referrer.name if referrer else None,
+        referrer.email if referrer else None,
+        lead.touchpoints.count if lead.touchpoints else 1,
+    )
+    return [neutralise_for_crm(_text(value)) for value in (*values, *extra)]
+
+
+def _values(lead: Lead) -> tuple[object, ...]:
     customer = visible_customer(lead)
     values = (
         lead.lead_id,
@@ -97,7 +174,7 @@ def row(lead: Lead) -> list[str]:
         lead.favorite,
         lead.do_not_contact,
     )
-    return [neutralise(_text(value)) for value in values]
+    return values
 
 
 # --- the job ----------------------------------------------------------------------------------------
@@ -115,6 +192,14 @@ class ExportRequest(LeadFilter):
 
     bom: bool = Field(
         default=False, description="Start the file with a UTF-8 byte order mark (for spreadsheets)"
+    )
+    profile: ExportProfile = Field(
+        default=ExportProfile.SPREADSHEET,
+        description=(
+            "`spreadsheet`: the list's columns, every formula-like cell neutralised; `crm`: for a CRM's "
+            "importer, plus the customer's message, notes, team, referrer and touchpoint count, phones "
+            "in E.164 as stored, and only cells that could run as a formula neutralised"
+        ),
     )
 
     @field_validator(*(spec.name for spec in LIST_FILTERS), mode="before")

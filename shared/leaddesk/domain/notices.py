@@ -30,6 +30,7 @@ from leaddesk.domain.contract import (
     LeadReceived,
     LeadsExpiringSoon,
     LeadWon,
+    WebhookDisabled,
     parse_detail,
 )
 from leaddesk.domain.deliveries import address_tag as address_tag  # noqa: PLC0414 -- re-exported
@@ -58,6 +59,7 @@ class NoticeKind(StrEnum):
     DIGEST = "digest"
     ANSWERED = "answered"  # accepted or closed: no email; the lead's items are resolved
     REMINDERS = "reminders"  # a sweep run's expiring-soon leads of a partner: one email per recipient
+    WEBHOOK_DISABLED = "webhook_disabled"  # to the referral admins: their CRM endpoint was disabled
 
 
 EVENT_KINDS: dict[str, NoticeKind] = {
@@ -73,6 +75,7 @@ EVENT_KINDS: dict[str, NoticeKind] = {
     LeadsExpiringSoon.detail_type: NoticeKind.REMINDERS,
     ExportCompleted.detail_type: NoticeKind.EXPORT_READY,
     ExportFailed.detail_type: NoticeKind.EXPORT_FAILED,
+    WebhookDisabled.detail_type: NoticeKind.WEBHOOK_DISABLED,
 }
 # Kinds with an email of their own (a run's reminders are expiring-soon emails; an answer sends none).
 EMAIL_KINDS = frozenset(NoticeKind) - {NoticeKind.ANSWERED, NoticeKind.REMINDERS}
@@ -97,6 +100,11 @@ class Notice:
     subject_id: str  # the lead id, the export id, or the sweep run's time
     export: ExportCompleted | ExportFailed | None = None
     lead_ids: tuple[str, ...] = ()
+    endpoint: WebhookDisabled | None = None
+
+    @property
+    def about_a_lead(self) -> bool:
+        return self.export is None and self.endpoint is None and self.kind is not NoticeKind.REMINDERS
 
     @property
     def key(self) -> str:
@@ -125,6 +133,9 @@ def parse_notice(body: str) -> Notice:
         raise NoticeRejected(f"detail.{where}" if where else "detail", reason) from error
     if isinstance(detail, ExportCompleted | ExportFailed):
         return Notice(kind, detail.partner_id, detail.export_id, detail)
+    if isinstance(detail, WebhookDisabled):  # once per endpoint and failure period
+        stamp = detail.failing_since.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        return Notice(kind, detail.partner_id, f"{detail.endpoint_id}#{stamp}", endpoint=detail)
     if isinstance(detail, LeadsExpiringSoon):
         stamp = detail.run_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         return Notice(kind, detail.partner_id, stamp, lead_ids=tuple(dict.fromkeys(detail.lead_ids)))
@@ -196,6 +207,8 @@ def recipients(
     if notice.export is not None:
         requester = well_formed_email(notice.export.requester_email)
         return [Recipient(requester, Why.REQUESTER)] if requester else []
+    if notice.endpoint is not None:
+        return _once_each(referral_admins(settings, people))
     if lead is None or lead.is_test:
         return []
     found: list[Recipient] = []
@@ -290,7 +303,7 @@ def urgent(lead: Lead) -> bool:
 
 def has_action_item(notice: Notice, lead: Lead | None) -> bool:
     """New actionable leads, expiring-soon reminders and exports add an item to the action center."""
-    if notice.export is not None:
+    if notice.export is not None or notice.endpoint is not None:
         return True
     if lead is None or not actionable(lead):
         return False

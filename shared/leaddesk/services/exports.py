@@ -35,12 +35,12 @@ from leaddesk.adapters.store import LeadStore
 from leaddesk.domain.errors import ExportNotFound
 from leaddesk.domain.events import export_completed, export_failed
 from leaddesk.domain.exports import (
-    HEADER,
     ExportJob,
     ExportList,
     ExportRequest,
     ExportStatus,
     ExportView,
+    header,
     object_key,
     row,
 )
@@ -257,7 +257,7 @@ class ExportWorker:
         try:
             if message.attempt is None:
                 job = self._begin(job)
-                writer = self._files.start(_key(job), HEADER, job.request.bom)
+                writer = self._files.start(_key(job), header(job.request.profile), job.request.bom)
             else:
                 assert message.upload is not None, "a continuation carries its upload"
                 writer = self._files.resume(_key(job), message.upload)
@@ -309,7 +309,7 @@ class ExportWorker:
         query = job.request.to_query()
         while True:
             page = self._leads.query_leads(job.partner_id, query, PAGE, cursor)
-            writer.write(row(lead) for lead in page.leads)
+            writer.write(row(lead, job.request.profile) for lead in page.leads)
             rows += len(page.leads)
             cursor = page.cursor
             if cursor is None:

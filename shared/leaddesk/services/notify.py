@@ -35,6 +35,7 @@ from leaddesk.domain.action_center import (
     lead_item_at,
     lead_item_ids,
     no_recipient_item,
+    webhook_item,
 )
 from leaddesk.domain.contract import ExportCompleted, ExportFailed
 from leaddesk.domain.deliveries import (
@@ -193,14 +194,16 @@ class NotifyService:
                 job.reminders = {r.address.lower(): found for r, found in who.values()}
                 jobs.append(job)
                 continue
-            lead = None if notice.export else subjects.lead(notice.partner_id, notice.subject_id)
-            if notice.export is None and lead is None:
+            lead = subjects.lead(notice.partner_id, notice.subject_id) if notice.about_a_lead else None
+            if notice.about_a_lead and lead is None:
                 reason = f"no lead {notice.subject_id} for partner {notice.partner_id}"
                 results[record.message_id] = self._dead_letter(record, "detail.lead_id", reason)
                 continue
             action = self._action(notice, lead) if has_action_item(notice, lead) else None
             admins = (
-                self._referral_admin_users(notice.partner_id, settings, people) if action and lead else []
+                self._referral_admin_users(notice.partner_id, settings, people)
+                if action and (lead or notice.endpoint)
+                else []
             )
             found = recipients(notice, lead, settings, admins)
             job = _Job(record, notice, lead, settings, found, action)
@@ -227,6 +230,9 @@ class NotifyService:
             return export_item(True, export.export_id, at, export.row_count, None, expires)
         if isinstance(notice.export, ExportFailed):
             return export_item(False, notice.export.export_id, self._clock(), None, notice.export.reason)
+        if notice.endpoint is not None:
+            hook = notice.endpoint
+            return webhook_item(hook.endpoint_id, hook.url, hook.failing_since, hook.disabled_at)
         assert lead is not None
         kind = ActionKind.NEW_LEAD if notice.kind is NoticeKind.NEW_LEAD else ActionKind.EXPIRING_SOON
         return lead_item(kind, lead, lead_item_at(kind, lead) or lead.updated_at)
@@ -401,6 +407,9 @@ class NotifyService:
             return self._renderer.export_failed(
                 job.notice.export.export_id, job.notice.export.reason, language
             )
+        if job.notice.endpoint is not None:
+            hook = job.notice.endpoint
+            return self._renderer.webhook_disabled(hook.url, hook.failing_since, language)
         assert lead is not None
         if kind is NoticeKind.NEW_LEAD:
             return self._renderer.new_lead(lead, language)
@@ -448,4 +457,4 @@ def _lead_refs(notice: Notice) -> list[tuple[str, str]]:
     """The leads a notice is about (none for an export's)."""
     if notice.kind is NoticeKind.REMINDERS:
         return [(notice.partner_id, lead_id) for lead_id in notice.lead_ids]
-    return [] if notice.export is not None else [(notice.partner_id, notice.subject_id)]
+    return [(notice.partner_id, notice.subject_id)] if notice.about_a_lead else []

@@ -70,9 +70,9 @@ const english = catalog("en");
 /** The messages a language writes exactly as English does (product names, and words it shares
  * with English); any other identical message is a copy left untranslated. */
 const SAME_AS_ENGLISH: Record<string, string[]> = {
-  fr: ["evaluation.budget", "export.title", "form.notes", "frame.exports", "frame.menu", "history.qualification", "lead.actions", "lead.contact", "lead.description", "lead.type", "notifications.list", "source.appsource", "source.power_bi", "validity.spam"],
+  fr: ["evaluation.budget", "export.title", "form.notes", "frame.exports", "frame.menu", "history.qualification", "integrations.add.description", "integrations.log.actions", "lead.actions", "lead.contact", "lead.description", "lead.type", "notifications.list", "source.appsource", "source.power_bi", "validity.spam"],
   it: ["callToAction.test_drive", "common.no", "deal.team", "evaluation.budget", "frame.menu", "lead.section.lead", "referrer.partner", "signin.partner", "source.appsource", "source.azure_marketplace", "source.power_bi", "validity.spam"],
-  nl: ["app.title", "deal.team", "evaluation.budget", "export.title", "exports.column.filters", "exports.column.leads", "field.status", "frame.exports", "frame.leads", "frame.menu", "lead.section.deal", "lead.section.lead", "lead.type", "leads.filters", "leads.showFilters", "leads.table", "leads.title", "referrer.partner", "signin.partner", "source.appsource", "source.azure_marketplace", "source.power_bi", "validity.spam"],
+  nl: ["app.title", "deal.team", "evaluation.budget", "export.title", "exports.column.filters", "exports.column.leads", "field.status", "frame.exports", "frame.leads", "frame.menu", "integrations.log.status", "lead.section.deal", "lead.section.lead", "lead.type", "leads.filters", "leads.showFilters", "leads.table", "leads.title", "referrer.partner", "signin.partner", "source.appsource", "source.azure_marketplace", "source.power_bi", "validity.spam"],
   hu: ["referrer.partner", "signin.partner", "source.appsource", "source.azure_marketplace", "source.power_bi", "validity.spam"],
   tr: ["source.appsource", "source.power_bi"],
 };

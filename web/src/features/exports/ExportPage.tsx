@@ -118,7 +118,7 @@ function ExportProgress({ job }: { job: Export }) {
 
 /** The filters the export was asked with, named as the list names them. */
 function describeFilters(intl: IntlShape, format: Formats, job: Export): string {
-  const { tab: _tab, bom: _bom, sort, order: _order, include_test: test, ...filters } = job.request;
+  const { tab: _tab, bom: _bom, sort, order: _order, include_test: test, profile, ...filters } = job.request;
   const parts = Object.entries(filters)
     .filter(([, value]) => value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && !value.length))
     .map(([name, value]) => {
@@ -131,6 +131,7 @@ function describeFilters(intl: IntlShape, format: Formats, job: Export): string 
       return `${title}: ${intl.formatList(shown, { type: "disjunction" })}`;
     });
   if (test) parts.push(intl.formatMessage({ id: "export.withTestLeads", defaultMessage: "with test leads" }));
+  if (profile === "crm") parts.push(intl.formatMessage({ id: "export.crmProfile", defaultMessage: "for a CRM import" }));
   const described = parts.length ? parts.join(" · ") : intl.formatMessage({ id: "export.noFilters", defaultMessage: "none" });
   return sort && sort !== "created_at" && sort in SORT_LABELS
     ? intl.formatMessage(

@@ -20,6 +20,7 @@ const KIND_LABELS = defineMessages({
   send_unconfirmed: { id: "notifications.kind.send_unconfirmed", defaultMessage: "Email may not have arrived" },
   address_suppressed: { id: "notifications.kind.address_suppressed", defaultMessage: "Address no longer emailed" },
   no_recipient: { id: "notifications.kind.no_recipient", defaultMessage: "Nobody notified" },
+  webhook_disabled: { id: "notifications.kind.webhook_disabled", defaultMessage: "CRM endpoint disabled" },
 });
 
 const STATE_LABELS = defineMessages({
@@ -98,6 +99,12 @@ function describe(intl: IntlShape, item: ActionItem): string {
         },
         { leadType: item.lead_type ? label(intl, LEAD_TYPE_LABELS, item.lead_type) : NONE },
       );
+    case "webhook_disabled":
+      return intl.formatMessage({
+        id: "notifications.webhookDisabled",
+        defaultMessage:
+          "Deliveries to your CRM endpoint failed for 5 days, so it is disabled: fix it, enable it again under Integrations and retry what it missed.",
+      });
     default:
       return item.message;
   }
