@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from leaddesk.domain.access import Forbidden, Unauthenticated
 from leaddesk.domain.action_center import NotificationNotFound
 from leaddesk.domain.errors import ExportNotFound, LeadNotFound, PreconditionFailed, SuppressionNotFound
-from leaddesk.domain.filters import CursorError
+from leaddesk.domain.filters import CursorError, FilterTooLarge
 from leaddesk.domain.lifecycle import NotAllowed
 from leaddesk.domain.models import LeadStatus, Outcome
 
@@ -172,6 +172,7 @@ ERROR_MAP: dict[type[Exception], tuple[int, Describe]] = {
     SuppressionNotFound: (404, _with_field),
     InvalidParameter: (400, _with_field),
     CursorError: (400, _cursor),
+    FilterTooLarge: (400, _with_field),
     InvalidBody: (422, _with_field),
     NotAllowed: (409, _conflict),
     PreconditionFailed: (412, _stale),
