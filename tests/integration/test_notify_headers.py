@@ -52,3 +52,17 @@ def test_an_expiry_with_an_encoded_word_company_goes_only_to_the_referrer(table:
     [mail] = inbox()
     assert mail.to == ["liam@operator-sales.com"]
     assert mail.subject == f"A lead you referred expired: {COMPANY}" and mail.header("reply-to") is None
+
+
+def test_mail_to_a_customer_reaches_ses_without_leaddesk_headers(table: str) -> None:
+    """The decline email as SES received it: none of LeadDesk's `X-LeadDesk-*` trace headers
+    (the partner's id, the notice key), which mail to the partner's own people keeps."""
+    declined = make_lead(created_at=NOW, status=LeadStatus.ARCHIVED, outcome=Outcome.DECLINED)
+    fresh = make_lead(created_at=NOW, company="Fourth Coffee")
+    store(table, declined, fresh)
+    notify(lead_envelope("lead.declined", declined), lead_envelope("lead.received", fresh))
+    [to_customer] = inbox("ada@contoso.com")
+    assert [name for name in to_customer.headers if name.startswith("x-leaddesk")] == []
+    assert all(to_customer.header(name) is None for name in ("x-leaddesk-partner", "x-leaddesk-key"))
+    to_admin = inbox(ADMINS[0])[0]
+    assert to_admin.header("x-leaddesk-partner") and to_admin.header("x-leaddesk-key")

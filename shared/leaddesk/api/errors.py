@@ -23,6 +23,7 @@ from leaddesk.domain.errors import ExportNotFound, LeadNotFound, PreconditionFai
 from leaddesk.domain.filters import CursorError, FilterTooLarge
 from leaddesk.domain.lifecycle import NotAllowed
 from leaddesk.domain.models import LeadStatus, Outcome
+from leaddesk.domain.problems import problem_message
 
 
 class NotFound(Exception):
@@ -134,7 +135,7 @@ def _stale(error: Exception) -> ErrorBody:
 
 def _invalid_request(error: Exception) -> ErrorBody:
     assert isinstance(error, RequestValidationError)
-    problems = [_problem(e["loc"], e["msg"]) for e in error.errors()] or [
+    problems = [_problem(e["loc"], problem_message(e)) for e in error.errors()] or [
         Problem(field="request", location="request", message="invalid")
     ]
     first = problems[0]
