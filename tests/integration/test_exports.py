@@ -302,6 +302,41 @@ def test_an_s3_failure_ends_the_export_failed_with_a_plain_reason(
     assert uploads.get("Uploads", []) == []  # aborted, not left behind
 
 
+def test_a_continuation_that_cannot_resume_ends_failed_with_its_upload_aborted(
+    deployment: Deployment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A continuation whose buffered text can't be read back fails on every delivery: on the last
+    one the job ends `failed` and the upload it carried is aborted (found by the fault-injection
+    suite: the upload stayed open, since no writer had been built to abort it)."""
+    from leaddesk.adapters import aws
+    from leaddesk.services import exports
+
+    monkeypatch.setattr(exports, "PAGE", 10)
+    put_leads([make_lead(created_at=t) for t in spaced(30)], deployment.refs["LeadsTable"])
+
+    def refuse(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "InternalError", "Message": "S3 is down"}}, "GetObject")
+
+    s3: Any = aws.s3()
+    s3.meta.events.register("before-call.s3.GetObject", refuse)
+    try:
+        _status, job, _ = start_export({})
+        run_worker(deployment, LambdaContext(function_name="ExportWorkerFunction", timeout_seconds=30))
+    finally:
+        s3.meta.events.unregister("before-call.s3.GetObject", refuse)
+    _status, failed, _ = get_export(job["export_id"])
+    assert failed["status"] == "failed"
+    uploads = client("s3", None).list_multipart_uploads(Bucket=deployment.refs["ExportBucket"])
+    assert uploads.get("Uploads", []) == []
+    keys = [
+        o["Key"]
+        for o in client("s3", None)
+        .list_objects_v2(Bucket=deployment.refs["ExportBucket"])
+        .get("Contents", [])
+    ]
+    assert not [k for k in keys if ".pending" in k]
+
+
 def test_a_finished_export_announces_itself_on_the_bus(deployment: Deployment, partners: Partners) -> None:
     put_leads([make_lead(created_at=t) for t in spaced(3)], deployment.refs["LeadsTable"])
     bus = capture_bus_events(deployment, {"source": ["leaddesk"], "detail-type": ["export.completed"]})

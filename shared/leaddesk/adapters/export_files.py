@@ -24,6 +24,10 @@ class ExportFiles:
         """An upload another invocation paused (`MultipartCsv.pause`), carried on."""
         return MultipartCsv.resume(self._s3, self._bucket, key, state)
 
+    def paused(self, key: str, state: UploadState) -> MultipartCsv:
+        """A paused upload as it stands, without reading its buffered text back: enough to abort it."""
+        return MultipartCsv(self._s3, self._bucket, key, state)
+
     def download_link(self, key: str, filename: str, expires_in: int) -> str:
         """A presigned GET of the file, saved by the browser as `filename`."""
         return self._s3.generate_presigned_url(

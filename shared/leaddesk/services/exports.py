@@ -273,6 +273,10 @@ class ExportWorker:
                 raise  # SQS delivers the message again (a continuation writes the same parts again)
             technical = f"{type(error).__name__}: {error}"[:500]  # for the logs only
             logger.exception("export failed", extra={"export_id": job.export_id, "technical": technical})
+            if writer is None and message.upload is not None:
+                # The continuation could not even resume (its side object unreadable): its upload
+                # is still open and must end with the job.
+                writer = self._files.paused(_key(job), message.upload)
             _abort(writer, job)
             reason = failure_reason(error)
             now = self._clock()
