@@ -91,7 +91,7 @@ def filter_expression(
             parts.append(created)
     expression = " AND ".join(parts)
     if not measure(expression).fits:
-        largest = max(query.filters, key=lambda name: (len(query.filters[name]), name))
+        largest = max(query.filters, key=lambda name: (len(query.filters[name]), name), default="filters")
         raise FilterTooLarge(largest, "too many values for one query: choose fewer")
     return expression
 
