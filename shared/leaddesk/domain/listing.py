@@ -39,8 +39,13 @@ from leaddesk.domain.text import clean_text
 
 
 def _values(raw: Any) -> list[str]:
+    """The values as sent, counted before blanks are dropped (the document's `maxItems` counts
+    what was sent, and a comma-separated value counts once per value)."""
     parts = raw if isinstance(raw, list) else [raw]
-    return [clean_text(v) for part in parts for v in str(part).split(",")]
+    values = [clean_text(v) for part in parts for v in str(part).split(",")]
+    if len(values) > MAX_FILTER_VALUES:
+        raise ValueError(f"at most {MAX_FILTER_VALUES} values per filter (this request has {len(values)})")
+    return values
 
 
 def _several(raw: Any) -> Any:
@@ -102,9 +107,8 @@ def _codes_check(values: Codes) -> AfterValidator:
 
 
 def _bounded(values: list[Any] | None) -> list[Any] | None:
-    """A filter's values within the bounds one store query holds (`MAX_FILTER_VALUES`)."""
-    if values is not None and len(values) > MAX_FILTER_VALUES:
-        raise ValueError(f"at most {MAX_FILTER_VALUES} values per filter (this request has {len(values)})")
+    """A filter's values within the bounds one store query holds (their count is checked as
+    they are split, `_values`)."""
     if values is not None and any(len(str(value)) > MAX_TEXT_FILTER_LENGTH for value in values):
         raise ValueError(f"each value has at most {MAX_TEXT_FILTER_LENGTH} characters")
     return values
