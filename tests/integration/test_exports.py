@@ -267,7 +267,10 @@ def test_a_complete_file_is_recorded_succeeded_through_a_failing_write(deploymen
     assert len(csv_rows(exported_file(deployment, job["export_id"]))) == 5
 
 
-def test_an_s3_failure_ends_the_export_failed_with_its_reason(deployment: Deployment) -> None:
+def test_an_s3_failure_ends_the_export_failed_with_a_plain_reason(
+    deployment: Deployment, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The partner reads what happened and what to do; the service's error is for the logs only."""
     from leaddesk.adapters import aws
 
     put_leads([make_lead(created_at=t) for t in spaced(5)], deployment.refs["LeadsTable"])
@@ -286,11 +289,15 @@ def test_an_s3_failure_ends_the_export_failed_with_its_reason(deployment: Deploy
     assert invocations == 3  # the queue's maxReceiveCount: retried, then ended on the last delivery
     _status, failed, _ = get_export(job["export_id"])
     assert failed["status"] == "failed"
-    assert "S3 is down" in failed["reason"]
+    assert "storage service" in failed["reason"] and "contact LeadDesk support" in failed["reason"]
+    assert "S3 is down" not in failed["reason"] and "ClientError" not in failed["reason"]
     assert failed["download_url"] is None
     events = [e for e in drain(bus) if e.get("source") == "leaddesk"]
     assert [e["detail-type"] for e in events] == ["export.failed"]
     assert events[0]["detail"]["export_id"] == job["export_id"]
+    assert events[0]["detail"]["reason"] == failed["reason"]
+    logged = [r.__dict__.get("technical", "") for r in caplog.records if r.getMessage() == "export failed"]
+    assert logged and "S3 is down" in logged[0]  # the detail, where support looks
     uploads = client("s3", None).list_multipart_uploads(Bucket=deployment.refs["ExportBucket"])
     assert uploads.get("Uploads", []) == []  # aborted, not left behind
 

@@ -190,3 +190,41 @@ def test_the_mail_feedback_function_may_only_record_suppressions_and_dead_letter
     assert [policy for policy in policies if "Statement" not in policy] == [
         {"SQSSendMessagePolicy": {"QueueName": {"Fn::GetAtt": ["MailFeedbackDeadLetterQueue", "QueueName"]}}}
     ]
+
+
+def test_the_web_apps_csp_names_this_stacks_own_sign_in_domain(template: Template) -> None:
+    """`connect-src` names the stack's own Cognito domain, not every `*.auth` domain of the region
+    (an injected script could send tokens to any). The API host stays `*.execute-api`: naming
+    the HttpApi there is a dependency cycle (cfn-lint E3004), as this test also shows."""
+    policy = template.resources["WebSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+    written = policy["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    lookup = Deployment(stack_name="test", endpoint_url=None).lookup
+    csp = str(resolve(written, lookup, template.parameters))
+    [connect] = [part.split()[1:] for part in csp.split(";") if part.split()[:1] == ["connect-src"]]
+    sign_in = {"Fn::Sub": "https://${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"}
+    assert str(resolve(sign_in, lookup, template.parameters)) in connect, connect
+    wildcards = [source for source in connect if "*" in source]
+    assert wildcards == [
+        str(
+            resolve(
+                {"Fn::Sub": "https://*.execute-api.${AWS::Region}.${AWS::URLSuffix}"},
+                lookup,
+                template.parameters,
+            )
+        )
+    ]
+    assert "WebSecurityHeaders" in _depended_on_by("HttpApi", template)  # why the API stays a wildcard
+
+
+def _depended_on_by(logical_id: str, template: Template) -> set[str]:
+    """The resources that `logical_id` depends on, directly or not (Ref, GetAtt, Sub)."""
+    found: set[str] = set()
+    pending = [logical_id]
+    while pending:
+        text = json.dumps(template.resources[pending.pop()])
+        for other in template.resources:
+            mentioned = (f'"Ref": "{other}"', f'"{other}.', f"${{{other}}}", f"${{{other}.", f'["{other}",')
+            if other not in found and other != logical_id and any(m in text for m in mentioned):
+                found.add(other)
+                pending.append(other)
+    return found

@@ -193,3 +193,79 @@ def test_test_leads() -> None:
     assert lead.is_test is True
     flagged = parse_inbound(PROFILE_INQUIRY, {"partner_id": "p", "event_id": "e", "is_test": True}, CTX)
     assert flagged.is_test is True
+
+
+@pytest.mark.parametrize(
+    ("detail", "field", "keys"),
+    [
+        (
+            {"partner_id": "p-a", "Partner_ID": "p-b", "event_id": "e"},
+            "partner_id",
+            ("partner_id", "Partner_ID"),
+        ),
+        ({"partner_id": "p-a", "event_id": "e", "Event Id": "e2"}, "event_id", ("event_id", "Event Id")),
+        (
+            {
+                "partner_id": "p-a",
+                "event_id": "e",
+                "UserDetails": {"Email": "a@x.example", "email": "b@y.example"},
+            },
+            "UserDetails.Email",
+            ("Email", "email"),
+        ),
+    ],
+)
+def test_keys_differing_only_by_case_or_spacing_are_refused_naming_the_keys(
+    detail: dict[str, Any], field: str, keys: tuple[str, str]
+) -> None:
+    """Which tenant (or address) was meant is ambiguous: never decided by which key came last."""
+    with pytest.raises(InboundRejected) as caught:
+        parse_inbound(MARKETPLACE_LEAD, detail, CTX)
+    assert caught.value.field == field
+    assert all(repr(key) in caught.value.reason for key in keys)
+    assert not any(value in caught.value.reason for value in ("p-a", "p-b", "e2", "a@x", "b@y"))
+
+
+SECRET = "ada.leak@secret.example"
+
+
+@pytest.mark.parametrize(
+    ("detail_type", "detail", "field"),
+    [
+        (PROFILE_INQUIRY, {"partner_id": "p", "event_id": "e", "lead_source": SECRET}, "lead_source"),
+        (MARKETPLACE_LEAD, {"partner_id": "p", "event_id": "e", "call_to_action": SECRET}, "call_to_action"),
+        (QUALIFIED_LEAD, {"partner_id": "p", "event_id": "e", "lead_type": SECRET}, "lead_type"),
+        (
+            QUALIFIED_LEAD,
+            {
+                "partner_id": "p",
+                "event_id": "e",
+                "lead_type": "sales_qualified",
+                "referrer": {"kind": SECRET},
+            },
+            "referrer.kind",
+        ),
+        (
+            QUALIFIED_LEAD,
+            {"partner_id": "p", "event_id": "e", "lead_type": "sales_qualified", "currency": SECRET},
+            "currency",
+        ),
+        (
+            QUALIFIED_LEAD,
+            {"partner_id": "p", "event_id": "e", "lead_type": "sales_qualified", "estimated_value": SECRET},
+            "estimated_value",
+        ),
+        (MARKETPLACE_LEAD, {"partner_id": "p", "event_id": "e", "occurred_at": SECRET}, "occurred_at"),
+        (MARKETPLACE_LEAD, {"partner_id": "p", "event_id": "e", "is_test": SECRET}, "is_test"),
+        (MARKETPLACE_LEAD, {"partner_id": f"{SECRET}#1", "event_id": "e"}, "partner_id"),
+        (SECRET, {"partner_id": "p", "event_id": "e"}, "detail-type"),
+    ],
+)
+def test_a_rejection_names_the_field_and_the_rule_never_the_value(
+    detail_type: str, detail: dict[str, Any], field: str
+) -> None:
+    """The reason goes to logs, the dead letter's attributes and `leaddesk dlq list`."""
+    with pytest.raises(InboundRejected) as caught:
+        parse_inbound(detail_type, detail, CTX)
+    assert caught.value.field == field
+    assert "ada" not in str(caught.value) and "secret" not in str(caught.value), str(caught.value)

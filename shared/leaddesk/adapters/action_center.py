@@ -273,8 +273,13 @@ def _position(key: Mapping[str, Any]) -> str:
     return str(key["SK"]["S"]).removeprefix(ACTION_PREFIX)
 
 
+CURSOR_OF = "notifications"  # a cursor says which list it pages: another list's is refused
+
+
 def encode_cursor(partner_id: str, notification_id: str) -> str:
-    plain = json.dumps({"PK": partner_key(partner_id), "k": notification_id}, separators=(",", ":"))
+    plain = json.dumps(
+        {"PK": partner_key(partner_id), "of": CURSOR_OF, "k": notification_id}, separators=(",", ":")
+    )
     return base64.urlsafe_b64encode(plain.encode()).decode().rstrip("=")
 
 
@@ -283,6 +288,8 @@ def decode_cursor(cursor: str, partner_id: str) -> str:
         plain = json.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()))
         if not isinstance(plain, dict) or plain.get("PK") != partner_key(partner_id):
             raise ValueError("another partner's cursor")
+        if plain.get("of") != CURSOR_OF:
+            raise ValueError("another list's cursor")
         position = plain["k"]
         if not isinstance(position, str) or not position:
             raise ValueError("no position")

@@ -12,6 +12,12 @@ unverified sender: recorded, never retried), `deferred` (SES was throttling afte
 nothing was sent, so sending again later is safe). When SES does not answer at all, or answers
 with a server error (5xx: it failed while handling the request), the email may or may not have
 gone: `SendUncertain`, and the caller's record stays `sending`.
+
+Header values are taken as the text they are (`LITERAL_HEADERS`): the `email` package decodes an
+RFC 2047 encoded-word in a value it is given (3.11 and 3.12 put its CR/LF into the header, where
+it adds recipients; 3.13 shows the decoded text), so a value holding one is sent encoded as a
+whole and reads back as the literal `=?…?=` it was; a line break in any value is refused
+(`HeaderRefused`, recorded as `rejected`).
 """
 
 from __future__ import annotations
@@ -21,8 +27,9 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from email.header import Header
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -51,6 +58,49 @@ REJECTED = frozenset(
 )
 
 
+# Headers holding addresses: an encoded-word there is refused rather than re-encoded.
+ADDRESS_HEADERS = frozenset({"from", "to", "cc", "bcc", "reply-to", "sender"})
+
+
+class HeaderRefused(ValueError):
+    """A header value that cannot be sent as the text it is (names the header, not the value)."""
+
+
+class EncodedText(str):
+    """A header value sent encoded as a whole (RFC 2047): a reader's decoding gives back exactly
+    this text. The `email` package writes a short ASCII value as it is, so its own encoded-words
+    would be decoded by the reader; this folds itself instead (`EmailPolicy` asks a value with a
+    `name` to)."""
+
+    name: str
+
+    def __new__(cls, name: str, text: str) -> EncodedText:
+        value = super().__new__(cls, text)
+        value.name = name
+        return value
+
+    def fold(self, *, policy: EmailPolicy) -> str:
+        encoded = Header(str(self), "utf-8", header_name=self.name).encode(linesep=policy.linesep)
+        return f"{self.name}: {encoded}{policy.linesep}"
+
+
+class LiteralHeaderPolicy(EmailPolicy):
+    """SMTP's policy, but a header value is never decoded and never holds a line break."""
+
+    def header_store_parse(self, name: str, value: Any) -> tuple[str, Any]:
+        text = str(value)
+        if "\r" in text or "\n" in text or len(text.splitlines()) > 1:
+            raise HeaderRefused(f"the {name} header's value holds a line break")
+        if "=?" not in text:
+            return super().header_store_parse(name, value)
+        if name.lower() in ADDRESS_HEADERS:
+            raise HeaderRefused(f"the {name} header's value holds an encoded-word")
+        return name, EncodedText(name, text)
+
+
+LITERAL_HEADERS = LiteralHeaderPolicy(linesep="\r\n")
+
+
 class SendStatus(StrEnum):
     SENT = "sent"
     REJECTED = "rejected"
@@ -66,8 +116,9 @@ class SendResult:
 
 
 def compose(sender: str, to: str, email: Email, sent_at: datetime, headers: Mapping[str, str]) -> bytes:
-    """The MIME message: plain text first, HTML as the preferred alternative."""
-    message = EmailMessage(policy=SMTP)
+    """The MIME message: plain text first, HTML as the preferred alternative. `HeaderRefused`
+    when a header value cannot be sent as written."""
+    message = EmailMessage(policy=LITERAL_HEADERS)
     message["From"] = f"LeadDesk <{sender}>"
     message["To"] = to
     message["Subject"] = email.subject
@@ -113,7 +164,10 @@ class SesMailer:
         headers: Mapping[str, str],
         tags: Mapping[str, str] | None = None,
     ) -> SendResult:
-        raw = compose(self._sender, to, email, sent_at, headers)
+        try:
+            raw = compose(self._sender, to, email, sent_at, headers)
+        except HeaderRefused as refused:  # no retry can change it
+            return SendResult(SendStatus.REJECTED, reason=str(refused), attempts=0)
         request: dict[str, Any] = {"FromEmailAddress": self._sender, "Content": {"Raw": {"Data": raw}}}
         if tags:
             request["EmailTags"] = [{"Name": name, "Value": value} for name, value in tags.items()]

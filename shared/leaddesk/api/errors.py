@@ -28,9 +28,10 @@ from leaddesk.domain.errors import (
     SuppressionNotFound,
     UrlRefused,
 )
-from leaddesk.domain.filters import CursorError
+from leaddesk.domain.filters import CursorError, FilterTooLarge
 from leaddesk.domain.lifecycle import NotAllowed
 from leaddesk.domain.models import LeadStatus, Outcome
+from leaddesk.domain.problems import problem_message
 
 
 class NotFound(Exception):
@@ -142,7 +143,7 @@ def _stale(error: Exception) -> ErrorBody:
 
 def _invalid_request(error: Exception) -> ErrorBody:
     assert isinstance(error, RequestValidationError)
-    problems = [_problem(e["loc"], e["msg"]) for e in error.errors()] or [
+    problems = [_problem(e["loc"], problem_message(e)) for e in error.errors()] or [
         Problem(field="request", location="request", message="invalid")
     ]
     first = problems[0]
@@ -183,6 +184,7 @@ ERROR_MAP: dict[type[Exception], tuple[int, Describe]] = {
     UrlRefused: (422, _with_field),
     InvalidParameter: (400, _with_field),
     CursorError: (400, _cursor),
+    FilterTooLarge: (400, _with_field),
     InvalidBody: (422, _with_field),
     NotAllowed: (409, _conflict),
     PreconditionFailed: (412, _stale),

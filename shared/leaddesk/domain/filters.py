@@ -20,6 +20,14 @@ class CursorError(ValueError):
     """The cursor is not one this API handed to this partner for this query (HTTP 400)."""
 
 
+class FilterTooLarge(ValueError):
+    """A filter with more values than one store query can hold (HTTP 400 naming it)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
 class Sort(StrEnum):
     CREATED_AT = "created_at"
     CUSTOMER_NAME = "customer_name"

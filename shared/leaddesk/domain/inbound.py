@@ -78,12 +78,29 @@ def _fold(key: str) -> str:
     return _FOLD.sub("", key).lower()
 
 
+def _short(key: str) -> str:
+    """A key as a reason quotes it: a key is a name, but a producer may send anything as one."""
+    return repr(key if len(key) <= 40 else key[:40] + "…")
+
+
 class _Fields:
     """Case- and spacing-insensitive view of a JSON object (`userDetails` = `UserDetails`)."""
 
     def __init__(self, data: Mapping[str, Any], path: str = "") -> None:
         self._data = {_fold(str(k)): v for k, v in data.items()}
         self._path = path
+        if len(self._data) != len(data):
+            self._refuse_ambiguous_keys(data)
+
+    def _refuse_ambiguous_keys(self, data: Mapping[str, Any]) -> None:
+        """Two keys that fold alike (`partner_id`, `Partner_ID`) leave which one is meant open:
+        the event is refused naming both keys (never their values), not decided by their order."""
+        seen: dict[str, str] = {}
+        for key in map(str, data):
+            first = seen.setdefault(_fold(key), key)
+            if first != key:
+                both = f"{_short(first)} and {_short(key)}"
+                raise InboundRejected(self._name(first), f"the keys {both} differ only in case or spacing")
 
     def _name(self, key: str) -> str:
         return f"{self._path}{key}"
@@ -148,7 +165,7 @@ class _Fields:
             return enum(_FOLD.sub("_", value.strip()).lower())
         except ValueError as error:
             allowed = ", ".join(member.value for member in enum)
-            raise InboundRejected(self._name(key), f"{value!r} is not one of {allowed}") from error
+            raise InboundRejected(self._name(key), f"is not one of {allowed}") from error
 
 
 @dataclass(frozen=True)
@@ -190,7 +207,7 @@ def _referrer(fields: _Fields | None) -> Referrer | None:
         return None
     kind = (fields.text("kind") or "operator").lower()
     if kind not in {"operator", "partner"}:
-        raise InboundRejected("referrer.kind", f"{kind!r} is not one of operator, partner")
+        raise InboundRejected("referrer.kind", "is not one of operator, partner")
     return Referrer(kind=kind, name=fields.text("name"), email=fields.text("email", limit=320))
 
 
@@ -210,7 +227,7 @@ def _money(fields: _Fields) -> tuple[Decimal | None, str | None]:
         try:
             currency = currency_code(currency)
         except ValueError as error:
-            raise InboundRejected("currency", str(error)) from error
+            raise InboundRejected("currency", "is not an ISO 4217 currency code") from error
     elif value is not None:
         currency = DEFAULT_CURRENCY
     return value, currency
@@ -338,7 +355,7 @@ def parse_qualified_lead(detail: Mapping[str, Any], ctx: IngestContext) -> Lead:
         raise InboundRejected("lead_type", "missing")
     if lead_type not in QUALIFIED_TYPES:
         allowed = ", ".join(sorted(t.value for t in QUALIFIED_TYPES))
-        raise InboundRejected("lead_type", f"{lead_type.value!r} is not one of {allowed}")
+        raise InboundRejected("lead_type", f"is not one of {allowed}")
     customer = _customer(fields.obj("customer"), marketplace=False)
     value, currency = _money(fields)
     return _build(
@@ -370,7 +387,7 @@ def parse_inbound(detail_type: str, detail: Any, ctx: IngestContext) -> Lead:
     if parser is None:
         raise InboundRejected(
             "detail-type",
-            f"{UNKNOWN_DETAIL_TYPE}: {detail_type!r} is not one of {', '.join(INBOUND_DETAIL_TYPES)}",
+            f"{UNKNOWN_DETAIL_TYPE}: not one of {', '.join(INBOUND_DETAIL_TYPES)}",
         )
     if not isinstance(detail, Mapping):
         raise InboundRejected("detail", f"expected an object, got {type(detail).__name__}")

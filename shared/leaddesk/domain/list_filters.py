@@ -32,6 +32,10 @@ from leaddesk.domain.models import (
 
 # The OpenAPI extension that lists the tabs offering a filter (what the web app reads).
 TABS_EXTENSION = "x-leaddesk-tabs"
+# Bounds no partner's list reaches, chosen so that every filter at its bound, all at once, is one
+# DynamoDB expression within its limits (`leaddesk.adapters.dynamo.expressions`; a test holds it).
+MAX_FILTER_VALUES = 50  # values of one filter (a vocabulary has fewer anyway)
+MAX_TEXT_FILTER_LENGTH = 100  # characters of one text value (a company name's part)
 
 
 @dataclass(frozen=True)

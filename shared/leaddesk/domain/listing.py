@@ -2,8 +2,9 @@
 
 One model validates every parameter (a bad one answers 400 naming it) and builds the store's
 `LeadQuery`; its filter fields are made from the registry (`leaddesk.domain.list_filters`), one
-per entry. Filters take several values (OR) as a repeated parameter or comma-separated; an
-empty text filter is no filter, an empty value of a vocabulary is refused like any unknown one.
+per entry. Filters take several values (OR) as a repeated parameter or comma-separated, at most
+`MAX_FILTER_VALUES` each (a text value at most `MAX_TEXT_FILTER_LENGTH` characters); an empty
+text filter is no filter, an empty value of a vocabulary is refused like any unknown one.
 """
 
 from __future__ import annotations
@@ -23,14 +24,28 @@ from pydantic import (
 )
 
 from leaddesk.domain.filters import DEFAULT_ORDER, LeadQuery, Order, Sort
-from leaddesk.domain.list_filters import LIST_FILTERS, TABS_EXTENSION, Codes, ListFilter, Text, Vocabulary
+from leaddesk.domain.list_filters import (
+    LIST_FILTERS,
+    MAX_FILTER_VALUES,
+    MAX_TEXT_FILTER_LENGTH,
+    TABS_EXTENSION,
+    Codes,
+    ListFilter,
+    Text,
+    Vocabulary,
+)
 from leaddesk.domain.models import Tab
 from leaddesk.domain.text import clean_text
 
 
 def _values(raw: Any) -> list[str]:
+    """The values as sent, counted before blanks are dropped (the document's `maxItems` counts
+    what was sent, and a comma-separated value counts once per value)."""
     parts = raw if isinstance(raw, list) else [raw]
-    return [clean_text(v) for part in parts for v in str(part).split(",")]
+    values = [clean_text(v) for part in parts for v in str(part).split(",")]
+    if len(values) > MAX_FILTER_VALUES:
+        raise ValueError(f"at most {MAX_FILTER_VALUES} values per filter (this request has {len(values)})")
+    return values
 
 
 def _several(raw: Any) -> Any:
@@ -91,6 +106,17 @@ def _codes_check(values: Codes) -> AfterValidator:
     return AfterValidator(check)
 
 
+def _bounded(values: list[Any] | None) -> list[Any] | None:
+    """A filter's values within the bounds one store query holds (their count is checked as
+    they are split, `_values`)."""
+    if values is not None and any(len(str(value)) > MAX_TEXT_FILTER_LENGTH for value in values):
+        raise ValueError(f"each value has at most {MAX_TEXT_FILTER_LENGTH} characters")
+    return values
+
+
+Bounded = AfterValidator(_bounded)
+
+
 def _filter_field(spec: ListFilter) -> tuple[Any, Any]:
     """The model field of one registry entry: its type (what it accepts, what the document says)
     and its description, with the tabs offering it as the document's extension."""
@@ -99,20 +125,21 @@ def _filter_field(spec: ListFilter) -> tuple[Any, Any]:
     match spec.values:
         case Vocabulary(enum=enum):
             vocabulary: Any = enum
-            annotation = Annotated[list[vocabulary] | None, Several]
+            annotation = Annotated[list[vocabulary] | None, Several, Bounded]
             listed = ", ".join(member.value for member in enum)
             sentences.insert(0, f"Any of (repeat the parameter or separate with commas): {listed}")
         case Codes():
             code = Annotated[str, WithJsonSchema({"type": "string", "enum": list(spec.values.codes)})]
-            annotation = Annotated[list[code] | None, Several, _codes_check(spec.values)]
+            annotation = Annotated[list[code] | None, Several, Bounded, _codes_check(spec.values)]
         case Text():
-            annotation = Annotated[list[str] | None, BeforeValidator(_several_texts)]
+            text = Annotated[str, WithJsonSchema({"type": "string", "maxLength": MAX_TEXT_FILTER_LENGTH})]
+            annotation = Annotated[list[text] | None, BeforeValidator(_several_texts), Bounded]
     if set(spec.tabs) != set(Tab):
         sentences.append(f"(offered on the tabs {', '.join(tab.value for tab in spec.tabs)})")
     field = Field(
         default=None,
         description=" ".join(sentence for sentence in sentences if sentence),
-        json_schema_extra={TABS_EXTENSION: [tab.value for tab in spec.tabs]},
+        json_schema_extra={"maxItems": MAX_FILTER_VALUES, TABS_EXTENSION: [tab.value for tab in spec.tabs]},
     )
     return annotation, field
 

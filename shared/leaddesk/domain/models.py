@@ -17,10 +17,14 @@ from pydantic import (
     computed_field,
 )
 
+from leaddesk.domain.money import unsigned_zero
 from leaddesk.domain.text import ADDRESS_PATTERN, VISIBLE_PATTERN, clean_text
 
-# Money is exact in storage and a plain JSON number on the wire.
-Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+# Money is exact in storage and a plain JSON number on the wire; never a signed zero (a lead
+# stored before the entry rule said so is read as 0).
+Money = Annotated[
+    Decimal, AfterValidator(unsigned_zero), PlainSerializer(float, return_type=float, when_used="json")
+]
 
 
 def _cleaned_lines(value: str) -> str:

@@ -13,9 +13,17 @@ import pycountry
 from pydantic import AfterValidator, BeforeValidator, Field, TypeAdapter, WithJsonSchema
 
 MAX_ESTIMATED_VALUE = Decimal("1e12")
+
+
+def unsigned_zero(value: Decimal) -> Decimal:
+    """Zero without a sign: `-0.0` passes `ge=0` and would be kept and exported as `-0.0`."""
+    return value.copy_abs() if value.is_zero() else value
+
+
 EstimatedValue = Annotated[
     Decimal,
     Field(ge=0, le=MAX_ESTIMATED_VALUE, max_digits=16, decimal_places=2, allow_inf_nan=False),
+    AfterValidator(unsigned_zero),
 ]
 ESTIMATED_VALUE: TypeAdapter[Decimal] = TypeAdapter(EstimatedValue)
 DEFAULT_CURRENCY = "USD"

@@ -40,12 +40,15 @@ _NOT_IN_A_NAME = re.compile(r"[<>@{}\[\]|`\\]|://|\b[\w-]+\.[a-z]{2,}\b", re.IGN
 def checked_email(value: str) -> str:
     """The normalised address, or ValueError naming why it cannot receive notifications."""
     # Imported on first use: the settings API pays for the contact libraries only when it writes.
-    from leaddesk.domain.contact import ContactValidator
+    from leaddesk.domain.contact import ContactValidator, lookalike_domain
     from leaddesk.domain.models import EmailValidity
 
     address, validity, reason = ContactValidator().email(value)
     if validity is not EmailValidity.VALID or address is None:
         raise ValueError(f"{value!r} is not a usable email address ({reason or validity.value})")
+    lookalike = lookalike_domain(address.rpartition("@")[2])  # what ingest flags in a customer's
+    if lookalike is not None:
+        raise ValueError(f"{value!r} is not a usable email address ({lookalike})")
     return address
 
 

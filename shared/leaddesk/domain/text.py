@@ -27,9 +27,45 @@ _KEPT_IN_MULTILINE = frozenset("\n\t")
 # A character that survives `clean_text`: what a required text must contain at least one of (as a
 # JSON Schema / pydantic pattern, so the API's document states the same rule its validator holds).
 _REMOVED = "".join(chr(c) for c in (*range(0x00, 0x20), *range(0x7F, 0xA0))) + "".join(sorted(BIDI_CONTROLS))
-VISIBLE_PATTERN = f"[^\\s{_REMOVED}]"
+# Unicode's Default_Ignorable_Code_Point characters (DerivedCoreProperties.txt: zero-width space
+# and joiners, soft hyphen, word joiner, variation selectors, Hangul fillers, tags…) and the blank
+# braille pattern: kept in text (a joiner belongs to an emoji or a script) but shown as nothing,
+# so they never count as the visible character a required text must hold.
+_IGNORABLE_RANGES = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x2800, 0x2800),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+_INVISIBLE = "".join(chr(lo) if lo == hi else f"{chr(lo)}-{chr(hi)}" for lo, hi in _IGNORABLE_RANGES)
+VISIBLE_PATTERN = f"[^\\s{_REMOVED}{_INVISIBLE}]"
 # An address part without spaces, control or bidi characters (what a partner's email may be).
 ADDRESS_PATTERN = f"^[^@\\s{_REMOVED}]+@[^@\\s{_REMOVED}]+$"
+# What each pattern means, as a refusal says it: a message never quotes a pattern (it holds
+# control and invisible characters, and says nothing to a person).
+PATTERN_MEANINGS = {
+    VISIBLE_PATTERN: (
+        "must hold a visible character (spaces, control characters and invisible ones such as "
+        "zero-width spaces do not count)"
+    ),
+    ADDRESS_PATTERN: (
+        "expected an email address such as ana@example.com (one @, no spaces or control characters)"
+    ),
+}
 
 
 def _unwanted(character: str, multiline: bool) -> bool:

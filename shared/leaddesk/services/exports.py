@@ -44,6 +44,7 @@ from leaddesk.domain.exports import (
     object_key,
     row,
 )
+from leaddesk.domain.filters import FilterTooLarge
 from leaddesk.domain.problems import first_problem
 from leaddesk.services.changes import ChangePublisher
 from leaddesk.services.records import DEAD_LETTER, RETRY, QueuedRecord
@@ -270,13 +271,14 @@ class ExportWorker:
                 if message.attempt is None:
                     _abort(writer, job)  # its delivery again begins a new attempt with a new upload
                 raise  # SQS delivers the message again (a continuation writes the same parts again)
-            logger.exception("export failed", extra={"export_id": job.export_id})
+            technical = f"{type(error).__name__}: {error}"[:500]  # for the logs only
+            logger.exception("export failed", extra={"export_id": job.export_id, "technical": technical})
             if writer is None and message.upload is not None:
                 # The continuation could not even resume (its side object unreadable): its upload
                 # is still open and must end with the job.
                 writer = self._files.paused(_key(job), message.upload)
             _abort(writer, job)
-            reason = f"{type(error).__name__}: {error}"[:500]
+            reason = failure_reason(error)
             now = self._clock()
             ended = {"status": ExportStatus.FAILED, "reason": reason, "finished_at": now, "updated_at": now}
             failed = job.model_copy(update=ended)
@@ -377,3 +379,15 @@ def parse_message(body: str) -> ExportMessage:
         return ExportMessage.model_validate_json(body)
     except ValidationError as error:
         raise UnusableMessage(*first_problem(error)) from error
+
+
+def failure_reason(error: Exception) -> str:
+    """What the partner is told of a failed export (its page, its email, `export.failed`): a plain
+    reason, and what to do beyond starting it again (which the page and the email say). The
+    technical detail (a service's error) stays in the logs."""
+    if isinstance(error, FilterTooLarge):
+        return f"its {error.field} filter has more values than one export can use: choose fewer"
+    return (
+        "a storage service did not answer as expected while the file was written; "
+        "if it fails again, contact LeadDesk support with this export's id"
+    )

@@ -149,7 +149,7 @@ class IngestService:
             # Parsing is pure and deterministic: a retry would fail the same way, and raising
             # would fail the whole batch. The event goes to the dead-letter queue, named.
             logger.exception("unexpected parse failure", extra={"message_id": record.message_id})
-            field, reason = "body", f"could not be parsed ({type(error).__name__}: {error})"
+            field, reason = "body", f"could not be parsed ({type(error).__name__}; the log has the trace)"
         return self._dead_letter(record, field, reason)
 
     @staticmethod

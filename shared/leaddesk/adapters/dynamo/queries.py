@@ -2,7 +2,8 @@
 
 Never a Scan. The key condition does what it can (tab, status, creation window via ULID
 bounds, the cursor position); the other filters are FilterExpressions whose meaning is
-`leaddesk.domain.filters.matches` (a property test holds them to it).
+`leaddesk.domain.filters.matches` (a property test holds them to it), planned within DynamoDB's
+expression limits (`leaddesk.adapters.dynamo.expressions`).
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import math
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from ulid import ULID
 
 from leaddesk.adapters.dynamo.cursors import decode_position, encode_position
+from leaddesk.adapters.dynamo.expressions import created_filter, filter_expression
 from leaddesk.adapters.dynamo.items import ItemPolicy, item_to_lead
 from leaddesk.adapters.dynamo.keys import (
     BY_TAB,
@@ -35,7 +37,6 @@ from leaddesk.adapters.dynamo.keys import (
 )
 from leaddesk.adapters.dynamo.paging import pages
 from leaddesk.domain.filters import LeadQuery, Order, Sort
-from leaddesk.domain.list_filters import FILTERS_BY_NAME, Match
 from leaddesk.domain.models import Lead, LeadStatus, Tab
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ class LeadQueries:
         elif high is not None:
             key_condition += " AND #sk <= :high"
             values[":high"] = {"S": high}
-        filters = _filter_expression(query, names, values, skip_keyed=stream.uses_status)
+        filters = filter_expression(query, names, values, skip_keyed=stream.uses_status)
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": stream.index,
@@ -183,9 +184,9 @@ class LeadQueries:
         """Favorites are a short list: read it (bounded) and sort it in memory by name or value."""
         names: dict[str, str] = {"#pk": "GSI3PK"}
         values: dict[str, Any] = {":pk": {"S": favorites_key(partner_id)}}
-        created = _created_filter(query, names, values)
+        created = created_filter(query, names, values)
         filters = " AND ".join(
-            part for part in (_filter_expression(query, names, values, skip_keyed=False), created) if part
+            part for part in (filter_expression(query, names, values, skip_keyed=False), created) if part
         )
         request: dict[str, Any] = {
             "TableName": self._table,
@@ -293,53 +294,6 @@ def _streams(partner_id: str, query: LeadQuery) -> list[_Stream]:
             for status in sorted(query.statuses)
         ]
     return [_Stream(BY_TAB, "GSI1PK", partner_tab, "GSI1SK", uses_status=False)]
-
-
-def _filter_expression(
-    query: LeadQuery, names: dict[str, str], values: dict[str, Any], skip_keyed: bool
-) -> str:
-    """The filters the key could not express, as one FilterExpression (AND across, OR within);
-    `skip_keyed`: the key condition already selects the keyed filter's value (a status)."""
-    parts: list[str] = []
-    if not query.include_test:
-        parts.append("is_test = :false")
-        values[":false"] = {"BOOL": False}
-    for f_index, (name, allowed) in enumerate(sorted(query.filters.items())):
-        spec = FILTERS_BY_NAME[name]
-        if spec.keyed and skip_keyed:
-            continue
-        names[f"#f{f_index}"] = spec.attribute
-        placeholders = []
-        for v_index, value in enumerate(sorted(allowed)):
-            values[f":f{f_index}v{v_index}"] = {"S": value}
-            placeholders.append(f":f{f_index}v{v_index}")
-        if spec.match is Match.CONTAINS:
-            parts.append("(" + " OR ".join(f"contains(#f{f_index}, {p})" for p in placeholders) + ")")
-        else:
-            parts.append(f"#f{f_index} IN ({', '.join(placeholders)})")
-    if query.sort is not Sort.CREATED_AT:
-        created = _created_filter(query, names, values)
-        if created:
-            parts.append(created)
-    return " AND ".join(parts)
-
-
-def _created_filter(query: LeadQuery, names: dict[str, str], values: dict[str, Any]) -> str:
-    """Creation window on `created_at` (for indexes whose sort key is not the lead id)."""
-    parts = []
-    if query.created_from or query.created_to:
-        names["#created"] = "created_at"
-    if query.created_from:
-        values[":cfrom"] = {"S": _ms_floor(query.created_from).isoformat()}
-        parts.append("#created >= :cfrom")
-    if query.created_to:
-        values[":cto"] = {"S": (_ms_floor(query.created_to) + timedelta(microseconds=999)).isoformat()}
-        parts.append("#created <= :cto")
-    return " AND ".join(parts)
-
-
-def _ms_floor(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def ulid_floor(moment: datetime) -> str:
