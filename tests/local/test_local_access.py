@@ -68,7 +68,8 @@ def test_the_web_sign_in_takes_json_from_the_app_itself_only() -> None:
 
 
 def test_the_web_headers_are_cloudfronts(template: Template) -> None:
-    headers = web_security_headers(template, Deployment("leaddesk", None).lookup)
+    lookup = Deployment("leaddesk", None).lookup
+    headers = web_security_headers(template, lookup)
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
@@ -80,7 +81,10 @@ def test_the_web_headers_are_cloudfronts(template: Template) -> None:
     written = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
     text = written["ContentSecurityPolicy"]["ContentSecurityPolicy"]["Fn::Sub"]
     expected = " ".join(
-        text.replace("${AWS::Region}", "us-east-1").replace("${AWS::URLSuffix}", "amazonaws.com").split()
+        text.replace("${AWS::Region}", "us-east-1")
+        .replace("${AWS::URLSuffix}", "amazonaws.com")
+        .replace("${UserPoolDomain}", lookup("UserPoolDomain", None))
+        .split()
     )
     assert csp == expected
 
