@@ -333,7 +333,7 @@ def cmd_events_schema(args: argparse.Namespace) -> int:
     for name, schema in schemas.items():
         (out / name).write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"{len(schemas)} schemas written to {out}")
-    from leaddesk.domain.webhooks import message_schemas
+    from leaddesk.domain.webhook_messages import message_schemas
 
     hooks = out / "webhooks"  # the bodies partners' endpoints receive
     hooks.mkdir(exist_ok=True)

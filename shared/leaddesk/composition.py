@@ -32,12 +32,8 @@ if TYPE_CHECKING:
     from leaddesk.services.queue_consumer import QueueConsumer
     from leaddesk.services.republish import RepublishService
     from leaddesk.services.sweep import SweepService
-    from leaddesk.services.webhooks import (
-        WebhookDeliverer,
-        WebhookDispatcher,
-        WebhookRetrySweep,
-        WebhooksService,
-    )
+    from leaddesk.services.webhook_delivery import WebhookDeliverer, WebhookDispatcher, WebhookRetrySweep
+    from leaddesk.services.webhooks import WebhooksService
 
 
 @cache
@@ -353,7 +349,7 @@ def webhook_dispatcher() -> WebhookDispatcher:
     from leaddesk.adapters.dynamo.items import ItemPolicy
     from leaddesk.adapters.store import LeadStore
     from leaddesk.config import WebhookDispatchSettings, load_settings
-    from leaddesk.services.webhooks import WebhookDispatcher
+    from leaddesk.services.webhook_delivery import WebhookDispatcher
 
     config = load_settings(WebhookDispatchSettings)
     return WebhookDispatcher(
@@ -372,7 +368,7 @@ def webhook_deliverer() -> WebhookDeliverer:
     from leaddesk.adapters.clock import utc_now
     from leaddesk.adapters.webhook_http import WebhookSender
     from leaddesk.config import WebhookDeliverySettings, load_settings
-    from leaddesk.services.webhooks import DisabledOnTheBus, WebhookDeliverer
+    from leaddesk.services.webhook_delivery import DisabledOnTheBus, WebhookDeliverer
 
     config = load_settings(WebhookDeliverySettings)
     return WebhookDeliverer(
@@ -388,7 +384,7 @@ def webhook_deliverer() -> WebhookDeliverer:
 @cache
 def webhook_retry_sweep() -> WebhookRetrySweep:
     from leaddesk.config import WebhookRetrySettings, load_settings
-    from leaddesk.services.webhooks import WebhookRetrySweep
+    from leaddesk.services.webhook_delivery import WebhookRetrySweep
 
     config = load_settings(WebhookRetrySettings)
     return WebhookRetrySweep(_webhook_store(config), _attempt_queue(config.webhook_attempt_queue_url))

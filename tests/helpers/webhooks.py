@@ -20,7 +20,8 @@ from leaddesk.adapters.webhook_http import WebhookSender
 from leaddesk.adapters.webhook_queue import AttemptQueue
 from leaddesk.adapters.webhook_secrets import SecretVault
 from leaddesk.adapters.webhook_store import WebhookStore
-from leaddesk.services.webhooks import DisabledOnTheBus, WebhookDeliverer, WebhookRetrySweep, WebhooksService
+from leaddesk.services.webhook_delivery import DisabledOnTheBus, WebhookDeliverer, WebhookRetrySweep
+from leaddesk.services.webhooks import WebhooksService
 from leaddesk_local.lambda_events import LambdaContext
 from leaddesk_local.provision import Deployment, client
 from tests.helpers.api import call_api

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from leaddesk.domain.webhooks import WebhookEvent
+from leaddesk.domain.webhook_messages import WebhookEvent
 from tests.helpers.webhooks import hand_signature
 from tests.reliability.harness import Stage
 from tests.reliability.workloads import Figures, table_items

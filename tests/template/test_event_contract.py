@@ -11,7 +11,7 @@ import pytest
 
 from leaddesk.domain.contract import EVENT_MODELS, SOURCE
 from leaddesk.domain.notices import EVENT_KINDS
-from leaddesk.domain.webhooks import SOURCE_DETAIL_TYPES, WebhookEvent
+from leaddesk.domain.webhook_messages import SOURCE_DETAIL_TYPES, WebhookEvent
 from leaddesk_local.cli import main
 from leaddesk_local.template import PROJECT_ROOT, Template
 

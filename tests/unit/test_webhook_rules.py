@@ -20,19 +20,15 @@ from leaddesk.domain.lifecycle import Action
 from leaddesk.domain.models import LeadStatus
 from leaddesk.domain.signing import signature_headers
 from leaddesk.domain.views import present
+from leaddesk.domain.webhook_addresses import check_address, check_url
+from leaddesk.domain.webhook_messages import LeadMessage, encode_body, message_id, webhook_event_of
 from leaddesk.domain.webhooks import (
     MAX_ATTEMPTS,
     AttemptResult,
-    LeadMessage,
     UrlRefused,
-    check_address,
-    check_url,
-    encode_body,
-    message_id,
     new_secret,
     next_attempt,
     parse_retry_after,
-    webhook_event_of,
 )
 from leaddesk_local.template import PROJECT_ROOT
 from tests.helpers.leads import make_lead

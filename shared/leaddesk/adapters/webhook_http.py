@@ -1,6 +1,6 @@
 """POSTing a signed delivery to a partner's endpoint, safely.
 
-The host is resolved here, every address it resolves to is checked (`domain.webhooks.check_address`:
+The host is resolved here, every address it resolves to is checked (`domain.webhook_addresses.check_address`:
 no loopback outside the local stack, no private, link-local, metadata or mapped addresses), and
 the connection goes to the checked address itself — a second lookup (DNS rebinding) cannot move
 it — with the host name kept for TLS (SNI and certificate check) and the Host header. Redirects
@@ -19,14 +19,8 @@ from urllib.parse import urlsplit
 import urllib3
 from urllib3.exceptions import HTTPError
 
-from leaddesk.domain.webhooks import (
-    TIMEOUT_SECONDS,
-    AttemptResult,
-    UrlRefused,
-    check_address,
-    check_url,
-    parse_retry_after,
-)
+from leaddesk.domain.webhook_addresses import check_address, check_url
+from leaddesk.domain.webhooks import TIMEOUT_SECONDS, AttemptResult, UrlRefused, parse_retry_after
 
 Resolve = Callable[..., list[tuple[Any, ...]]]
 USER_AGENT = "LeadDesk-Webhooks/1"

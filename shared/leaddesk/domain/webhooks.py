@@ -1,179 +1,24 @@
 """CRM push: a partner's webhook endpoints, the messages LeadDesk sends them, and the rules of delivery.
 
-Pure rules only: which LeadDesk event becomes which webhook event, the retry schedule, what an
-endpoint URL may be and which addresses a delivery may reach, the secret's format, and the
-models the API and the delivery log answer with. Signing, storage, DNS and HTTP are adapters'.
+Pure rules only: the retry schedule, the secret's format, and the models the API and the delivery
+log answer with. Which event becomes which message is `webhook_messages`'; where a delivery may go,
+`webhook_addresses`'. Signing, storage, DNS and HTTP are adapters'.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import ipaddress
 import secrets
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from ulid import ULID
 
-from leaddesk.domain.contract import EventDetail, LeadArchived, LeadChanged, LeadReceived, WebhookDisabled
+from leaddesk.domain.contract import WebhookDisabled
 from leaddesk.domain.errors import DeliveryNotFound, EndpointNotFound, UrlRefused
 from leaddesk.domain.events import OutboundEvent
-from leaddesk.domain.lifecycle import Action
-from leaddesk.domain.models import Lead
-from leaddesk.domain.views import LeadView
-
-# --- events ------------------------------------------------------------------------------------------
-
-
-class WebhookEvent(StrEnum):
-    LEAD_RECEIVED = "lead.received"
-    LEAD_ACCEPTED = "lead.accepted"
-    LEAD_DECLINED = "lead.declined"
-    LEAD_UPDATED = "lead.updated"
-    LEAD_QUALIFIED = "lead.qualified"
-    LEAD_EVALUATED = "lead.evaluated"
-    LEAD_WON = "lead.won"
-    LEAD_LOST = "lead.lost"
-    LEAD_CONVERTED = "lead.converted"
-    LEAD_EXPIRED = "lead.expired"
-    LEAD_CLOSED_AS_ERROR = "lead.closed_as_error"
-    TEST = "webhook.test"
-
-
-class LeadEvent(StrEnum):
-    """The events an endpoint subscribes to: every webhook event but `webhook.test` (sent on request)."""
-
-    LEAD_RECEIVED = "lead.received"
-    LEAD_ACCEPTED = "lead.accepted"
-    LEAD_DECLINED = "lead.declined"
-    LEAD_UPDATED = "lead.updated"
-    LEAD_QUALIFIED = "lead.qualified"
-    LEAD_EVALUATED = "lead.evaluated"
-    LEAD_WON = "lead.won"
-    LEAD_LOST = "lead.lost"
-    LEAD_CONVERTED = "lead.converted"
-    LEAD_EXPIRED = "lead.expired"
-    LEAD_CLOSED_AS_ERROR = "lead.closed_as_error"
-
-
-LEAD_EVENTS: tuple[LeadEvent, ...] = tuple(LeadEvent)
-
-# LeadDesk's own event (detail-type) → the webhook event a partner subscribes to. An edit of the
-# deal is `lead.updated` for a CRM; `lead.archived` is a webhook event only when a person closed
-# the lead as an error (an informational lead aging out is not news to a CRM).
-_FROM_DETAIL_TYPE: dict[str, WebhookEvent] = {
-    "lead.received": WebhookEvent.LEAD_RECEIVED,
-    "lead.accepted": WebhookEvent.LEAD_ACCEPTED,
-    "lead.declined": WebhookEvent.LEAD_DECLINED,
-    "lead.edited": WebhookEvent.LEAD_UPDATED,
-    "lead.qualified": WebhookEvent.LEAD_QUALIFIED,
-    "lead.evaluated": WebhookEvent.LEAD_EVALUATED,
-    "lead.won": WebhookEvent.LEAD_WON,
-    "lead.lost": WebhookEvent.LEAD_LOST,
-    "lead.converted": WebhookEvent.LEAD_CONVERTED,
-    "lead.expired": WebhookEvent.LEAD_EXPIRED,
-}
-SOURCE_DETAIL_TYPES: tuple[str, ...] = (*_FROM_DETAIL_TYPE, "lead.archived")
-
-
-def webhook_event_of(detail: EventDetail) -> WebhookEvent | None:
-    """The webhook event a LeadDesk event is sent as; None: it is not sent to CRMs."""
-    if isinstance(detail, LeadArchived):
-        return WebhookEvent.LEAD_CLOSED_AS_ERROR if detail.action is Action.CLOSE_AS_ERROR else None
-    return _FROM_DETAIL_TYPE.get(detail.detail_type)
-
-
-# --- messages ------------------------------------------------------------------------------------------
-MAX_BODY_BYTES = 20_000
-
-
-class TestData(BaseModel):
-    """What a `webhook.test` message carries."""
-
-    endpoint_id: str
-    message: str = "A test event from LeadDesk: your endpoint receives and verifies deliveries."
-
-
-LeadEventName = Literal[
-    "lead.received",
-    "lead.accepted",
-    "lead.declined",
-    "lead.updated",
-    "lead.qualified",
-    "lead.evaluated",
-    "lead.won",
-    "lead.lost",
-    "lead.converted",
-    "lead.expired",
-    "lead.closed_as_error",
-]
-
-
-class LeadMessage(BaseModel):
-    """The body of a lead event: the lead as `GET /leads/{lead_id}` shows it, with its `etag`
-    (`"<lead id>.<version>"`): a receiver keeps the highest version it has seen of each lead."""
-
-    type: LeadEventName
-    timestamp: datetime = Field(description="When the change happened (UTC)")
-    data: LeadView
-
-
-class TestMessage(BaseModel):
-    """The body of `webhook.test`, sent by "Send test event"."""
-
-    type: Literal["webhook.test"]
-    timestamp: datetime
-    data: TestData
-
-
-def change_time(lead: Lead, detail: EventDetail) -> datetime | None:
-    """When the change an event tells of happened, read from the lead: the same for every copy of
-    the event (a producer that published twice made two bus events of one change)."""
-    if isinstance(detail, LeadReceived):
-        return lead.created_at
-    if not isinstance(detail, LeadChanged):
-        return None
-    if lead.version == detail.version:
-        return lead.updated_at
-    entries = [entry.at for entry in lead.history if entry.action == detail.action.value]
-    return entries[-1] if entries else None
-
-
-def message_id(at: datetime, source_id: str | None = None) -> str:
-    """`msg_` + a ULID of `at`: the same source (a lead, an event type and the lead's version)
-    always makes the same id, so a copy of the event makes no second delivery; without one, a new id."""
-    millis = int(at.timestamp() * 1000)
-    tail = hashlib.sha256(source_id.encode()).digest()[:10] if source_id else secrets.token_bytes(10)
-    return "msg_" + str(ULID.from_bytes(millis.to_bytes(6, "big") + tail))
-
-
-def encode_body(message: LeadMessage | TestMessage) -> str:
-    """The exact body sent and signed: compact JSON."""
-    return message.model_dump_json()
-
-
-def message_schemas() -> dict[str, dict[str, Any]]:
-    """The JSON Schema of each webhook body, by file name (docs/events/webhooks/)."""
-    schemas: dict[str, dict[str, Any]] = {}
-    for event in WebhookEvent:
-        model: type[BaseModel] = TestMessage if event is WebhookEvent.TEST else LeadMessage
-        schema = model.model_json_schema(mode="serialization")
-        schema.pop("title", None)
-        schema.pop("description", None)
-        schema["properties"]["type"] = {"const": event.value, "type": "string"}
-        schemas[f"{event.value}.json"] = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": event.value,
-            "description": " ".join((model.__doc__ or "").split()),
-            "x-schema-version": 1,
-            **schema,
-        }
-    return schemas
-
+from leaddesk.domain.webhook_messages import LEAD_EVENTS, LeadEvent, WebhookEvent
 
 # --- retries ------------------------------------------------------------------------------------------
 TIMEOUT_SECONDS = 10
@@ -246,79 +91,6 @@ def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(when - now, timedelta(0))
-
-
-# --- where deliveries may go ---------------------------------------------------------------------------
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-# Cloud metadata services answer on these whatever the network: refused everywhere.
-METADATA_ADDRESSES = frozenset(
-    {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
-)
-
-
-def check_url(url: str, allow_loopback: bool) -> str:
-    """The URL if an endpoint may have it: https (the local stack also takes http to
-    127.0.0.1/localhost), a host, no credentials, and a host that is not a refused IP literal."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme not in ("https", "http") or not host:
-        raise UrlRefused("url: an endpoint is an https URL with a host")
-    if parts.username or parts.password:
-        raise UrlRefused("url: credentials in the URL are not accepted (the signature authenticates)")
-    if parts.scheme == "http" and not (allow_loopback and host in LOCAL_HOSTS):
-        raise UrlRefused("url: an endpoint must use https")
-    try:
-        _ = parts.port
-    except ValueError as error:
-        raise UrlRefused("url: the port is not valid") from error
-    try:
-        literal = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        if host.endswith((".localhost", ".internal", ".local")) or (
-            host == "localhost" and not allow_loopback
-        ):
-            raise UrlRefused(f"url: {host} is not a public host") from None
-        return url
-    check_address(literal, allow_loopback)
-    return url
-
-
-def check_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address, allow_loopback: bool) -> None:
-    """Raise UrlRefused unless a delivery may connect to `address` (after DNS resolution): public
-    unicast only; loopback only where `allow_loopback` (the local stack). An IPv4 address mapped,
-    translated or tunnelled in IPv6 is judged as the IPv4 address it carries."""
-    embedded = _embedded_ipv4(address)
-    if embedded is not None:
-        check_address(embedded, allow_loopback)
-        return
-    if address in METADATA_ADDRESSES or address.is_link_local:
-        raise UrlRefused(f"url: {address} is a link-local or cloud metadata address")
-    if address.is_loopback:
-        if allow_loopback:
-            return
-        raise UrlRefused(f"url: {address} is a loopback address")
-    if not address.is_global or address.is_multicast:
-        raise UrlRefused(f"url: {address} is not a public address")
-
-
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
-
-def _embedded_ipv4(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    if not isinstance(address, ipaddress.IPv6Address):
-        return None
-    if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    if address in _NAT64:
-        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    if address.sixtofour is not None:
-        return address.sixtofour
-    if address.teredo is not None:
-        return address.teredo[1]
-    # IPv4-compatible (::a.b.c.d, deprecated but still routed by some stacks)
-    if int(address) >> 32 == 0 and int(address) > 1:
-        return ipaddress.IPv4Address(int(address))
-    return None
 
 
 # --- secrets ------------------------------------------------------------------------------------------
