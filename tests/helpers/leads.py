@@ -11,6 +11,7 @@ from typing import Any
 from ulid import ULID
 
 from leaddesk.adapters.batching import chunked
+from leaddesk.adapters.dynamo.index_entries import entry_items
 from leaddesk.adapters.dynamo.items import ItemPolicy, lead_to_item
 from leaddesk.domain.models import (
     CallToAction,
@@ -71,10 +72,12 @@ def make_lead(
 def put_leads(
     leads: Iterable[Lead], table: str, endpoint_url: str | None = None, policy: ItemPolicy = DEFAULT_POLICY
 ) -> None:
-    """BatchWriteItem of the items `lead_to_item` builds (what ingest stores)."""
+    """BatchWriteItem of the items `lead_to_item` builds and of their index entries (what ingest
+    stores)."""
     db = client("dynamodb", endpoint_url)
-    for chunk in chunked(leads, 25):
-        _write(db, table, [{"PutRequest": {"Item": lead_to_item(lead, policy)}} for lead in chunk])
+    items = (item for lead in leads for item in (lead_to_item(lead, policy), *entry_items(lead).values()))
+    for chunk in chunked(items, 25):
+        _write(db, table, [{"PutRequest": {"Item": item}} for item in chunk])
 
 
 def _write(db: Any, table: str, batch: list[dict[str, Any]]) -> None:

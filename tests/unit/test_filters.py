@@ -25,10 +25,11 @@ def test_values_are_or_within_and_and_across() -> None:
     assert query.filters == {
         "status": frozenset({"received", "accepted"}),
         "country": frozenset({"US", "DE"}),
-        "customer_name": frozenset({"cont", "wind"}),
+        "customer_name": frozenset({" cont", " wind"}),  # word texts (`domain.words`)
     }
-    assert matches(make_lead(company="Northwind", country="DE"), query)
-    assert not matches(make_lead(company="Northwind", country="FR"), query)
+    assert matches(make_lead(company="North Wind", country="DE"), query)
+    assert not matches(make_lead(company="North Wind", country="FR"), query)
+    assert not matches(make_lead(company="Northwind", country="DE"), query)  # "wind" starts no word
     assert not matches(make_lead(company=None, country="US"), query)
 
 
@@ -56,6 +57,8 @@ def test_defaults_and_sort_orders() -> None:
         ({"include_test": "maybe"}, "include_test"),
         ({"tab": "all"}, "tab"),
         ({"flavour": "x"}, "flavour"),
+        ({"customer_name": "--"}, "customer_name"),  # punctuation only: nothing to look for
+        ({"customer_name": "fab,&"}, "customer_name"),
     ],
 )
 def test_errors_name_the_parameter(parameters: dict[str, str], name: str) -> None:

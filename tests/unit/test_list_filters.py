@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
+from leaddesk.adapters.dynamo.index_entries import entry_items
 from leaddesk.adapters.dynamo.items import OPTIONAL_ATTRIBUTES, ItemPolicy, lead_to_item
 from leaddesk.adapters.dynamo.keys import BY_TAB_STATUS
 from leaddesk.adapters.dynamo.queries import LeadQueries
@@ -45,7 +46,8 @@ def as_given(spec: ListFilter, lead: Lead) -> str:
 
 
 class RecordingClient:
-    """A DynamoDB client that records each Query and answers with the one lead's item."""
+    """A DynamoDB client that records each Query and answers with the one lead's item (from an
+    index) or its index entry (from the table), and with the item when it is fetched by key."""
 
     def __init__(self, item: dict[str, Any]) -> None:
         self.requests: list[dict[str, Any]] = []
@@ -53,7 +55,13 @@ class RecordingClient:
 
     def query(self, **request: Any) -> dict[str, Any]:
         self.requests.append(json.loads(json.dumps(request)))
-        return {"Items": [self._item], "ScannedCount": 1}
+        if "IndexName" in request:
+            return {"Items": [self._item], "ScannedCount": 1}
+        return {"Items": [{"SK": {"S": self._item["lead_id"]["S"]}}], "ScannedCount": 1}
+
+    def batch_get_item(self, RequestItems: dict[str, Any]) -> dict[str, Any]:  # noqa: N803 (boto3's name)
+        (table,) = RequestItems
+        return {"Responses": {table: [self._item]}}
 
 
 def test_the_models_filter_fields_are_the_registrys_in_its_order() -> None:
@@ -101,6 +109,10 @@ def test_each_filter_is_stored_beside_the_lead_and_queried_by_its_attribute(spec
     page = LeadQueries(client, "leads", ItemPolicy()).query_leads(LEAD.partner_id, query, 10)  # type: ignore[arg-type]
     assert [lead.lead_id for lead in page.leads] == [LEAD.lead_id]
     (request,) = client.requests
+    if spec.served_by_entries(query.filters[spec.name]):  # its index entries: one partition per value
+        assert "IndexName" not in request
+        assert request["ExpressionAttributeValues"][":pk"]["S"] in {pk for pk, _ in entry_items(LEAD)}
+        return
     if spec.keyed:  # the key condition selects the value: one index partition per value
         assert request["IndexName"] == BY_TAB_STATUS
         assert request["ExpressionAttributeValues"][":pk"]["S"].endswith(f"#S#{stored}")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 
 from leaddesk.adapters.dynamo.counters import Counts, counter_update, deltas, read_counts
+from leaddesk.adapters.dynamo.index_entries import IndexEntries
 from leaddesk.adapters.dynamo.ingest_writes import IngestWrites
 from leaddesk.adapters.dynamo.items import (
     KEPT_BY_CHANGES,
@@ -51,6 +52,7 @@ class LeadStore:
         self._policy = policy
         self._ingest = IngestWrites(client, table_name, policy)
         self._queries = LeadQueries(client, table_name, policy)
+        self._entries = IndexEntries(client, table_name)
 
     # --- ingest -----------------------------------------------------------------------------
     def read_markers(self, keys: Iterable[MarkerKey]) -> dict[MarkerKey, Marker]:
@@ -67,6 +69,11 @@ class LeadStore:
         Raises PermanentFailure when the write can never succeed as it is."""
         with permanent_failures():
             return self._ingest.add_lead(lead, dedupe, delivery_id, known)
+
+    def write_entries(self, lead: Lead) -> None:
+        """The stored lead's index entries (name words, rare filter values: `dynamo.index_entries`),
+        written after its transaction; again on a redelivery, which rewrites the same items."""
+        self._entries.write(lead)
 
     # --- reads --------------------------------------------------------------------------------
     def get_lead(self, partner_id: str, lead_id: str) -> Lead | None:
@@ -145,12 +152,15 @@ class LeadStore:
         counted = deltas(before, after)
         if not counted:
             self._update(update, after.lead_id)
-            return
-        update["ConditionExpression"] += " AND favorite = :counted_favorite"
-        values[":counted_favorite"] = {"BOOL": before.favorite}
-        self._transact(
-            [{"Update": update}, counter_update(self._table, after.partner_id, counted)], after.lead_id
-        )
+        else:
+            update["ConditionExpression"] += " AND favorite = :counted_favorite"
+            values[":counted_favorite"] = {"BOOL": before.favorite}
+            self._transact(
+                [{"Update": update}, counter_update(self._table, after.partner_id, counted)], after.lead_id
+            )
+        # A changed company name (or anything else an entry holds) moves its entries; a lifecycle
+        # change leaves them as they are and writes nothing here.
+        self._entries.rewrite(before, after)
 
     def set_favorite(self, partner_id: str, lead_id: str, favorite: bool) -> bool:
         """Mark or unmark a lead as favorite (idempotent); False when the partner has no such lead.

@@ -29,6 +29,7 @@ from leaddesk.domain.models import (
     PhoneValidity,
     Tab,
 )
+from leaddesk.domain.words import word_text
 
 # The OpenAPI extension that lists the tabs offering a filter (what the web app reads).
 TABS_EXTENSION = "x-leaddesk-tabs"
@@ -55,7 +56,8 @@ class Codes:
 
 @dataclass(frozen=True)
 class Text:
-    """Free text: case-insensitive substrings; blanks are no filter."""
+    """Free text: word prefixes of a name, whatever the case and accents
+    (`leaddesk.domain.words`); blanks are no filter."""
 
 
 Values = Vocabulary | Codes | Text
@@ -65,7 +67,10 @@ class Match(StrEnum):
     """How the store compares a stored attribute with a filter's values (OR within a filter)."""
 
     EQUALS = "equals"  # the attribute is one of the values (`IN`)
-    CONTAINS = "contains"  # the attribute contains one of the values (`contains`, lowercased)
+    # the attribute contains one of the values (`contains`); for text both are word texts
+    # (`leaddesk.domain.words.word_text`), in which containing " fab" is holding a word that starts
+    # with "fab"
+    CONTAINS = "contains"
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,16 @@ class ListFilter:
     description: str = ""  # besides the values (a vocabulary's are listed from the vocabulary)
     # The store has an index partition per value (tab + value): the key condition selects it.
     keyed: bool = False
+    # The store writes an index entry per lead and value of this filter (`leaddesk.adapters.dynamo.
+    # index_entries`), except for the `common` values: the values most leads carry, whose filter
+    # over the tab's index already reads little (a value carried by a share s of a tab's leads
+    # reads about 1/s items per item returned), so entries would cost writes for nothing.
+    indexed: bool = False
+    common: frozenset[str] = frozenset()
+
+    def served_by_entries(self, values: frozenset[str]) -> bool:
+        """Whether the index entries hold every lead having one of `values`."""
+        return self.indexed and bool(values) and not (values & self.common)
 
     @property
     def match(self) -> Match:
@@ -90,7 +105,7 @@ class ListFilter:
         if isinstance(self.values, Codes):
             return value.upper()
         if isinstance(self.values, Text):
-            return value.lower()
+            return word_text(value)
         return value
 
 
@@ -120,6 +135,8 @@ LIST_FILTERS: tuple[ListFilter, ...] = (
         tabs=MARKETPLACE_TABS,
         value_of=lambda lead: _value(lead.call_to_action),
         attribute="call_to_action",
+        indexed=True,
+        common=frozenset({CallToAction.CONTACT_ME.value}),
     ),
     ListFilter(
         name="country",
@@ -127,15 +144,20 @@ LIST_FILTERS: tuple[ListFilter, ...] = (
         tabs=ALL_TABS,
         value_of=lambda lead: lead.customer.country,
         attribute="country",
+        indexed=True,  # which countries are common differs from partner to partner
         description="ISO 3166-1 alpha-2 codes, any case (repeat or separate with commas)",
     ),
     ListFilter(
         name="customer_name",
         values=Text(),
         tabs=ALL_TABS,
-        value_of=lambda lead: (lead.customer.company or "").lower() or None,
+        value_of=lambda lead: word_text(lead.customer.company) or None,
         attribute="customer_name",
-        description="Case-insensitive substrings of the company name (OR)",
+        description=(
+            "Word prefixes of the company name, whatever the case and accents: 'fab' and 'inc' both "
+            "find 'Fabrikam Inc.', 'societe gen' finds 'Société Générale' (several values: any of them)"
+        ),
+        indexed=True,  # word index entries (`leaddesk.domain.words`)
     ),
     ListFilter(
         name="lead_source",
@@ -143,6 +165,7 @@ LIST_FILTERS: tuple[ListFilter, ...] = (
         tabs=MARKETPLACE_TABS,
         value_of=lambda lead: _value(lead.lead_source),
         attribute="lead_source",
+        indexed=True,
     ),
     ListFilter(
         name="lead_type",
@@ -150,6 +173,8 @@ LIST_FILTERS: tuple[ListFilter, ...] = (
         tabs=ALL_TABS,
         value_of=lambda lead: lead.lead_type.value,
         attribute="lead_type",
+        indexed=True,
+        common=frozenset({LeadType.OFFER.value}),
     ),
     ListFilter(
         name="lead_quality",
@@ -157,6 +182,8 @@ LIST_FILTERS: tuple[ListFilter, ...] = (
         tabs=ALL_TABS,
         value_of=lambda lead: lead.lead_quality.value,
         attribute="lead_quality",
+        indexed=True,
+        common=frozenset({LeadQuality.HIGH.value, LeadQuality.MEDIUM.value}),
     ),
     STATUS,
     ListFilter(
@@ -165,6 +192,8 @@ LIST_FILTERS: tuple[ListFilter, ...] = (
         tabs=ALL_TABS,
         value_of=lambda lead: lead.email_validity.value,
         attribute="email_validity",
+        indexed=True,
+        common=frozenset({EmailValidity.VALID.value}),
     ),
     ListFilter(
         name="phone_validity",
@@ -172,6 +201,8 @@ LIST_FILTERS: tuple[ListFilter, ...] = (
         tabs=ALL_TABS,
         value_of=lambda lead: lead.phone_validity.value,
         attribute="phone_validity",
+        indexed=True,
+        common=frozenset({PhoneValidity.VALID.value}),
     ),
 )
 

@@ -36,6 +36,7 @@ from leaddesk.domain.list_filters import (
 )
 from leaddesk.domain.models import Tab
 from leaddesk.domain.text import clean_text
+from leaddesk.domain.words import word_text
 
 
 def _values(raw: Any) -> list[str]:
@@ -117,6 +118,14 @@ def _bounded(values: list[Any] | None) -> list[Any] | None:
 Bounded = AfterValidator(_bounded)
 
 
+def _searchable(values: list[str] | None) -> list[str] | None:
+    """A text value must hold a word to look for: punctuation alone would find every name."""
+    for value in values or []:
+        if not word_text(value):
+            raise ValueError(f"{value!r} has no letter or digit to look for")
+    return values
+
+
 def _filter_field(spec: ListFilter) -> tuple[Any, Any]:
     """The model field of one registry entry: its type (what it accepts, what the document says)
     and its description, with the tabs offering it as the document's extension."""
@@ -133,7 +142,9 @@ def _filter_field(spec: ListFilter) -> tuple[Any, Any]:
             annotation = Annotated[list[code] | None, Several, Bounded, _codes_check(spec.values)]
         case Text():
             text = Annotated[str, WithJsonSchema({"type": "string", "maxLength": MAX_TEXT_FILTER_LENGTH})]
-            annotation = Annotated[list[text] | None, BeforeValidator(_several_texts), Bounded]
+            annotation = Annotated[
+                list[text] | None, BeforeValidator(_several_texts), Bounded, AfterValidator(_searchable)
+            ]
     if set(spec.tabs) != set(Tab):
         sentences.append(f"(offered on the tabs {', '.join(tab.value for tab in spec.tabs)})")
     field = Field(

@@ -193,6 +193,15 @@ class IngestService:
                 else self._leads.get_lead(lead.partner_id, stored.lead_id)
             )
             fate = RecordFate.CREATED if stored.outcome is IngestOutcome.CREATED else RecordFate.DUPLICATE
+            if publish_lead is not None:
+                try:  # outside the lead's transaction: a retry of this message writes them again
+                    self._leads.write_entries(publish_lead)
+                except Exception as error:
+                    return RecordResult(
+                        record.message_id,
+                        RecordFate.RETRY,
+                        reason=f"index entries: {type(error).__name__}: {error}",
+                    ), None
             event = lead_received(publish_lead, record.message_id) if publish_lead is not None else None
             return RecordResult(record.message_id, fate, stored.lead_id), event
         fate = RecordFate.TOUCHPOINT if stored.outcome is IngestOutcome.TOUCHPOINT else RecordFate.DUPLICATE

@@ -21,6 +21,7 @@ from ulid import ULID
 
 from leaddesk.adapters.dynamo.cursors import decode_position, encode_position
 from leaddesk.adapters.dynamo.expressions import created_filter, filter_expression
+from leaddesk.adapters.dynamo.index_entries import IndexEntries, entry_partitions
 from leaddesk.adapters.dynamo.items import ItemPolicy, item_to_lead
 from leaddesk.adapters.dynamo.keys import (
     BY_TAB,
@@ -77,6 +78,7 @@ class LeadQueries:
         self._db = client
         self._table = table_name
         self._policy = policy
+        self._entries = IndexEntries(client, table_name)
 
     def query_leads(
         self,
@@ -93,6 +95,15 @@ class LeadQueries:
         bounded work per request.
         """
         after = decode_position(cursor, partner_id, query) if cursor else None
+        partitions = entry_partitions(partner_id, query)
+        if partitions is not None:
+            low, high = _key_window(query, after, query.order is Order.DESC)
+            if low is not None and high is not None and low > high:
+                return Page([], None, 0)
+            found = self._entries.page(partner_id, query, partitions, limit, after, low, high, max_items_read)
+            position = found.position
+            cursor_out = encode_position(partner_id, query, position) if position is not None else None
+            return Page(found.leads, cursor_out, found.items_read)
         if query.tab is Tab.FAVORITES and query.sort is not Sort.CREATED_AT:
             return self._favorites_sorted(partner_id, query, limit, after)
         streams = _streams(partner_id, query)
@@ -125,15 +136,7 @@ class LeadQueries:
         names: dict[str, str] = {"#pk": stream.pk_name}
         values: dict[str, Any] = {":pk": {"S": stream.pk_value}}
         key_condition = "#pk = :pk"
-        low, high = None, None
-        if query.sort is Sort.CREATED_AT:
-            low = ulid_floor(query.created_from) if query.created_from else None
-            high = ulid_ceiling(query.created_to) if query.created_to else None
-        if after is not None:
-            if descending:
-                high = after if high is None else min(high, after)
-            else:
-                low = after if low is None else max(low, after)
+        low, high = _key_window(query, after, descending)
         if low is not None and high is not None and low > high:
             # An empty window (created_to before created_from, or a cursor past it): DynamoDB
             # refuses a BETWEEN whose bounds are reversed, and nothing could match anyway.
@@ -294,6 +297,20 @@ def _streams(partner_id: str, query: LeadQuery) -> list[_Stream]:
             for status in sorted(query.statuses)
         ]
     return [_Stream(BY_TAB, "GSI1PK", partner_tab, "GSI1SK", uses_status=False)]
+
+
+def _key_window(query: LeadQuery, after: str | None, descending: bool) -> tuple[str | None, str | None]:
+    """The sort-key range a page reads: the creation window (as lead ids), up to the cursor."""
+    low, high = None, None
+    if query.sort is Sort.CREATED_AT:
+        low = ulid_floor(query.created_from) if query.created_from else None
+        high = ulid_ceiling(query.created_to) if query.created_to else None
+    if after is not None:
+        if descending:
+            high = after if high is None else min(high, after)
+        else:
+            low = after if low is None else max(low, after)
+    return low, high
 
 
 def ulid_floor(moment: datetime) -> str:
