@@ -103,7 +103,16 @@ VALUE = Decimal("12000")
 
 
 COUNTRIES = ["US", "DE", "HU", "FR", None]
-COMPANIES = ["Contoso", "Fabrikam Ltd", "Northwind Traders", "contoso east", "Tailspin", None]
+COMPANIES = [
+    "Contoso",
+    "Fabrikam Ltd",
+    "Northwind Traders",
+    "contoso east",
+    "Tailspin",
+    None,
+    "Société Générale S.A.",
+    "ÅNGSTRÖM-Łódź Kft.",
+]
 
 
 def random_leads(count: int, seed: int = 7, partner: str | None = None) -> list[Lead]:

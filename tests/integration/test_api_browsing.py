@@ -64,7 +64,25 @@ filter_values = {
         if isinstance(spec.values, Vocabulary)
     },
     "country": ["US", "DE", "HU", "fr"],
-    "customer_name": ["contoso", "TRADERS", "ltd", "zzz"],
+    # word prefixes of every length the word index stores or filters (1 … 4, 5, 9 letters), whole
+    # words, phrases, other case and accents, and what no name holds
+    "customer_name": [
+        "contoso",
+        "TRADERS",
+        "ltd",
+        "zzz",
+        "c",
+        "fa",
+        "fabri",
+        "northwind",
+        "societe gen",
+        "GÉNÉ",
+        "s a",
+        "angstrom lodz",
+        "lod",
+        "east",
+        "rik",
+    ],
 }
 queries = st.fixed_dictionaries(
     {},

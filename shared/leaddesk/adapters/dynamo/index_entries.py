@@ -198,7 +198,8 @@ class IndexEntries:
         [low, high], after the cursor's lead id, the leads fetched and kept when they match."""
         descending = query.order is Order.DESC
         reads = _Reads()
-        first = max(2, math.ceil((limit + 1) / len(partitions)))
+        # Enough for the page and one more (is there a next page?), and the cursor's own lead.
+        first = max(2, math.ceil((limit + 1) / len(partitions))) + (1 if after is not None else 0)
         streams = [self._lead_ids(p, query, low, high, descending, first, budget, reads) for p in partitions]
         candidates = _distinct(heapq.merge(*streams, reverse=descending), skip=after)
         found: list[Lead] = []
