@@ -256,9 +256,18 @@ NAME_FORMS = [
 ]
 
 
+# Names the query shapes look for by more than one word, among the generated ones.
+KNOWN_NAMES = (
+    "Tailspin Toys Inc.",
+    "Société Générale S.A.",
+    "Kovács és Társa Kft.",
+    "Łódź Logistics Sp.z.o.o.",
+)
+
+
 def company_names(rng: random.Random, count: int = 4000) -> list[str]:
     """`count` distinct company names built from the word lists above (seeded)."""
-    names: set[str] = set()
+    names: set[str] = set(KNOWN_NAMES)
     while len(names) < count:
         words = [rng.choice(NAME_STEMS)]
         if rng.random() < 0.5:

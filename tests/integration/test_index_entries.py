@@ -16,7 +16,7 @@ from leaddesk.adapters import aws
 from leaddesk.adapters.dynamo.index_entries import entry_items, word_partition
 from leaddesk.adapters.dynamo.items import ItemPolicy
 from leaddesk.adapters.store import LeadStore
-from leaddesk.domain.filters import LeadQuery
+from leaddesk.domain.filters import LeadQuery, matches
 from leaddesk.domain.listing import LeadFilter
 from leaddesk.domain.models import Customer, Lead, LeadStatus, Tab
 from leaddesk.services.ingest import RecordFate
@@ -212,3 +212,23 @@ def test_a_rare_value_reads_about_two_items_per_lead_returned(
         assert ids == expected
     # A common value has no entries: its filter over the tab's index reads little anyway.
     assert not any("#X#email_validity#valid" in pk for lead in leads for pk, _ in entry_items(lead))
+
+
+@pytest.mark.parametrize("typed", ["fab", "northwinds", "north,gmbh,inc", "fabrikam f", "s a"])
+@pytest.mark.parametrize("budget", [1, 3, 7])
+def test_a_page_cut_short_by_its_read_budget_continues_where_it_stopped(
+    deployment: Deployment, partners: Partners, named: list[Lead], typed: str, budget: int
+) -> None:
+    """However early the budget stops a page, following the cursors finds every match once, in order."""
+    store = lead_store(deployment)
+    wanted = query(customer_name=typed)
+    expected = sorted((lead.lead_id for lead in named if matches(lead, wanted)), reverse=True)
+    ids: list[str] = []
+    cursor = None
+    for _ in range(500):
+        page = store.query_leads(partners.contoso, wanted, 4, cursor, max_items_read=budget)
+        ids += [lead.lead_id for lead in page.leads]
+        cursor = page.cursor
+        if cursor is None:
+            break
+    assert ids == expected

@@ -135,6 +135,7 @@ def entry_partitions(partner_id: str, query: LeadQuery) -> list[_Partition] | No
 @dataclass
 class _Reads:
     count: int = 0
+    cut: bool = False  # a stream stopped at the budget, with more to read
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ class IndexEntries:
         descending = query.order is Order.DESC
         reads = _Reads()
         # Enough for the page and one more (is there a next page?), and the cursor's own lead.
-        first = max(2, math.ceil((limit + 1) / len(partitions))) + (1 if after is not None else 0)
+        first = math.ceil((limit + 1) / len(partitions)) + (1 if after is not None else 0)
         streams = [self._lead_ids(p, query, low, high, descending, first, budget, reads) for p in partitions]
         candidates = _distinct(heapq.merge(*streams, reverse=descending), skip=after)
         found: list[Lead] = []
@@ -211,12 +212,17 @@ class IndexEntries:
             wanted = math.ceil((limit - len(found)) * (examined + 1) / (kept + 1))
             chunk = list(islice(candidates, min(wanted, BATCH_GET_LIMIT)))
             if not chunk:
-                more = False
+                more = reads.cut
                 break
+            if reads.cut:  # stop where a stream stopped: it may hold more before what follows
+                stop = next((i for i, (_, entry) in enumerate(chunk) if not entry), len(chunk) - 1)
+                chunk = chunk[: stop + 1]
             leads = self._get_leads(partner_id, [key for key, entry in chunk if entry], reads)
             for index, (key, entry) in enumerate(chunk):
                 last = key
-                if not entry:  # a stream's position after a read that found nothing
+                if not entry:  # where a stream's read ended
+                    if reads.cut:
+                        return EntryPage(found, key, reads.count)
                     continue
                 examined += 1
                 lead = leads.get(key)
@@ -224,6 +230,8 @@ class IndexEntries:
                     kept += 1
                     found.append(lead)
                     if len(found) == limit:
+                        # another id, or where a read ended with more to read (one more pull:
+                        # the next id is already read, or the read's end is, never a new read)
                         more = index < len(chunk) - 1 or next(candidates, None) is not None
                         break
         return EntryPage(found, last if more and last is not None else None, reads.count)
@@ -239,8 +247,8 @@ class IndexEntries:
         budget: int,
         reads: _Reads,
     ) -> Iterator[tuple[str, bool]]:
-        """(lead id, True) per entry in key order; (sort key, False) where a read past the
-        budget found nothing, so that the page can end there with a cursor."""
+        """(lead id, True) per entry in key order, and (sort key, False) where each read ended;
+        the stream stops there once the page's budget is spent (`reads.cut`)."""
         names = {"#pk": "PK"}
         values: dict[str, Any] = {":pk": {"S": partition.pk}}
         key_condition = "#pk = :pk"
@@ -278,14 +286,17 @@ class IndexEntries:
         while True:
             answer = self._db.query(**request)
             reads.count += answer.get("ScannedCount", 0)
-            items = answer.get("Items", [])
-            for item in items:
+            for item in answer.get("Items", []):
                 yield item["SK"]["S"], True
             last_key = answer.get("LastEvaluatedKey")
             if not last_key:
                 return
-            if not items and reads.count >= budget:
-                yield last_key["SK"]["S"], False
+            # Where this read ended: what comes next is read only when asked for (a merge asks
+            # for the next item of a stream as soon as it hands one on).
+            yield last_key["SK"]["S"], False
+            if reads.count >= budget:
+                reads.cut = True
+                return
             request["ExclusiveStartKey"] = last_key
             request["Limit"] = min(request["Limit"] * 2, MAX_QUERY_LIMIT)
 
@@ -294,6 +305,8 @@ class IndexEntries:
             self._table: {"Keys": [lead_key(partner_id, lead_id) for lead_id in lead_ids]}
         }
         leads: dict[str, Lead] = {}
+        if not lead_ids:  # a chunk of read ends only
+            return leads
         for attempt in range(ATTEMPTS):
             answer = self._db.batch_get_item(RequestItems=request)
             for item in answer.get("Responses", {}).get(self._table, []):
@@ -312,6 +325,8 @@ def _distinct(keys: Iterator[tuple[str, bool]], skip: str | None) -> Iterator[tu
     the cursor's own lead left out."""
     previous = None
     for key, entry in keys:
-        if key not in (previous, skip):
+        if not entry:
             yield key, entry
-        previous = key
+        elif key not in (previous, skip):
+            yield key, entry
+            previous = key
