@@ -169,6 +169,8 @@ def test_expired_leads_never_show_contact_details(seeded: list[Lead]) -> None:
         ({"sort": "price"}, "sort"),
         ({"order": "up"}, "order"),
         ({"colour": "red"}, "colour"),
+        ({"customer_name": "&"}, "customer_name"),  # no letter or digit: nothing to look for
+        ({"customer_name": "fab, -"}, "customer_name"),
     ],
 )
 def test_unknown_filters_or_values_answer_400_naming_them(
