@@ -202,7 +202,10 @@ class IndexEntries:
         # Enough for the page and one more (is there a next page?), and the cursor's own lead.
         first = math.ceil((limit + 1) / len(partitions)) + (1 if after is not None else 0)
         streams = [self._lead_ids(p, query, low, high, descending, first, budget, reads) for p in partitions]
-        candidates = _distinct(heapq.merge(*streams, reverse=descending), skip=after)
+        # A merge asks a stream for its next item as soon as it hands one on: with one partition,
+        # read it directly, so that handing on where a read ended never starts the next read.
+        merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, reverse=descending)
+        candidates = _distinct(merged, skip=after)
         found: list[Lead] = []
         examined = kept = 0
         last: str | None = None  # the position read up to
