@@ -21,6 +21,7 @@ print the same figures. docs/scaling.md builds its capacity model on them.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import math
 import os
@@ -47,8 +48,8 @@ def attribute_size(value: Any) -> int:
         return len(inner.encode())
     if kind == "N":
         return len(inner.lstrip("-").replace(".", "")) // 2 + 1
-    if kind == "B":  # base64 on the wire; DynamoDB counts the raw bytes
-        return len(inner) * 3 // 4 - int(inner.count("="))
+    if kind == "B":  # DynamoDB counts the raw bytes (base64 text in a request as sent)
+        return len(inner) if isinstance(inner, bytes) else len(base64.b64decode(inner))
     if kind in {"BOOL", "NULL"}:
         return 1
     if kind == "M":
