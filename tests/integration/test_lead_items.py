@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zlib
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,8 +13,9 @@ from bench.capacity import item_size
 
 from leaddesk.adapters.dynamo.documents import DICTIONARIES, compress_document, decompress_document
 from leaddesk.adapters.dynamo.items import ItemPolicy, item_to_lead, lead_to_item
-from leaddesk.adapters.dynamo.keys import lead_key
+from leaddesk.adapters.dynamo.keys import lead_key, tab_key
 from leaddesk.adapters.store import LeadStore, StaleLead
+from leaddesk.domain.filters import LeadQuery, Order, Sort, value_sort_key
 from leaddesk.domain.models import Lead, LeadStatus
 from leaddesk.domain.timed_rules import run_timed_rules
 from leaddesk_local.provision import Deployment, client
@@ -131,3 +133,41 @@ def test_documents_compressed_with_an_earlier_dictionary_or_none_stay_readable()
         packer = zlib.compressobj(9, zdict=dictionary)
         assert decompress_document(packer.compress(document) + packer.flush()) == document
     assert len(compress_document(document)) * 4 < len(document)
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+def test_by_value_pages_leads_without_a_value_once_and_in_order_items_written_before_included(
+    deployment: Deployment, order: str
+) -> None:
+    """ByTabValue holds only leads with a value; the others come from ByTab. A lead without a
+    value written before the index was sparse (it still has ByTabValue keys) is listed once."""
+    table = deployment.refs["LeadsTable"]
+    leads = [
+        make_lead(created_at=T0 + timedelta(minutes=n), estimated_value=Decimal(n * 100) if n % 3 else None)
+        for n in range(12)
+    ]
+    put_leads(leads, table)
+    db = client("dynamodb", None)
+    for lead in leads[:6]:
+        if lead.estimated_value is None:  # as stored before: a zero value key
+            db.update_item(
+                TableName=table,
+                Key=lead_key(lead.partner_id, lead.lead_id),
+                UpdateExpression="SET GSI5PK = :pk, GSI5SK = :sk",
+                ExpressionAttributeValues={
+                    ":pk": {"S": tab_key(lead.partner_id, lead.tab)},
+                    ":sk": {"S": value_sort_key(lead)},
+                },
+            )
+    store = LeadStore(db, table, POLICY)
+    query = LeadQuery(sort=Sort.ESTIMATED_VALUE, order=Order(order))
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = store.query_leads(leads[0].partner_id, query, 5, cursor)
+        seen.extend(lead.lead_id for lead in page.leads)
+        cursor = page.cursor
+        if cursor is None:
+            break
+    expected = sorted(leads, key=value_sort_key, reverse=order == "desc")
+    assert seen == [lead.lead_id for lead in expected]

@@ -111,6 +111,7 @@ def name_sort_key(lead: Lead) -> str:
 
 
 _MAX_CENTS = 10**16 - 2
+NO_VALUE = f"{0:016d}#"  # the sort key's prefix for a lead without an estimated value
 
 
 def value_sort_key(lead: Lead) -> str:

@@ -90,8 +90,9 @@ def lead_to_item(lead: Lead, policy: ItemPolicy) -> dict[str, Any]:
         "GSI2SK": {"S": lead.lead_id},
         "GSI4PK": {"S": partner_tab},
         "GSI4SK": {"S": name_sort_key(lead)},
-        "GSI5PK": {"S": partner_tab},
-        "GSI5SK": {"S": value_sort_key(lead)},
+        # ByTabValue is sparse: a lead without a value is read from ByTab (`LeadQueries`).
+        "GSI5PK": {"S": partner_tab} if lead.estimated_value is not None else None,
+        "GSI5SK": {"S": value_sort_key(lead)} if lead.estimated_value is not None else None,
         "DUEPK": {"S": due_partition(due_shard(lead.lead_id, policy.due_shards))} if due else None,
         "DUESK": {"S": f"{due_time_text(due)}#{lead.partner_id}#{lead.lead_id}"} if due else None,
     }

@@ -36,7 +36,7 @@ from leaddesk.adapters.dynamo.keys import (
     tab_status_key,
 )
 from leaddesk.adapters.dynamo.paging import pages
-from leaddesk.domain.filters import LeadQuery, Order, Sort
+from leaddesk.domain.filters import NO_VALUE, LeadQuery, Order, Sort
 from leaddesk.domain.models import Lead, LeadStatus, Tab
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 MAX_ITEMS_READ = 2000  # per page: a selective filter returns a short page + cursor beyond this
 MAX_QUERY_LIMIT = 1000
 MAX_FAVORITES_SORTED = 5000
+VALUED_FLOOR = NO_VALUE + "\uffff"  # above every key of a lead without a value
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ class LeadQueries:
         after = decode_position(cursor, partner_id, query) if cursor else None
         if query.tab is Tab.FAVORITES and query.sort is not Sort.CREATED_AT:
             return self._favorites_sorted(partner_id, query, limit, after)
+        if query.sort is Sort.ESTIMATED_VALUE:
+            return self._value_sorted(partner_id, query, limit, after, max_items_read)
         streams = _streams(partner_id, query)
         descending = query.order is Order.DESC
         results = [
@@ -119,8 +122,17 @@ class LeadQueries:
         )
 
     def _fetch(
-        self, stream: _Stream, query: LeadQuery, limit: int, after: str | None, budget: int
+        self,
+        stream: _Stream,
+        query: LeadQuery,
+        limit: int,
+        after: str | None,
+        budget: int,
+        floor: str | None = None,
+        absent: str | None = None,
     ) -> _StreamResult:
+        """One stream's items in sort-key order after `after`: `floor` is a lowest sort key,
+        `absent` an attribute the items must not have."""
         descending = query.order is Order.DESC
         names: dict[str, str] = {"#pk": stream.pk_name}
         values: dict[str, Any] = {":pk": {"S": stream.pk_value}}
@@ -129,6 +141,8 @@ class LeadQueries:
         if query.sort is Sort.CREATED_AT:
             low = ulid_floor(query.created_from) if query.created_from else None
             high = ulid_ceiling(query.created_to) if query.created_to else None
+        if floor is not None:
+            low = floor if low is None else max(low, floor)
         if after is not None:
             if descending:
                 high = after if high is None else min(high, after)
@@ -150,6 +164,9 @@ class LeadQueries:
             key_condition += " AND #sk <= :high"
             values[":high"] = {"S": high}
         filters = filter_expression(query, names, values, skip_keyed=stream.uses_status)
+        if absent:
+            names["#absent"] = absent
+            filters = " AND ".join(part for part in (filters, "attribute_not_exists(#absent)") if part)
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": stream.index,
@@ -180,6 +197,65 @@ class LeadQueries:
             request["Limit"] = max(1, min(batch, MAX_QUERY_LIMIT, budget - items_read))
         return _StreamResult(found, None, items_read)
 
+    def _value_sorted(
+        self, partner_id: str, query: LeadQuery, limit: int, after: str | None, budget: int
+    ) -> Page:
+        """A tab by estimated value: the leads with a value from the sparse ByTabValue index,
+        then (or, ascending, before them) the leads without one from ByTab, newest id last as
+        their sort key (`value_sort_key`) says. The two ranges do not overlap, so they are read
+        one after the other and a page reads the second only once the first is exhausted.
+
+        Positions are sort keys as `value_sort_key` writes them; a lead without a value is at
+        `NO_VALUE` + its id, which ByTab's sort key (the id) keeps in order.
+        """
+        partner_tab = tab_key(partner_id, query.tab)
+        valued = _Stream(BY_TAB_VALUE, "GSI5PK", partner_tab, "GSI5SK", uses_status=False)
+        unvalued = _Stream(BY_TAB, "GSI1PK", partner_tab, "GSI1SK", uses_status=False)
+        after_unvalued = after is not None and after.startswith(NO_VALUE)
+        descending = query.order is Order.DESC
+        taken: list[tuple[str, dict[str, Any]]] = []
+        items_read = 0
+        for phase in ("valued", "unvalued") if descending else ("unvalued", "valued"):
+            want = limit - len(taken)
+            if phase == "valued":
+                if after_unvalued and descending:
+                    continue  # past every valued lead already
+                # A valued key sorts above NO_VALUE…: items written before the index was sparse
+                # (a key of NO_VALUE + id) are left to the ByTab phase.
+                start = None if after_unvalued else after
+                result = self._fetch(valued, query, want, start, budget - items_read, floor=VALUED_FLOOR)
+                keyed = result.items
+                evaluated_to = result.evaluated_to
+            else:
+                if after is not None and not after_unvalued and not descending:
+                    continue  # past every lead without a value already
+                start = after.removeprefix(NO_VALUE) if after is not None and after_unvalued else None
+                result = self._fetch(
+                    unvalued, query, want, start, budget - items_read, absent="estimated_value"
+                )
+                keyed = [(NO_VALUE + key, item) for key, item in result.items]
+                evaluated_to = NO_VALUE + result.evaluated_to if result.evaluated_to else None
+            items_read += result.items_read
+            taken.extend(keyed[:want])
+            if len(keyed) > want:
+                return self._value_page(partner_id, query, taken, taken[-1][0], items_read)
+            if evaluated_to is not None:  # bounded work per page: continue from there
+                return self._value_page(partner_id, query, taken, evaluated_to, items_read)
+            if len(taken) == limit:
+                return self._value_page(partner_id, query, taken, taken[-1][0], items_read)
+        return self._value_page(partner_id, query, taken, None, items_read)
+
+    @staticmethod
+    def _value_page(
+        partner_id: str,
+        query: LeadQuery,
+        taken: list[tuple[str, dict[str, Any]]],
+        position: str | None,
+        read: int,
+    ) -> Page:
+        cursor = encode_position(partner_id, query, position) if position is not None else None
+        return Page([item_to_lead(item) for _, item in taken], cursor, read)
+
     def _favorites_sorted(self, partner_id: str, query: LeadQuery, limit: int, after: str | None) -> Page:
         """Favorites are a short list: read it (bounded) and sort it in memory by name or value."""
         names: dict[str, str] = {"#pk": "GSI3PK"}
@@ -203,7 +279,7 @@ class LeadQueries:
         items_read = 0
         for answer in pages(self._db.query, request):
             items_read += answer.get("ScannedCount", 0)
-            keyed.extend((item[sort_attribute]["S"], dict(item)) for item in answer.get("Items", []))
+            keyed.extend((_sort_value(item, sort_attribute), dict(item)) for item in answer.get("Items", []))
             if items_read >= MAX_FAVORITES_SORTED:
                 break
         if after is not None:
@@ -274,14 +350,19 @@ class LeadQueries:
                 return
 
 
+def _sort_value(item: Mapping[str, Any], attribute: str) -> str:
+    """An item's sort key; a lead without a value has no ByTabValue key (the index is sparse)."""
+    if attribute in item:
+        return str(item[attribute]["S"])
+    return NO_VALUE + str(item["lead_id"]["S"])
+
+
 def _streams(partner_id: str, query: LeadQuery) -> list[_Stream]:
     if query.tab is Tab.FAVORITES:
         return [_Stream(FAVORITES, "GSI3PK", favorites_key(partner_id), "GSI3SK", uses_status=False)]
     partner_tab = tab_key(partner_id, query.tab)
     if query.sort is Sort.CUSTOMER_NAME:
         return [_Stream(BY_TAB_NAME, "GSI4PK", partner_tab, "GSI4SK", uses_status=False)]
-    if query.sort is Sort.ESTIMATED_VALUE:
-        return [_Stream(BY_TAB_VALUE, "GSI5PK", partner_tab, "GSI5SK", uses_status=False)]
     if query.statuses:
         return [
             _Stream(
