@@ -68,6 +68,9 @@ def test_an_item_written_before_compression_is_read_and_rewritten_compressed(dep
     store = LeadStore(client("dynamodb", None), table, POLICY)
 
     assert store.get_lead(lead.partner_id, lead.lead_id) == lead
+    store.update_lead(lead, lead)  # the sweep's refresh of a lead with no rule due: no new document
+    assert stored(deployment, lead)["doc"] == legacy["doc"]
+    assert store.get_lead(lead.partner_id, lead.lead_id) == lead
     after = expired(lead)
     store.update_lead(lead, after)
 

@@ -49,7 +49,9 @@ _MUTABLE = {"version", "favorite", "touchpoints"}
 OPTIONAL_ATTRIBUTES = frozenset(
     {spec.attribute for spec in LIST_FILTERS} | {"estimated_value", "DUEPK", "DUESK"}
 )
-# The document as items written before compression held it: a change REMOVEs it (a no-op once gone).
+# The document as items written before compression held it: a change that writes the compressed
+# document REMOVEs it (a no-op once gone).
+DOCUMENT = "docz"
 LEGACY_DOCUMENT = "doc"
 # Attributes that depend on configuration as well as on the lead (the expiry period, the Due
 # shards): a change writes them even when the lead's state did not move them.
@@ -74,7 +76,7 @@ def lead_to_item(lead: Lead, policy: ItemPolicy) -> dict[str, Any]:
     attributes: dict[str, dict[str, Any] | None] = {
         **lead_key(lead.partner_id, lead.lead_id),
         "type": {"S": "lead"},
-        "docz": {"B": compress_document(doc)},
+        DOCUMENT: {"B": compress_document(doc)},
         "version": {"N": str(lead.version)},
         "favorite": {"BOOL": lead.favorite},
         "is_test": {"BOOL": lead.is_test},
@@ -112,20 +114,22 @@ def changed_attributes(
 
     SET: the attributes whose value changed, and those that depend on configuration (the Due
     keys) whatever they were; REMOVE: what `before` had and `after` lacks, the Due keys when
-    `after` has none, and the uncompressed document of items written before compression.
-    Attributes that change by their own atomic updates (favorite, touchpoints) are left alone.
+    `after` has none, and — when the compressed document is written — the text document of an
+    item written before compression. Attributes that change by their own atomic updates
+    (favorite, touchpoints) are left alone.
     """
     sets = {
         name: value
         for name, value in after.items()
         if name not in KEPT_BY_CHANGES and (name in POLICY_ATTRIBUTES or before.get(name) != value)
     }
-    removes = ((set(before) | POLICY_ATTRIBUTES | {LEGACY_DOCUMENT}) - set(after)) - KEPT_BY_CHANGES
+    legacy = {LEGACY_DOCUMENT} if DOCUMENT in sets else set()
+    removes = ((set(before) | POLICY_ATTRIBUTES | legacy) - set(after)) - KEPT_BY_CHANGES
     return sets, removes
 
 
 def item_to_lead(item: Mapping[str, Any]) -> Lead:
-    stored = item.get("docz")
+    stored = item.get(DOCUMENT)
     data = json.loads(decompress_document(stored["B"]) if stored else item[LEGACY_DOCUMENT]["S"])
     data["version"] = int(item["version"]["N"])
     data["favorite"] = item.get("favorite", {}).get("BOOL", False)
