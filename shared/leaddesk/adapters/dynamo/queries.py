@@ -201,9 +201,9 @@ class LeadQueries:
         self, partner_id: str, query: LeadQuery, limit: int, after: str | None, budget: int
     ) -> Page:
         """A tab by estimated value: the leads with a value from the sparse ByTabValue index,
-        then (or, ascending, before them) the leads without one from ByTab, newest id last as
-        their sort key (`value_sort_key`) says. The two ranges do not overlap, so they are read
-        one after the other and a page reads the second only once the first is exhausted.
+        then (ascending: before them) the leads without one from ByTab, by lead id as their sort
+        key (`value_sort_key`) orders them. The two ranges do not overlap, so they are read one
+        after the other and a page reads the second only once the first is exhausted.
 
         Positions are sort keys as `value_sort_key` writes them; a lead without a value is at
         `NO_VALUE` + its id, which ByTab's sort key (the id) keeps in order.
