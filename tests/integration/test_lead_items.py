@@ -172,5 +172,7 @@ def test_by_value_pages_leads_without_a_value_once_and_in_order_items_written_be
         cursor = page.cursor
         if cursor is None:
             break
-    expected = sorted(leads, key=value_sort_key, reverse=order == "desc")
+    expected = sorted(
+        leads, key=lambda lead: value_sort_key(lead, Order(order)), reverse=order == "desc"
+    )  # without a value: last either way
     assert seen == [lead.lead_id for lead in expected]

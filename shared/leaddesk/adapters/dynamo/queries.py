@@ -36,7 +36,7 @@ from leaddesk.adapters.dynamo.keys import (
     tab_status_key,
 )
 from leaddesk.adapters.dynamo.paging import pages
-from leaddesk.domain.filters import NO_VALUE, LeadQuery, Order, Sort
+from leaddesk.domain.filters import LeadQuery, Order, Sort, no_value_prefix
 from leaddesk.domain.models import Lead, LeadStatus, Tab
 
 if TYPE_CHECKING:
@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 MAX_ITEMS_READ = 2000  # per page: a selective filter returns a short page + cursor beyond this
 MAX_QUERY_LIMIT = 1000
 MAX_FAVORITES_SORTED = 5000
-VALUED_FLOOR = NO_VALUE + "\uffff"  # above every key of a lead without a value
+# Above every stored key of a lead without a value (items written before ByTabValue was sparse).
+VALUED_FLOOR = no_value_prefix(Order.DESC) + "\uffff"
 
 
 @dataclass(frozen=True)
@@ -201,40 +202,37 @@ class LeadQueries:
         self, partner_id: str, query: LeadQuery, limit: int, after: str | None, budget: int
     ) -> Page:
         """A tab by estimated value: the leads with a value from the sparse ByTabValue index,
-        then (ascending: before them) the leads without one from ByTab, by lead id as their sort
-        key (`value_sort_key`) orders them. The two ranges do not overlap, so they are read one
-        after the other and a page reads the second only once the first is exhausted.
+        then — last in either order — the leads without one from ByTab, by lead id as their
+        sort key (`value_sort_key`) orders them. A page reads ByTab only once the valued leads
+        are exhausted, so the first pages cost what they did with every lead in ByTabValue.
 
-        Positions are sort keys as `value_sort_key` writes them; a lead without a value is at
-        `NO_VALUE` + its id, which ByTab's sort key (the id) keeps in order.
+        Positions are sort keys as `value_sort_key` writes them for the query's order; a lead
+        without a value is at `no_value_prefix(order)` + its id.
         """
         partner_tab = tab_key(partner_id, query.tab)
         valued = _Stream(BY_TAB_VALUE, "GSI5PK", partner_tab, "GSI5SK", uses_status=False)
         unvalued = _Stream(BY_TAB, "GSI1PK", partner_tab, "GSI1SK", uses_status=False)
-        after_unvalued = after is not None and after.startswith(NO_VALUE)
-        descending = query.order is Order.DESC
+        no_value = no_value_prefix(query.order)
+        past_valued = after is not None and after.startswith(no_value)
         taken: list[tuple[str, dict[str, Any]]] = []
         items_read = 0
-        for phase in ("valued", "unvalued") if descending else ("unvalued", "valued"):
+        for phase in ("valued", "unvalued"):
             want = limit - len(taken)
             if phase == "valued":
-                if after_unvalued and descending:
-                    continue  # past every valued lead already
-                # A valued key sorts above NO_VALUE…: items written before the index was sparse
-                # (a key of NO_VALUE + id) are left to the ByTab phase.
-                start = None if after_unvalued else after
-                result = self._fetch(valued, query, want, start, budget - items_read, floor=VALUED_FLOOR)
+                if past_valued:
+                    continue
+                # Items written before the index was sparse (a lead without a value, keyed below
+                # every value) are left to the ByTab phase: the floor skips them.
+                result = self._fetch(valued, query, want, after, budget - items_read, floor=VALUED_FLOOR)
                 keyed = result.items
                 evaluated_to = result.evaluated_to
             else:
-                if after is not None and not after_unvalued and not descending:
-                    continue  # past every lead without a value already
-                start = after.removeprefix(NO_VALUE) if after is not None and after_unvalued else None
+                start = after.removeprefix(no_value) if after is not None and past_valued else None
                 result = self._fetch(
                     unvalued, query, want, start, budget - items_read, absent="estimated_value"
                 )
-                keyed = [(NO_VALUE + key, item) for key, item in result.items]
-                evaluated_to = NO_VALUE + result.evaluated_to if result.evaluated_to else None
+                keyed = [(no_value + key, item) for key, item in result.items]
+                evaluated_to = no_value + result.evaluated_to if result.evaluated_to else None
             items_read += result.items_read
             taken.extend(keyed[:want])
             if len(keyed) > want:
@@ -279,7 +277,10 @@ class LeadQueries:
         items_read = 0
         for answer in pages(self._db.query, request):
             items_read += answer.get("ScannedCount", 0)
-            keyed.extend((_sort_value(item, sort_attribute), dict(item)) for item in answer.get("Items", []))
+            keyed.extend(
+                (_sort_value(item, sort_attribute, query.order), dict(item))
+                for item in answer.get("Items", [])
+            )
             if items_read >= MAX_FAVORITES_SORTED:
                 break
         if after is not None:
@@ -350,11 +351,12 @@ class LeadQueries:
                 return
 
 
-def _sort_value(item: Mapping[str, Any], attribute: str) -> str:
-    """An item's sort key; a lead without a value has no ByTabValue key (the index is sparse)."""
-    if attribute in item:
-        return str(item[attribute]["S"])
-    return NO_VALUE + str(item["lead_id"]["S"])
+def _sort_value(item: Mapping[str, Any], attribute: str, order: Order) -> str:
+    """An item's sort key in `order`: a lead without a value has no ByTabValue key (the index is
+    sparse) and sorts last; so does one written with the zero key before."""
+    if attribute == "GSI5SK" and "estimated_value" not in item:
+        return no_value_prefix(order) + str(item["lead_id"]["S"])
+    return str(item[attribute]["S"])
 
 
 def _streams(partner_id: str, query: LeadQuery) -> list[_Stream]:
