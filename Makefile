@@ -81,6 +81,7 @@ bench: $(STAMP)
 
 openapi: $(STAMP)
 	$(BIN)/leaddesk openapi > docs/openapi.json
+	cp docs/openapi.json functions/leads_api/openapi.json  # the copy GET /openapi.json serves
 
 ## events-schema: the JSON Schema of every event LeadDesk publishes, into docs/events/
 events-schema: $(STAMP)
