@@ -87,7 +87,7 @@ openapi: $(STAMP)
 events-schema: $(STAMP)
 	$(BIN)/leaddesk events-schema --out docs/events
 
-## country-names: rebuild the country names ingest maps to codes (from CLDR via Babel, and pycountry)
+## country-names: rebuild the country names ingest maps to codes (from CLDR via Babel, and pycountry) and the ISO codes LeadDesk checks (pycountry)
 country-names: $(STAMP)
 	$(BIN)/python -c 'from leaddesk_local.country_names import write; write()'
 
