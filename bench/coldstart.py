@@ -154,7 +154,11 @@ def main(argv: list[str] | None = None) -> None:
                 f"bench/coldstart.py: say what {spec.logical_id}'s first invocation builds (FIRST_CALL)"
             )
         imported, built = probe(
-            f"import {module}", FIRST_TRACE + FIRST_CALL[spec.logical_id], environment, args.samples, args.clock
+            f"import {module}",
+            FIRST_TRACE + FIRST_CALL[spec.logical_id],
+            environment,
+            args.samples,
+            args.clock,
         )
         worst_import, worst_built = max(worst_import, imported / floor), max(worst_built, built / floor)
         print(

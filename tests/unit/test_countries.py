@@ -139,7 +139,7 @@ def test_no_function_imports_pycountry() -> None:
     import subprocess
     import sys
 
-    modules = "ingest.app, leads_api.app, exports_api.app, leaddesk.services.ingest, leaddesk.domain.countries"
+    modules = "ingest.app, leads_api.app, exports_api.app, leaddesk.services.ingest, leaddesk.domain.money"
     code = f"import sys; import {modules}; print('pycountry' in sys.modules)"
     paths = [str(PROJECT_ROOT / "functions"), str(PROJECT_ROOT / "shared")]
     found = subprocess.run(
