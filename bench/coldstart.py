@@ -7,7 +7,7 @@ imports the handler module, then builds the services its first invocation builds
 composition root, as the handler does). Medians of N processes. `LAMBDA_TASK_ROOT` is set as
 Lambda sets it, so the handlers trace as they do in Lambda: the first invocation pays for the Tracer.
 
-    python -m bench coldstart [--samples 10] [--clock wall|cpu] [--function LogicalId ...]
+    python -m bench coldstart [--samples 10] [--clock wall|cpu] [--function LogicalId ...] [--python PATH]
 """
 
 from __future__ import annotations
@@ -107,7 +107,12 @@ FIRST_CALL = {
 
 
 def probe(
-    imports: str, first_call: str, environment: dict[str, str], samples: int, clock: str = "wall"
+    imports: str,
+    first_call: str,
+    environment: dict[str, str],
+    samples: int,
+    clock: str = "wall",
+    python: str = sys.executable,
 ) -> tuple[float, float]:
     """(import ms, import + first service ms), medians of `samples` fresh processes."""
     paths = [str(PROJECT_ROOT / "functions"), str(PROJECT_ROOT / "shared")]
@@ -116,9 +121,7 @@ def probe(
     env |= {"AWS_ACCESS_KEY_ID": "cold", "AWS_SECRET_ACCESS_KEY": "cold"}
     imported, built = [], []
     for _ in range(samples):
-        out = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
-        ).stdout
+        out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
         first, second = (float(x) for x in out.split())
         imported.append(first)
         built.append(second)
@@ -132,14 +135,22 @@ def main(argv: list[str] | None = None) -> None:
         "--clock", choices=sorted(CLOCKS), default="wall", help="wall time, or the process's CPU time"
     )
     parser.add_argument("--function", action="append", help="only this function (logical id; repeatable)")
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the interpreter of the probes (one with the layer's requirements, e.g. Lambda's 3.13)",
+    )
     args = parser.parse_args(argv)
     template = Template.load()
     lookup = Deployment(stack_name="cold", endpoint_url=None).lookup
-    print(
-        f"cold start, {args.clock} time, median of {args.samples} fresh processes "
-        f"(Python {sys.version.split()[0]})"
-    )
-    floor, _ = probe(FLOOR, "", {}, args.samples, args.clock)
+    version = subprocess.run(
+        [args.python, "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    print(f"cold start, {args.clock} time, median of {args.samples} fresh processes (Python {version})")
+    floor, _ = probe(FLOOR, "", {}, args.samples, args.clock, args.python)
     print(f"  {'floor: boto3 + Powertools + resolver':<40} {floor:7.1f} ms   1.00")
     print(f"  {'function':<24}{'import':>10}{'÷ floor':>9}{'+ first services':>19}{'÷ floor':>9}")
     worst_import = worst_built = 0.0
@@ -159,6 +170,7 @@ def main(argv: list[str] | None = None) -> None:
             environment,
             args.samples,
             args.clock,
+            args.python,
         )
         worst_import, worst_built = max(worst_import, imported / floor), max(worst_built, built / floor)
         print(
