@@ -315,7 +315,7 @@ def _last_mail_to(target: Target, address: str) -> Any:
 
 def cmd_openapi(args: argparse.Namespace) -> int:
     sys.path[:0] = [str(PROJECT_ROOT / "functions"), str(PROJECT_ROOT / "shared")]
-    from leads_api.routes.document import openapi_document
+    from leads_api.openapi_document import openapi_document
 
     print(openapi_document())
     return 0
