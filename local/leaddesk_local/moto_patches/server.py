@@ -48,4 +48,4 @@ def list_actions_once() -> None:
     # moto lists every function of the service's response class (inspect.getmembers: a few
     # hundred members) on each request, to check that the action exists; classes do not change
     # once the server serves.
-    responses.method_names_from_class = cache(utils.method_names_from_class)
+    responses.method_names_from_class = cache(utils.method_names_from_class)  # type: ignore[attr-defined]
