@@ -81,12 +81,13 @@ bench: $(STAMP)
 
 openapi: $(STAMP)
 	$(BIN)/leaddesk openapi > docs/openapi.json
+	cp docs/openapi.json functions/leads_api/openapi.json  # the copy GET /openapi.json serves
 
 ## events-schema: the JSON Schema of every event LeadDesk publishes, into docs/events/
 events-schema: $(STAMP)
 	$(BIN)/leaddesk events-schema --out docs/events
 
-## country-names: rebuild the country names ingest maps to codes (from CLDR via Babel, and pycountry)
+## country-names: rebuild the country names ingest maps to codes (from CLDR via Babel, and pycountry) and the ISO codes LeadDesk checks (pycountry)
 country-names: $(STAMP)
 	$(BIN)/python -c 'from leaddesk_local.country_names import write; write()'
 

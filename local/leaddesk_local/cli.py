@@ -75,6 +75,7 @@ def cmd_up(args: argparse.Namespace) -> int:
         log=log,
         schedule_interval=args.schedule_interval,
         throttle=Throttle(rate=args.api_rate, burst=args.api_burst),
+        web_dist=Path(args.web_dist) if args.web_dist else None,
     )
     print("Starting the LeadDesk local stack…", flush=True)
     try:
@@ -315,7 +316,7 @@ def _last_mail_to(target: Target, address: str) -> Any:
 
 def cmd_openapi(args: argparse.Namespace) -> int:
     sys.path[:0] = [str(PROJECT_ROOT / "functions"), str(PROJECT_ROOT / "shared")]
-    from leads_api.routes.document import openapi_document
+    from leads_api.openapi_document import openapi_document
 
     print(openapi_document())
     return 0
@@ -386,6 +387,7 @@ def parser() -> argparse.ArgumentParser:
     )
     up.add_argument("--email-deliverability", choices=["dns", "off"], help="override the template's setting")
     up.add_argument("--log-level", default="WARNING", help="handlers' log level (INFO shows every lead)")
+    up.add_argument("--web-dist", help="the built web workspace to serve at /app/ (default: web/dist)")
     up.add_argument(
         "--schedule-interval",
         type=float,

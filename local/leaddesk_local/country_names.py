@@ -20,6 +20,7 @@ from babel import Locale, UnknownLocaleError
 from babel.languages import get_official_languages
 
 from leaddesk.domain.countries import COUNTRY_NAMES_FILE, name_key
+from leaddesk.domain.iso_codes import ISO_CODES_FILE
 
 LANGUAGES = ("en", "fr", "it", "nl", "hu", "tr")
 
@@ -82,5 +83,19 @@ def render() -> str:
     return json.dumps(country_names(), ensure_ascii=False, indent=0, sort_keys=True) + "\n"
 
 
+def iso_codes() -> dict[str, object]:
+    """The codes ingest, the filters and the money rules check, from pycountry's databases."""
+    return {
+        "countries": sorted(str(country.alpha_2) for country in pycountry.countries),
+        "alpha_3": {str(country.alpha_3): str(country.alpha_2) for country in pycountry.countries},
+        "currencies": sorted(str(currency.alpha_3) for currency in pycountry.currencies),
+    }
+
+
+def render_iso_codes() -> str:
+    return json.dumps(iso_codes(), indent=0, sort_keys=True) + "\n"
+
+
 def write() -> None:
     COUNTRY_NAMES_FILE.write_text(render(), encoding="utf-8")
+    ISO_CODES_FILE.write_text(render_iso_codes(), encoding="utf-8")

@@ -154,7 +154,7 @@ def swagger_page() -> str:
     """Swagger UI (the copy Powertools ships, inlined) for the API's OpenAPI document."""
     from aws_lambda_powertools.event_handler.openapi.swagger_ui import html
 
-    from leads_api.routes.document import openapi_document
+    from leads_api.openapi_document import openapi_document
 
     assets = Path(html.__file__).parent
     return html.generate_swagger_html(

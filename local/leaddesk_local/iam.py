@@ -327,8 +327,15 @@ def _s3_calls(operation: str, action: str, params: Mapping[str, Any]) -> list[Ca
 
 def matches(pattern: str, value: str, case_sensitive: bool = True) -> bool:
     """IAM's wildcards: `*` any run of characters, `?` any one character."""
+    return _wildcard(pattern, case_sensitive).fullmatch(value) is not None
+
+
+@cache
+def _wildcard(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
+    # Every AWS call of every function is checked against its role's patterns: each is built once
+    # (the template's patterns are a few hundred; the stack checks thousands of calls a second).
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, 0 if case_sensitive else re.IGNORECASE) is not None
+    return re.compile(regex, 0 if case_sensitive else re.IGNORECASE)
 
 
 # --- the check at call time ------------------------------------------------------------------

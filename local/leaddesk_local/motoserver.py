@@ -176,8 +176,10 @@ def serve(host: str, port: int) -> None:
     # The local inbox (`leaddesk mail list`) reads SES's sent messages here, in moto's process.
     # Presigned S3 links are checked as S3 checks them (signature, expiry): leaddesk_local.presigned.
     app = InboxEndpoint(PresignedLinks(AtomicWrites(DomainDispatcherApplication(create_backend_app))))
-    # Long polls (ReceiveMessage waits up to 20 s) each hold a thread: keep plenty.
-    server = create_server(app, host=host, port=port, threads=32, channel_timeout=60, ident="moto")
+    # Long polls (ReceiveMessage waits up to 20 s) each hold a thread: the stack's SQS pollers
+    # alone (one per function instance, 24 with the template's sources) held most of 32, and the
+    # functions' own requests queued behind them (waitress's "Task queue depth" warnings).
+    server = create_server(app, host=host, port=port, threads=96, channel_timeout=60, ident="moto")
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: _leave_now())
     threading.Thread(target=_leave_with_the_stack, args=(os.getppid(),), daemon=True).start()

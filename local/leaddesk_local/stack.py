@@ -56,7 +56,7 @@ from leaddesk_local.motoserver import MotoProcess
 from leaddesk_local.provision import ACCOUNT_ID, REGION, Deployment, client, provision
 from leaddesk_local.sqs_source import SqsEventSource
 from leaddesk_local.template import PROJECT_ROOT, FunctionSpec, Template, resolve
-from leaddesk_local.webapp import WebApp
+from leaddesk_local.webapp import WEB_DIST, WebApp
 
 SAMPLES_DIR = PROJECT_ROOT / "events" / "inbound"
 STOP_WITHIN = 3.5  # seconds for the invocations in progress to end when the stack stops
@@ -90,6 +90,7 @@ class LocalStack:
         log: Callable[[str], None] = print,
         schedule_interval: float = 60.0,
         throttle: Throttle = UNLIMITED,
+        web_dist: Path | None = None,  # the built web workspace (default web/dist)
     ) -> None:
         self.template = template
         self.api_port = api_port
@@ -114,7 +115,9 @@ class LocalStack:
         self.schedule_interval = schedule_interval
         self.gateway = HttpGateway(self._invoke_route, self._local_endpoints, log, throttle)
         unprovisioned = Deployment(stack_name=stack_name, endpoint_url=None)  # the headers use no resource
-        self.web = WebApp(self.api_url, headers=web_security_headers(template, unprovisioned.lookup))
+        self.web = WebApp(
+            self.api_url, web_dist or WEB_DIST, headers=web_security_headers(template, unprovisioned.lookup)
+        )
         self.local_secret = new_secret()
         self.access = LocalAccess(self.local_secret, host, api_port)
         self._specs: dict[str, FunctionSpec] = {}

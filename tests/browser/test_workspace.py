@@ -336,6 +336,11 @@ def test_an_expired_session_returns_to_sign_in(
     browser: Browser, local_stack: RunningStack, leads: dict[str, str]
 ) -> None:
     page = sign_in(browser, local_stack, PARTNER, "viewer")
+    # The frame's badge, asked once the list is painted, has its answer: the tab's request is next.
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource')"
+        ".some((e) => e.name.includes('/notifications?') && e.responseEnd > 0)"
+    )
     # The token goes bad (as it does when it expires): the next request answers 401.
     page.evaluate(
         "() => sessionStorage.setItem('leaddesk.session', sessionStorage.getItem('leaddesk.session') + 'x')"

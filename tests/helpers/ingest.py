@@ -7,6 +7,7 @@ import os
 import uuid
 from typing import Any
 
+from leaddesk.adapters.dynamo.items import item_to_lead
 from leaddesk_local.lambda_events import LambdaContext
 from leaddesk_local.provision import client
 from tests.helpers.bus import envelope
@@ -63,4 +64,4 @@ def leads_of(partner: str) -> list[dict[str, Any]]:
         KeyConditionExpression="PK = :pk AND begins_with(SK, :lead)",
         ExpressionAttributeValues={":pk": {"S": f"P#{partner}"}, ":lead": {"S": "L#"}},
     )["Items"]
-    return [json.loads(item["doc"]["S"]) for item in items]
+    return [item_to_lead(item).model_dump(mode="json") for item in items]

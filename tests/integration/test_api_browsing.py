@@ -53,7 +53,7 @@ def walk(params: dict[str, str], limit: int) -> list[str]:
 def expected(leads: list[Lead], params: dict[str, str]) -> list[str]:
     query = LeadFilter.model_validate(params).to_query()
     found = [lead for lead in leads if matches(lead, query)]
-    found.sort(key=lambda lead: sort_key(lead, query.sort), reverse=query.order is Order.DESC)
+    found.sort(key=lambda lead: sort_key(lead, query.sort, query.order), reverse=query.order is Order.DESC)
     return [lead.lead_id for lead in found]
 
 

@@ -29,7 +29,7 @@ BODIES: dict[str, Any] = {
 
 
 def routes() -> list[tuple[str, str]]:
-    from leads_api.routes.document import openapi_document
+    from leads_api.openapi_document import openapi_document
 
     return sorted(
         (method.upper(), path)

@@ -364,6 +364,19 @@ def test_every_service_moto_ships_is_still_listed() -> None:
     assert {"dynamodb", "sqs", "events", "s3", "ses"} <= shipped
 
 
+def test_each_service_s_actions_are_still_the_functions_of_its_response_class(db: Any) -> None:
+    from moto.core import responses, utils
+    from moto.dynamodb.responses import DynamoHandler
+    from moto.sqs.responses import SQSResponse
+
+    for handler in (DynamoHandler, SQSResponse):
+        listed = responses.method_names_from_class(handler)
+        assert listed == utils.method_names_from_class(handler)
+        assert responses.method_names_from_class(handler) is listed  # listed once
+    assert "transact_write_items" in responses.method_names_from_class(DynamoHandler)
+    assert db.list_tables()["TableNames"]  # requests still reach their action
+
+
 def test_read_answers_are_the_json_moto_s_serializer_would_write(
     db: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

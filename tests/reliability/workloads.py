@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from leaddesk.adapters.dynamo.items import item_to_lead
 from tests.reliability.harness import Stage
 
 NASTY = "\x00\x1b[31m\u202e"  # control, escape and bidi characters: stored clean, never a failure
@@ -292,7 +293,7 @@ def _stored_leads(stage: Stage) -> list[dict[str, Any]]:
         answer = db.scan(**request)
         for item in answer["Items"]:
             if item["SK"]["S"].startswith("L#"):
-                lead = json.loads(item["doc"]["S"])
+                lead = item_to_lead(item).model_dump(mode="json")
                 lead["_touch_count"] = int(item.get("touch_count", {"N": "1"})["N"])
                 found.append(lead)
         if "LastEvaluatedKey" not in answer:

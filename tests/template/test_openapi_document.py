@@ -1,4 +1,5 @@
-"""docs/openapi.json is the committed contract: it must equal what the code generates."""
+"""docs/openapi.json is the committed contract: it must equal what the code generates, and so
+must the copy the leads API serves."""
 
 from __future__ import annotations
 
@@ -19,6 +20,19 @@ def test_committed_document_equals_leaddesk_openapi(capsys: pytest.CaptureFixtur
     assert COMMITTED.read_text(encoding="utf-8") == generated, (
         "docs/openapi.json is out of date: run `make openapi` and commit it"
     )
+
+
+def test_the_served_document_is_the_generated_one(capsys: pytest.CaptureFixture[str]) -> None:
+    """`GET /openapi.json` serves a file packaged with the functions, not a document generated per
+    cold start: that file must be exactly what the code generates, and what the route answers."""
+    from leads_api.routes.document import SERVED, openapi_json
+
+    assert main(["openapi"]) == 0
+    generated = capsys.readouterr().out
+    assert SERVED.read_text(encoding="utf-8") == generated, (
+        f"{SERVED.relative_to(PROJECT_ROOT)} is out of date: run `make openapi` and commit it"
+    )
+    assert openapi_json().body == json.loads(generated)
 
 
 def test_the_document_is_valid_openapi_and_documents_the_bodies() -> None:

@@ -64,7 +64,7 @@ def test_every_function_gets_the_settings_it_reads(
 def test_http_routes_of_the_template_and_of_the_api_agree(template: Template) -> None:
     """Each function serves exactly the routes the template sends it, and the OpenAPI document
     describes exactly the routes the template declares."""
-    from leads_api.routes.document import API_APPS, api_schema, openapi_document
+    from leads_api.openapi_document import API_APPS, api_schema, openapi_document
 
     declared: set[tuple[str, str]] = set()
     for spec in template.functions():

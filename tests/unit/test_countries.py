@@ -117,3 +117,35 @@ def test_the_names_file_is_in_step_with_its_sources() -> None:
     `make country-names` rebuilds it after a dependency upgrade."""
     assert COUNTRY_NAMES_FILE.read_text(encoding="utf-8") == render(), "run `make country-names`"
     assert Path(COUNTRY_NAMES_FILE).stat().st_size < 64_000  # one small read on first use
+
+
+def test_the_iso_codes_file_is_pycountrys_data() -> None:
+    """The country and currency codes every function checks are pycountry's, read from a small
+    file so no function imports pycountry; `make country-names` rebuilds it after an upgrade."""
+    import pycountry
+
+    from leaddesk.domain.iso_codes import ALPHA_3_TO_2, COUNTRY_CODES, CURRENCY_CODES, ISO_CODES_FILE
+    from leaddesk_local.country_names import render_iso_codes
+
+    assert ISO_CODES_FILE.read_text(encoding="utf-8") == render_iso_codes(), "run `make country-names`"
+    assert set(COUNTRY_CODES) == {country.alpha_2 for country in pycountry.countries}
+    assert ALPHA_3_TO_2["TUR"] == "TR" and len(ALPHA_3_TO_2) == len(COUNTRY_CODES)
+    assert set(CURRENCY_CODES) == {currency.alpha_3 for currency in pycountry.currencies}
+
+
+def test_no_function_imports_pycountry() -> None:
+    """Importing pycountry looks up its installed version through importlib.metadata (about
+    50 ms of a cold start); the handlers read the codes from `iso_codes.json` instead."""
+    import subprocess
+    import sys
+
+    modules = "ingest.app, leads_api.app, exports_api.app, leaddesk.services.ingest, leaddesk.domain.money"
+    code = f"import sys; import {modules}; print('pycountry' in sys.modules)"
+    paths = [str(PROJECT_ROOT / "functions"), str(PROJECT_ROOT / "shared")]
+    found = subprocess.run(
+        [sys.executable, "-c", f"import sys; sys.path[:0] = {paths!r}; {code}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert found == "False"

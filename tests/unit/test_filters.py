@@ -110,6 +110,13 @@ def test_value_sort_keys_order_like_the_values(values: list[Decimal | None]) -> 
         leads, key=lambda lead: (-1 if lead.estimated_value is None else lead.estimated_value, lead.lead_id)
     )
     assert [lead.lead_id for lead in by_key] == [lead.lead_id for lead in by_value]
+    # Ascending, the leads without a value still come last (after every value).
+    ascending = sorted(leads, key=lambda lead: value_sort_key(lead, Order.ASC))
+    by_value_then_none = sorted(
+        leads,
+        key=lambda lead: (lead.estimated_value is None, lead.estimated_value or Decimal(0), lead.lead_id),
+    )
+    assert [lead.lead_id for lead in ascending] == [lead.lead_id for lead in by_value_then_none]
 
 
 def test_names_sort_case_insensitively_and_missing_last() -> None:

@@ -213,6 +213,12 @@ def test_test_leads() -> None:
             "UserDetails.Email",
             ("Email", "email"),
         ),
+        ({"": 1, " ": 2}, "detail", ("", " ")),  # keys that fold to nothing name their object
+        (
+            {"partner_id": "p-a", "event_id": "e", "UserDetails": {"-": 1, "_": 2}},
+            "UserDetails",
+            ("-", "_"),
+        ),
     ],
 )
 def test_keys_differing_only_by_case_or_spacing_are_refused_naming_the_keys(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +11,7 @@ from leaddesk_local.gateway import HttpGateway, Route
 from leaddesk_local.lambda_events import bus_entry, json_response
 from leaddesk_local.provision import Deployment
 from leaddesk_local.stack import LocalStack, PortInUse
-from leaddesk_local.template import Template, resolve
+from leaddesk_local.template import PROJECT_ROOT, Template, resolve
 
 
 def test_short_tags_and_globals_are_understood(template: Template) -> None:
@@ -133,3 +134,22 @@ def test_the_local_gateway_throttles_each_route_with_429_and_retry_after() -> No
     status, retry_after = get("/openapi.json")
     assert status == 429 and retry_after is not None and int(retry_after) >= 1
     assert get("/other")[0] == 200  # each route has its own limit, as in API Gateway
+
+
+def test_leaddesk_up_serves_another_build_of_the_web_workspace(template: Template, tmp_path: Path) -> None:
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    from leaddesk_local.cli import parser
+
+    (tmp_path / "index.html").write_text("<!doctype html><title>another build</title>", encoding="utf-8")
+    (tmp_path / "page.html").write_text("<p data-lead-id='l1'>a row</p>", encoding="utf-8")
+    arguments = parser().parse_args(["up", "--web-dist", str(tmp_path)])
+    stack = LocalStack(template, log=lambda _: None, web_dist=Path(arguments.web_dist))
+    page = stack.web.handle(Request(EnvironBuilder(path="/app/page.html").get_environ()))
+    assert page is not None and page.status_code == 200
+    assert page.get_data(as_text=True) == "<p data-lead-id='l1'>a row</p>"
+    assert page.headers["Content-Security-Policy"]  # with the headers CloudFront adds
+    default = LocalStack(template, log=lambda _: None)
+    assert parser().parse_args(["up"]).web_dist is None
+    assert default.web.dist == PROJECT_ROOT / "web" / "dist"

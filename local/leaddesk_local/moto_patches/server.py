@@ -1,5 +1,5 @@
 """Patches of the moto server process as a whole: no instance tracking, the service list read
-once, EventBridge's path parsers built once."""
+once, EventBridge's path parsers built once, each handler class's actions listed once."""
 
 from __future__ import annotations
 
@@ -37,3 +37,15 @@ def list_services_once() -> None:
 
     services = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: services  # the folders moto ships do not change
+
+
+# --- the server: a handler class's actions, listed once ------------------------------------------
+def list_actions_once() -> None:
+    from functools import cache
+
+    from moto.core import responses, utils
+
+    # moto lists every function of the service's response class (inspect.getmembers: a few
+    # hundred members) on each request, to check that the action exists; classes do not change
+    # once the server serves.
+    responses.method_names_from_class = cache(utils.method_names_from_class)  # type: ignore[attr-defined]

@@ -17,13 +17,7 @@ from botocore.exceptions import ClientError
 from leaddesk.adapters.dynamo.counters import Counts, counter_update, deltas, read_counts
 from leaddesk.adapters.dynamo.index_entries import IndexEntries
 from leaddesk.adapters.dynamo.ingest_writes import IngestWrites
-from leaddesk.adapters.dynamo.items import (
-    KEPT_BY_CHANGES,
-    OPTIONAL_ATTRIBUTES,
-    ItemPolicy,
-    item_to_lead,
-    lead_to_item,
-)
+from leaddesk.adapters.dynamo.items import ItemPolicy, changed_attributes, item_to_lead, lead_to_item
 from leaddesk.adapters.dynamo.keys import favorites_key, lead_key, partner_key
 from leaddesk.adapters.dynamo.lead_mails import lead_mail_from
 from leaddesk.adapters.dynamo.notify_items import lead_mail_prefix
@@ -117,34 +111,37 @@ class LeadStore:
     def update_lead(self, before: Lead, after: Lead) -> None:
         """Write a lifecycle change if nobody changed the lead since `before` was read.
 
+        Only what the change moved is written (`changed_attributes`): the condition holds the
+        stored item to `before`, so the rest is already as it should be.
+
         Conditional on (version, status): of two concurrent changes exactly one succeeds; the
         other gets `StaleLead` and must re-read. A change that moves the lead between counters
         (its status) writes their delta in the same transaction, and is then also conditional
         on the favorite flag it counted with. Favorite and touchpoints are left as they are.
         """
-        item = lead_to_item(after, self._policy)
         names: dict[str, str] = {"#version": "version", "#status": "status"}
         values: dict[str, Any] = {
             ":expected": {"N": str(before.version)},
             ":from": {"S": before.status.value},
         }
-        sets: list[str] = []
-        for index, (name, value) in enumerate(sorted(item.items())):
-            if name in KEPT_BY_CHANGES:
-                continue
+        sets, removes = changed_attributes(
+            lead_to_item(before, self._policy), lead_to_item(after, self._policy)
+        )
+        set_clauses = []
+        for index, (name, value) in enumerate(sorted(sets.items())):
             names[f"#a{index}"] = name
             values[f":a{index}"] = value
-            sets.append(f"#a{index} = :a{index}")
-        removes = []
-        for index, name in enumerate(sorted(OPTIONAL_ATTRIBUTES - set(item))):
+            set_clauses.append(f"#a{index} = :a{index}")
+        remove_clauses = []
+        for index, name in enumerate(sorted(removes)):
             names[f"#r{index}"] = name
-            removes.append(f"#r{index}")
+            remove_clauses.append(f"#r{index}")
+        clauses = [f"SET {', '.join(set_clauses)}"] if set_clauses else []
+        clauses += [f"REMOVE {', '.join(remove_clauses)}"] if remove_clauses else []
         update: dict[str, Any] = {
             "TableName": self._table,
             "Key": lead_key(after.partner_id, after.lead_id),
-            "UpdateExpression": "SET "
-            + ", ".join(sets)
-            + (" REMOVE " + ", ".join(removes) if removes else ""),
+            "UpdateExpression": " ".join(clauses),
             "ConditionExpression": "#version = :expected AND #status = :from",
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,

@@ -15,7 +15,6 @@ from functools import lru_cache
 from typing import Protocol
 
 import email_validator
-import phonenumbers
 from disposable_email_domains import blocklist as _disposable_domains
 
 from leaddesk.domain.models import EmailValidity, PhoneValidity
@@ -168,6 +167,8 @@ def _is_spam_domain(domain: str, extra: frozenset[str]) -> bool:
 @lru_cache(maxsize=16_384)
 def validate_phone(raw: str | None, country: str | None) -> tuple[str | None, PhoneValidity, str | None]:
     """(E.164 when valid else the input, validity, reason when not valid); cached per value."""
+    import phonenumbers  # on first use: the notifier and the APIs check addresses, never phones
+
     text = (raw or "").strip()
     if not text:
         return None, PhoneValidity.UNKNOWN, "phone missing"

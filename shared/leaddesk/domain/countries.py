@@ -14,9 +14,12 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-import pycountry
+from leaddesk.domain.iso_codes import ALPHA_3_TO_2, COUNTRY_CODES
 
 COUNTRY_NAMES_FILE = Path(__file__).with_name("country_names.json")
+
+
+_ALPHA_2 = frozenset(COUNTRY_CODES)
 
 
 def name_key(text: str) -> str:
@@ -38,11 +41,8 @@ def country_code(raw: str | None) -> str | None:
     text = (raw or "").strip()
     if not text:
         return None
-    found = None
-    if len(text) == 2 and text.isascii():
-        found = pycountry.countries.get(alpha_2=text.upper())
-    elif len(text) == 3 and text.isascii():
-        found = pycountry.countries.get(alpha_3=text.upper())
-    if found is not None:
-        return str(found.alpha_2)
+    if len(text) == 2 and text.isascii() and text.upper() in _ALPHA_2:
+        return text.upper()
+    if len(text) == 3 and text.isascii() and text.upper() in ALPHA_3_TO_2:
+        return ALPHA_3_TO_2[text.upper()]
     return _names().get(name_key(text))

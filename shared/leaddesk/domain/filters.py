@@ -113,16 +113,25 @@ def name_sort_key(lead: Lead) -> str:
 _MAX_CENTS = 10**16 - 2
 
 
-def value_sort_key(lead: Lead) -> str:
-    """Zero-padded cents so that string order is numeric order; leads without a value sort lowest."""
+def no_value_prefix(order: Order) -> str:
+    """The sort key's prefix for a lead without an estimated value: such leads come last in
+    either order, so below every value descending and above every value ascending."""
+    return f"{0:016d}#" if order is Order.DESC else "~#"
+
+
+def value_sort_key(lead: Lead, order: Order = Order.DESC) -> str:
+    """Zero-padded cents (from 1) so that string order is numeric order; a lead without a value
+    sorts last in `order` (the key of a lead with a value does not depend on the order)."""
     value = lead.estimated_value
-    cents = -1 if value is None else min(int((value * 100).to_integral_value()), _MAX_CENTS)
+    if value is None:
+        return no_value_prefix(order) + lead.lead_id
+    cents = min(int((value * 100).to_integral_value()), _MAX_CENTS)
     return f"{cents + 1:016d}#{lead.lead_id}"
 
 
-def sort_key(lead: Lead, sort: Sort) -> str:
+def sort_key(lead: Lead, sort: Sort, order: Order = Order.DESC) -> str:
     if sort is Sort.CUSTOMER_NAME:
         return name_sort_key(lead)
     if sort is Sort.ESTIMATED_VALUE:
-        return value_sort_key(lead)
+        return value_sort_key(lead, order)
     return lead.lead_id

@@ -100,7 +100,9 @@ class _Fields:
             first = seen.setdefault(_fold(key), key)
             if first != key:
                 both = f"{_short(first)} and {_short(key)}"
-                raise InboundRejected(self._name(first), f"the keys {both} differ only in case or spacing")
+                # Keys of only spaces or dashes fold to nothing: the object holding them is named.
+                field = self._name(first) if _fold(first) else self._path.rstrip(".") or "detail"
+                raise InboundRejected(field, f"the keys {both} differ only in case or spacing")
 
     def _name(self, key: str) -> str:
         return f"{self._path}{key}"

@@ -16,8 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-import pycountry
-
+from leaddesk.domain import iso_codes
 from leaddesk.domain.models import (
     CallToAction,
     EmailValidity,
@@ -117,7 +116,7 @@ ALL_TABS = tuple(Tab)
 # Lead sources and calls to action exist only on marketplace leads (offer and profile leads,
 # docs/product.md "Lead kinds"); the favorites tab holds leads of every tab.
 MARKETPLACE_TABS = (Tab.MARKETPLACE, Tab.FAVORITES)
-COUNTRY_CODES = tuple(sorted(str(country.alpha_2) for country in pycountry.countries))
+COUNTRY_CODES = iso_codes.COUNTRY_CODES
 
 STATUS = ListFilter(
     name="status",

@@ -9,8 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-import pycountry
 from pydantic import AfterValidator, BeforeValidator, Field, TypeAdapter, WithJsonSchema
+
+from leaddesk.domain import iso_codes
 
 MAX_ESTIMATED_VALUE = Decimal("1e12")
 
@@ -29,10 +30,13 @@ ESTIMATED_VALUE: TypeAdapter[Decimal] = TypeAdapter(EstimatedValue)
 DEFAULT_CURRENCY = "USD"
 
 
+_CURRENCIES = frozenset(iso_codes.CURRENCY_CODES)
+
+
 def currency_code(value: str) -> str:
     """The ISO 4217 code `value` names (any case), or ValueError."""
     code = value.strip().upper()
-    if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
+    if code not in _CURRENCIES:
         raise ValueError(f"{value!r} is not an ISO 4217 currency code")
     return code
 
@@ -44,7 +48,7 @@ def _a_number(value: Any) -> Any:
     return value
 
 
-CURRENCY_CODES = sorted(str(currency.alpha_3) for currency in pycountry.currencies)
+CURRENCY_CODES = list(iso_codes.CURRENCY_CODES)
 # The API's request bodies: a JSON number within the bounds (in cents), an ISO 4217 code; the
 # document states exactly that (`multipleOf` is the two decimal places).
 AmountSent = Annotated[

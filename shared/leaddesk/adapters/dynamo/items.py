@@ -1,8 +1,11 @@
 """A lead ⇄ its DynamoDB item: the JSON document, the index keys and the filterable attributes.
 
-The lead is kept as one JSON document; the attributes indexes and filters need are copied
-beside it (each list filter's under the attribute `leaddesk.domain.list_filters` names), and
-the few that change atomically (version, favorite, touchpoints) live only beside it.
+The lead is kept as one JSON document, compressed in the Binary attribute `docz`
+(`dynamo.documents`: a typical item then fits DynamoDB's 1 KB write unit); items written before
+hold it as text in `doc`, and both are read. The attributes indexes and
+filters need are copied beside it (each list filter's under the attribute
+`leaddesk.domain.list_filters` names), and the few that change atomically (version, favorite,
+touchpoints) live only beside it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from leaddesk.adapters.dynamo.documents import compress_document, decompress_document
 from leaddesk.adapters.dynamo.keys import (
     DEFAULT_DUE_SHARDS,
     due_partition,
@@ -45,6 +49,13 @@ _MUTABLE = {"version", "favorite", "touchpoints"}
 OPTIONAL_ATTRIBUTES = frozenset(
     {spec.attribute for spec in LIST_FILTERS} | {"estimated_value", "DUEPK", "DUESK"}
 )
+# The document as items written before compression held it: a change that writes the compressed
+# document REMOVEs it (a no-op once gone).
+DOCUMENT = "docz"
+LEGACY_DOCUMENT = "doc"
+# Attributes that depend on configuration as well as on the lead (the expiry period, the Due
+# shards): a change writes them even when the lead's state did not move them.
+POLICY_ATTRIBUTES = frozenset({"DUEPK", "DUESK"})
 # Attributes a lifecycle change leaves as they are: they change by their own atomic updates.
 KEPT_BY_CHANGES = frozenset({"PK", "SK", "favorite", "GSI3PK", "GSI3SK", "touch_count", "touch_last_seen"})
 
@@ -60,12 +71,12 @@ def lead_to_item(lead: Lead, policy: ItemPolicy) -> dict[str, Any]:
     (ingest included) schedules the sweep without knowing the rules.
     """
     due = next_due(lead, policy.expiry_days)
-    doc = lead.model_dump_json(exclude=_MUTABLE | {"tab", "etag"})
+    doc = lead.model_dump_json(exclude=_MUTABLE | {"tab", "etag"}).encode()
     partner_tab = tab_key(lead.partner_id, lead.tab)
     attributes: dict[str, dict[str, Any] | None] = {
         **lead_key(lead.partner_id, lead.lead_id),
         "type": {"S": "lead"},
-        "doc": {"S": doc},
+        DOCUMENT: {"B": compress_document(doc)},
         "version": {"N": str(lead.version)},
         "favorite": {"BOOL": lead.favorite},
         "is_test": {"BOOL": lead.is_test},
@@ -81,8 +92,9 @@ def lead_to_item(lead: Lead, policy: ItemPolicy) -> dict[str, Any]:
         "GSI2SK": {"S": lead.lead_id},
         "GSI4PK": {"S": partner_tab},
         "GSI4SK": {"S": name_sort_key(lead)},
-        "GSI5PK": {"S": partner_tab},
-        "GSI5SK": {"S": value_sort_key(lead)},
+        # ByTabValue is sparse: a lead without a value is read from ByTab (`LeadQueries`).
+        "GSI5PK": {"S": partner_tab} if lead.estimated_value is not None else None,
+        "GSI5SK": {"S": value_sort_key(lead)} if lead.estimated_value is not None else None,
         "DUEPK": {"S": due_partition(due_shard(lead.lead_id, policy.due_shards))} if due else None,
         "DUESK": {"S": f"{due_time_text(due)}#{lead.partner_id}#{lead.lead_id}"} if due else None,
     }
@@ -95,8 +107,30 @@ def lead_to_item(lead: Lead, policy: ItemPolicy) -> dict[str, Any]:
     return {name: value for name, value in attributes.items() if value is not None}
 
 
+def changed_attributes(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], set[str]]:
+    """What a lifecycle update from item `before` to item `after` SETs and REMOVEs.
+
+    SET: the attributes whose value changed, and those that depend on configuration (the Due
+    keys) whatever they were; REMOVE: what `before` had and `after` lacks, the Due keys when
+    `after` has none, and — when the compressed document is written — the text document of an
+    item written before compression. Attributes that change by their own atomic updates
+    (favorite, touchpoints) are left alone.
+    """
+    sets = {
+        name: value
+        for name, value in after.items()
+        if name not in KEPT_BY_CHANGES and (name in POLICY_ATTRIBUTES or before.get(name) != value)
+    }
+    legacy = {LEGACY_DOCUMENT} if DOCUMENT in sets else set()
+    removes = ((set(before) | POLICY_ATTRIBUTES | legacy) - set(after)) - KEPT_BY_CHANGES
+    return sets, removes
+
+
 def item_to_lead(item: Mapping[str, Any]) -> Lead:
-    data = json.loads(item["doc"]["S"])
+    stored = item.get(DOCUMENT)
+    data = json.loads(decompress_document(stored["B"]) if stored else item[LEGACY_DOCUMENT]["S"])
     data["version"] = int(item["version"]["N"])
     data["favorite"] = item.get("favorite", {}).get("BOOL", False)
     if "touch_count" in item:

@@ -37,7 +37,7 @@ from leaddesk.adapters.dynamo.keys import (
     tab_status_key,
 )
 from leaddesk.adapters.dynamo.paging import pages
-from leaddesk.domain.filters import LeadQuery, Order, Sort
+from leaddesk.domain.filters import LeadQuery, Order, Sort, no_value_prefix
 from leaddesk.domain.models import Lead, LeadStatus, Tab
 
 if TYPE_CHECKING:
@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 MAX_ITEMS_READ = 2000  # per page: a selective filter returns a short page + cursor beyond this
 MAX_QUERY_LIMIT = 1000
 MAX_FAVORITES_SORTED = 5000
+# Above every stored key of a lead without a value (items written before ByTabValue was sparse).
+VALUED_FLOOR = no_value_prefix(Order.DESC) + "\uffff"
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ class LeadQueries:
             return Page(found.leads, cursor_out, found.items_read)
         if query.tab is Tab.FAVORITES and query.sort is not Sort.CREATED_AT:
             return self._favorites_sorted(partner_id, query, limit, after)
+        if query.sort is Sort.ESTIMATED_VALUE:
+            return self._value_sorted(partner_id, query, limit, after, max_items_read)
         streams = _streams(partner_id, query)
         descending = query.order is Order.DESC
         results = [
@@ -130,13 +134,22 @@ class LeadQueries:
         )
 
     def _fetch(
-        self, stream: _Stream, query: LeadQuery, limit: int, after: str | None, budget: int
+        self,
+        stream: _Stream,
+        query: LeadQuery,
+        limit: int,
+        after: str | None,
+        budget: int,
+        floor: str | None = None,
+        absent: str | None = None,
     ) -> _StreamResult:
+        """One stream's items in sort-key order after `after`: `floor` is a lowest sort key,
+        `absent` an attribute the items must not have."""
         descending = query.order is Order.DESC
         names: dict[str, str] = {"#pk": stream.pk_name}
         values: dict[str, Any] = {":pk": {"S": stream.pk_value}}
         key_condition = "#pk = :pk"
-        low, high = _key_window(query, after, descending)
+        low, high = _key_window(query, after, descending, floor)
         if low is not None and high is not None and low > high:
             # An empty window (created_to before created_from, or a cursor past it): DynamoDB
             # refuses a BETWEEN whose bounds are reversed, and nothing could match anyway.
@@ -153,6 +166,9 @@ class LeadQueries:
             key_condition += " AND #sk <= :high"
             values[":high"] = {"S": high}
         filters = filter_expression(query, names, values, skip_keyed=stream.uses_status)
+        if absent:
+            names["#absent"] = absent
+            filters = " AND ".join(part for part in (filters, "attribute_not_exists(#absent)") if part)
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": stream.index,
@@ -183,6 +199,62 @@ class LeadQueries:
             request["Limit"] = max(1, min(batch, MAX_QUERY_LIMIT, budget - items_read))
         return _StreamResult(found, None, items_read)
 
+    def _value_sorted(
+        self, partner_id: str, query: LeadQuery, limit: int, after: str | None, budget: int
+    ) -> Page:
+        """A tab by estimated value: the leads with a value from the sparse ByTabValue index,
+        then — last in either order — the leads without one from ByTab, by lead id as their
+        sort key (`value_sort_key`) orders them. A page reads ByTab only once the valued leads
+        are exhausted, so the first pages cost what they did with every lead in ByTabValue.
+
+        Positions are sort keys as `value_sort_key` writes them for the query's order; a lead
+        without a value is at `no_value_prefix(order)` + its id.
+        """
+        partner_tab = tab_key(partner_id, query.tab)
+        valued = _Stream(BY_TAB_VALUE, "GSI5PK", partner_tab, "GSI5SK", uses_status=False)
+        unvalued = _Stream(BY_TAB, "GSI1PK", partner_tab, "GSI1SK", uses_status=False)
+        no_value = no_value_prefix(query.order)
+        past_valued = after is not None and after.startswith(no_value)
+        taken: list[tuple[str, dict[str, Any]]] = []
+        items_read = 0
+        for phase in ("valued", "unvalued"):
+            want = limit - len(taken)
+            if phase == "valued":
+                if past_valued:
+                    continue
+                # Items written before the index was sparse (a lead without a value, keyed below
+                # every value) are left to the ByTab phase: the floor skips them.
+                result = self._fetch(valued, query, want, after, budget - items_read, floor=VALUED_FLOOR)
+                keyed = result.items
+                evaluated_to = result.evaluated_to
+            else:
+                start = after.removeprefix(no_value) if after is not None and past_valued else None
+                result = self._fetch(
+                    unvalued, query, want, start, budget - items_read, absent="estimated_value"
+                )
+                keyed = [(no_value + key, item) for key, item in result.items]
+                evaluated_to = no_value + result.evaluated_to if result.evaluated_to else None
+            items_read += result.items_read
+            taken.extend(keyed[:want])
+            if len(keyed) > want:
+                return self._value_page(partner_id, query, taken, taken[-1][0], items_read)
+            if evaluated_to is not None:  # bounded work per page: continue from there
+                return self._value_page(partner_id, query, taken, evaluated_to, items_read)
+            if len(taken) == limit:
+                return self._value_page(partner_id, query, taken, taken[-1][0], items_read)
+        return self._value_page(partner_id, query, taken, None, items_read)
+
+    @staticmethod
+    def _value_page(
+        partner_id: str,
+        query: LeadQuery,
+        taken: list[tuple[str, dict[str, Any]]],
+        position: str | None,
+        read: int,
+    ) -> Page:
+        cursor = encode_position(partner_id, query, position) if position is not None else None
+        return Page([item_to_lead(item) for _, item in taken], cursor, read)
+
     def _favorites_sorted(self, partner_id: str, query: LeadQuery, limit: int, after: str | None) -> Page:
         """Favorites are a short list: read it (bounded) and sort it in memory by name or value."""
         names: dict[str, str] = {"#pk": "GSI3PK"}
@@ -206,7 +278,10 @@ class LeadQueries:
         items_read = 0
         for answer in pages(self._db.query, request):
             items_read += answer.get("ScannedCount", 0)
-            keyed.extend((item[sort_attribute]["S"], dict(item)) for item in answer.get("Items", []))
+            keyed.extend(
+                (_sort_value(item, sort_attribute, query.order), dict(item))
+                for item in answer.get("Items", [])
+            )
             if items_read >= MAX_FAVORITES_SORTED:
                 break
         if after is not None:
@@ -277,14 +352,20 @@ class LeadQueries:
                 return
 
 
+def _sort_value(item: Mapping[str, Any], attribute: str, order: Order) -> str:
+    """An item's sort key in `order`: a lead without a value has no ByTabValue key (the index is
+    sparse) and sorts last; so does one written with the zero key before."""
+    if attribute == "GSI5SK" and "estimated_value" not in item:
+        return no_value_prefix(order) + str(item["lead_id"]["S"])
+    return str(item[attribute]["S"])
+
+
 def _streams(partner_id: str, query: LeadQuery) -> list[_Stream]:
     if query.tab is Tab.FAVORITES:
         return [_Stream(FAVORITES, "GSI3PK", favorites_key(partner_id), "GSI3SK", uses_status=False)]
     partner_tab = tab_key(partner_id, query.tab)
     if query.sort is Sort.CUSTOMER_NAME:
         return [_Stream(BY_TAB_NAME, "GSI4PK", partner_tab, "GSI4SK", uses_status=False)]
-    if query.sort is Sort.ESTIMATED_VALUE:
-        return [_Stream(BY_TAB_VALUE, "GSI5PK", partner_tab, "GSI5SK", uses_status=False)]
     if query.statuses:
         return [
             _Stream(
@@ -299,12 +380,17 @@ def _streams(partner_id: str, query: LeadQuery) -> list[_Stream]:
     return [_Stream(BY_TAB, "GSI1PK", partner_tab, "GSI1SK", uses_status=False)]
 
 
-def _key_window(query: LeadQuery, after: str | None, descending: bool) -> tuple[str | None, str | None]:
-    """The sort-key range a page reads: the creation window (as lead ids), up to the cursor."""
+def _key_window(
+    query: LeadQuery, after: str | None, descending: bool, floor: str | None = None
+) -> tuple[str | None, str | None]:
+    """The sort-key range a page reads: the creation window (as lead ids), above `floor` (a
+    lowest sort key), up to the cursor."""
     low, high = None, None
     if query.sort is Sort.CREATED_AT:
         low = ulid_floor(query.created_from) if query.created_from else None
         high = ulid_ceiling(query.created_to) if query.created_to else None
+    if floor is not None:
+        low = floor if low is None else max(low, floor)
     if after is not None:
         if descending:
             high = after if high is None else min(high, after)

@@ -1,6 +1,6 @@
 // The action center's server state: the feed by cursor and state, marking read, the frame's open count.
 import { useInfiniteQuery, useIsFetching, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { api, unwrap, type NotificationPage } from "../../api/client";
 
 const PAGE_SIZE = 25;
@@ -48,12 +48,29 @@ export function useMarkRead() {
 }
 
 /** The action center's open count (what still asks for something) for the frame's badge. Asked
- * once the page's own requests have settled, so that it never delays a page's first rows. */
+ * once the page's own requests have settled and what they brought is painted, so that it never
+ * competes with a page's first rows. */
 export function useOpenCount() {
+  const client = useQueryClient();
   const fetching = useIsFetching();
-  // Latched during render (not in an effect, which would cost one more render): once ready, always.
+  // Once ready, always: the first task after a frame that paints the settled page (a page that
+  // mounts after the first frame and starts its requests then is waited for too).
   const [ready, setReady] = useState(false);
-  if (!ready && fetching === 0) setReady(true);
+  useEffect(() => {
+    if (ready || fetching > 0) return;
+    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const afterNextPaint = () => {
+      frame = requestAnimationFrame(() => {
+        timer = setTimeout(() => (client.isFetching() === 0 ? setReady(true) : afterNextPaint()), 0);
+      });
+    };
+    afterNextPaint();
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [client, ready, fetching]);
   return useQuery({
     queryKey: notificationKeys.open,
     queryFn: async ({ signal }) =>
