@@ -41,6 +41,13 @@ SENDERS = 10  # emails of a batch in flight at once
 Suppressed = frozenset[tuple[str, str]]  # (partner id, lower-case address)
 
 
+def claimed_state(partner_id: str, address: str, suppressed: Suppressed) -> DeliveryState:
+    """The state a new delivery is claimed in: `suppressed` at once for an address already known
+    suppressed (final with the claim itself: a later failure can't leave it `sending` and then
+    `unconfirmed`, though nothing was ever handed to SES), else `sending`."""
+    return DeliveryState.SUPPRESSED if (partner_id, address.lower()) in suppressed else DeliveryState.SENDING
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """One claimed delivery and the email it carries."""

@@ -28,7 +28,7 @@ from leaddesk.adapters.notify_store import NotifyStore
 from leaddesk.domain.deliveries import Delivery, DeliveryState, OwedDigest
 from leaddesk.domain.emails import DIGEST_MAX_LISTED, EmailRenderer
 from leaddesk.domain.notices import trace_headers
-from leaddesk.services.deliveries import Deliverer, Outgoing
+from leaddesk.services.deliveries import Deliverer, Outgoing, Suppressed, claimed_state
 
 logger = logging.getLogger(__name__)
 WHY = "digest"
@@ -88,7 +88,7 @@ class DigestService:
         entries = {
             address: self._store.digest_entries(owed, address, DIGEST_MAX_LISTED) for address in counts
         }
-        claimed, pending = self._claim(owed, list(counts), now)
+        claimed, pending = self._claim(owed, list(counts), now, suppressed)
         outgoing = []
         for delivery in claimed:
             cards = [self._renderer.card(lead, settings.language) for lead in entries[delivery.address]]
@@ -106,10 +106,19 @@ class DigestService:
             self._store.finish_digest(owed, self._clock())
             report.partners.append(owed.partner_id)
 
-    def _claim(self, owed: OwedDigest, addresses: list[str], now: datetime) -> tuple[list[Delivery], int]:
+    def _claim(
+        self, owed: OwedDigest, addresses: list[str], now: datetime, suppressed: Suppressed
+    ) -> tuple[list[Delivery], int]:
         """The deliveries this run sends (claimed `sending` now), and how many another run holds."""
         fresh = [
-            Delivery(owed.partner_id, owed.key, address, WHY, DeliveryState.SENDING, now)
+            Delivery(
+                owed.partner_id,
+                owed.key,
+                address,
+                WHY,
+                claimed_state(owed.partner_id, address, suppressed),
+                now,
+            )
             for address in addresses
         ]
         claims = self._store.claim_deliveries(fresh)

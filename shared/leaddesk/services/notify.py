@@ -66,7 +66,7 @@ from leaddesk.domain.notices import (
 )
 from leaddesk.domain.notify_settings import NotificationSettings
 from leaddesk.domain.timed_rules import expires_at
-from leaddesk.services.deliveries import Deliverer, Outgoing
+from leaddesk.services.deliveries import Deliverer, Outgoing, Suppressed, claimed_state
 from leaddesk.services.records import QueuedRecord
 
 logger = logging.getLogger(__name__)
@@ -161,7 +161,7 @@ class NotifyService:
         self._resume(jobs)
         suppressed = self._deliverer.suppressed_before(_addresses(jobs))
         self._decide_volume([job for job in jobs if not job.redelivered and not job.dropped])
-        self._claim(jobs)
+        self._claim(jobs, suppressed)
         self._note_nobody([job for job in jobs if job.nobody and not job.dropped])
         outgoing = self._outgoing([job for job in jobs if not job.dropped])
         outcomes = self._deliverer.send_all(outgoing, suppressed)
@@ -280,10 +280,10 @@ class NotifyService:
                 job.mode = INDIVIDUAL if position <= DAILY_INDIVIDUAL_EMAILS else DIGEST
 
     # --- 5. one transaction claims the batch ------------------------------------------------------
-    def _claim(self, jobs: list[_Job]) -> None:
+    def _claim(self, jobs: list[_Job], suppressed: Suppressed) -> None:
         read_before: dict[str, str] = {}  # partner → feed watermark, once a claim found one
         for _ in range(CLAIM_ROUNDS):
-            batch = self._claims([job for job in jobs if not job.dropped], read_before)
+            batch = self._claims([job for job in jobs if not job.dropped], read_before, suppressed)
             if batch.empty:
                 return
             result = self._store.claim_notices(batch)
@@ -297,7 +297,7 @@ class NotifyService:
             read_before.update(result.read_through)
         raise RuntimeError("could not claim the batch's notices after several rounds")
 
-    def _claims(self, jobs: list[_Job], read_before: dict[str, str]) -> BatchClaim:
+    def _claims(self, jobs: list[_Job], read_before: dict[str, str], suppressed: Suppressed) -> BatchClaim:
         now = self._clock()
         notices: list[NoticeClaim] = []
         unread: dict[str, list[str]] = defaultdict(list)
@@ -323,7 +323,14 @@ class NotifyService:
                 notices.append(NoticeClaim(job.key, job.reclaim, action, digest_entries=entries))
                 continue
             deliveries = [
-                Delivery(partner_id, job.key, r.address, r.why.value, DeliveryState.SENDING, now)
+                Delivery(
+                    partner_id,
+                    job.key,
+                    r.address,
+                    r.why.value,
+                    claimed_state(partner_id, r.address, suppressed),
+                    now,
+                )
                 for r in job.recipients
             ]
             notices.append(NoticeClaim(job.key, job.reclaim, action, deliveries=deliveries))
