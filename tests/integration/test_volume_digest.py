@@ -178,7 +178,8 @@ def test_a_digest_run_whose_suppression_read_fails_claims_nothing_and_its_retry_
     """The run reads the recipients' suppressions before it claims their deliveries: when the read
     fails (throttled past the SDK's retries), no digest is left `sending` — which the next run
     could only call unconfirmed, though it never reached SES — the other partner's digest still
-    goes, the run reports the failure (Lambda retries it) and the retry sends the digest once."""
+    goes, the run tries the failed day once more after the others, then reports the failure
+    (Lambda retries it) and the retry sends the digest once."""
     first, second = partners("digest-read"), partners("digest-read-2")
     with atomic_moto_server(template, "digest-read") as deployment:
         table = deployment.refs["LeadsTable"]
@@ -196,9 +197,10 @@ def test_a_digest_run_whose_suppression_read_fails_claims_nothing_and_its_retry_
             assert len(new_lead_mails(partner)) == 10
 
         at = DAY + timedelta(days=1, minutes=15)
-        with suppression_read_failing(db) as failed:
+        # Both partners' reads fail, and the first partner's again when the run tries it once more.
+        with suppression_read_failing(db, times=3) as failed:
             report = digest_service.run(at)
-        assert failed == ["BatchGetItem"]
+        assert failed == ["BatchGetItem"] * 3
         assert (report.days, report.errors, report.sent) == (2, 1, 1)
         [behind] = [p for p in (first, second) if not digests(p)]  # the partner whose read failed
         assert delivery_states(db, table, behind, "digest#") == {}  # nothing claimed, nothing `sending`
@@ -211,3 +213,32 @@ def test_a_digest_run_whose_suppression_read_fails_claims_nothing_and_its_retry_
             assert delivery_states(db, table, partner, "digest#") == {ADMIN: "sent"}
         assert digest_service.run(at + timedelta(days=1)).sent == 0
         assert [len(digests(p)) for p in (first, second)] == [1, 1]
+
+
+def test_a_partner_day_that_fails_once_is_sent_by_the_same_run(
+    template: Template, partners: Partners
+) -> None:
+    """A throttled moment on one partner's day: the run tries that day again after the others and
+    sends every digest, so the run succeeds and nothing waits for Lambda's retry."""
+    first, second = partners("digest-again"), partners("digest-again-2")
+    with atomic_moto_server(template, "digest-again") as deployment:
+        table = deployment.refs["LeadsTable"]
+        db = client("dynamodb", deployment.endpoint_url)
+        notifier, digest_service = services(deployment, db)
+        for partner in (first, second):
+            ActionCenterStore(db, table).save_settings(
+                partner, NotificationSettings(referral_admin_emails=[ADMIN])
+            )
+            leads = [make_lead(partner=partner, created_at=DAY + timedelta(seconds=n)) for n in range(11)]
+            put_leads(leads, table, deployment.endpoint_url, ItemPolicy())
+            for lead in leads:
+                notifier.handle(
+                    [QueuedRecord(f"m-{lead.lead_id}", json.dumps(lead_envelope("lead.received", lead)))]
+                )
+        with suppression_read_failing(db) as failed:
+            report = digest_service.run(DAY + timedelta(days=1, minutes=15))
+        assert failed == ["BatchGetItem"]
+        assert (report.days, report.errors, report.sent, report.pending) == (2, 0, 2, 0)
+        for partner in (first, second):
+            assert [len(digests(partner))] == [1]
+            assert delivery_states(db, table, partner, "digest#") == {ADMIN: "sent"}

@@ -66,12 +66,21 @@ class DigestService:
 
     def run(self, at: datetime) -> DigestReport:
         report = DigestReport(at=at)
+        failed: list[OwedDigest] = []
         for owed in self._store.digests_owed(at.astimezone(UTC).date()):
             report.days += 1
             try:
                 self._send(owed, report)
             except Exception as error:  # one partner's failure does not keep the others' digests back
                 logger.warning("a partner's digest failed; the run goes on: %s", type(error).__name__)
+                failed.append(owed)
+        for owed in failed:  # once more, after the others: most failures are a throttled moment
+            try:
+                self._send(owed, report)
+            except Exception as error:
+                logger.warning(
+                    "a partner's digest failed again; the run is retried: %s", type(error).__name__
+                )
                 report.errors += 1
         self._metrics.count("DigestsSent", report.sent)
         return report
