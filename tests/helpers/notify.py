@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from leaddesk.adapters.dynamo.items import ItemPolicy
@@ -172,10 +172,12 @@ def pump(notify_queue_url: str) -> int:
 
 
 @contextmanager
-def suppression_read_failing(db: Any = None, times: int = 1) -> Iterator[list[str]]:
-    """DynamoDB throttles the next `times` BatchGetItem calls that read suppressions (`SUP#`
-    keys), past the SDK's retries, on `db` (the handlers' client unless given). Yields the
-    failed calls' operation names."""
+def dynamodb_failing(
+    operation: str, times: int = 1, db: Any = None, touching: str = ""
+) -> Iterator[list[str]]:
+    """DynamoDB throttles the next `times` calls of `operation` whose request names `touching`,
+    past the SDK's retries, on `db` (the handlers' client unless given). Yields the failed calls'
+    operation names."""
     from botocore.awsrequest import AWSResponse
 
     from leaddesk.adapters import aws
@@ -183,7 +185,7 @@ def suppression_read_failing(db: Any = None, times: int = 1) -> Iterator[list[st
     failed: list[str] = []
 
     def throttle(params: dict[str, Any], model: Any, **_: Any) -> Any:
-        if len(failed) >= times or "SUP#" not in str(params.get("body", "")):
+        if len(failed) >= times or touching not in str(params.get("body", "")):
             return None
         failed.append(model.name)
         code = "ProvisionedThroughputExceededException"
@@ -191,8 +193,13 @@ def suppression_read_failing(db: Any = None, times: int = 1) -> Iterator[list[st
         return response, {"Error": {"Code": code, "Message": f"injected {code}"}}
 
     client = db if db is not None else aws.dynamodb()
-    client.meta.events.register_first("before-call.dynamodb.BatchGetItem", throttle)
+    client.meta.events.register_first(f"before-call.dynamodb.{operation}", throttle)
     try:
         yield failed
     finally:
-        client.meta.events.unregister("before-call.dynamodb.BatchGetItem", throttle)
+        client.meta.events.unregister(f"before-call.dynamodb.{operation}", throttle)
+
+
+def suppression_read_failing(db: Any = None, times: int = 1) -> AbstractContextManager[list[str]]:
+    """The next `times` BatchGetItem calls that read suppressions (`SUP#` keys) throttled."""
+    return dynamodb_failing("BatchGetItem", times, db, touching="SUP#")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,6 +19,7 @@ from tests.helpers.ingest import sqs_event
 from tests.helpers.leads import make_lead
 from tests.helpers.notify import (
     call_notify_api,
+    dynamodb_failing,
     export_envelope,
     inbox,
     lead_envelope,
@@ -186,31 +185,6 @@ def test_a_batch_whose_suppression_read_fails_claims_nothing_and_its_redelivery_
     assert inbox(requester) == []
 
 
-@contextmanager
-def outcome_write_failing() -> Iterator[list[str]]:
-    """DynamoDB throttles the next BatchWriteItem (the batch's outcomes), past the SDK's retries."""
-    from botocore.awsrequest import AWSResponse
-
-    from leaddesk.adapters import aws
-
-    failed: list[str] = []
-
-    def throttle(model: Any, **_: Any) -> Any:
-        if failed:
-            return None
-        failed.append(model.name)
-        code = "ProvisionedThroughputExceededException"
-        response = AWSResponse("https://dynamodb.us-east-1.amazonaws.com/", 400, {}, None)  # type: ignore[arg-type]
-        return response, {"Error": {"Code": code, "Message": f"injected {code}"}}
-
-    client = aws.dynamodb()
-    client.meta.events.register_first("before-call.dynamodb.BatchWriteItem", throttle)
-    try:
-        yield failed
-    finally:
-        client.meta.events.unregister("before-call.dynamodb.BatchWriteItem", throttle)
-
-
 def test_an_email_held_back_for_a_suppressed_address_is_final_with_its_claim(
     deployment: Deployment, partner: str
 ) -> None:
@@ -220,7 +194,7 @@ def test_an_email_held_back_for_a_suppressed_address_is_final_with_its_claim(
     requester = "rosa@partner-contoso.com"
     assert publish_feedback(deployment, FeedbackKind.BOUNCE, requester, partner) == 1
     body = export_envelope("export.completed", partner, "x-held-1", requester_email=requester, row_count=3)
-    with outcome_write_failing() as failed, pytest.raises(ClientError):
+    with dynamodb_failing("BatchWriteItem") as failed, pytest.raises(ClientError):
         notify(body, message_ids=["m-export-held"])
     assert failed == ["BatchWriteItem"]
     assert delivery_state(deployment, partner, "export_ready#x-held-1", requester) == "suppressed"

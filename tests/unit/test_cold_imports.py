@@ -19,15 +19,19 @@ import importlib, json, sys
 sys.path[:0] = [{shared!r}, {functions!r}]
 for module in {modules!r}:
     importlib.import_module(module)
+if {phone_checked!r}:
+    from leaddesk.domain.contact import validate_phone
+    validate_phone("+1 206 555 0100", "US")
 print(json.dumps([name for name in {watched!r} if name in sys.modules]))
 """
 
 
-def loaded(*modules: str) -> list[str]:
+def loaded(*modules: str, phone_checked: bool = False) -> list[str]:
     code = PROBE.format(
         shared=str(PROJECT_ROOT / "shared"),
         functions=str(PROJECT_ROOT / "functions"),
         modules=modules,
+        phone_checked=phone_checked,
         watched=CONTACT_LIBRARIES,
     )
     environment = os.environ | {"POWERTOOLS_TRACE_DISABLED": "true"}
@@ -52,4 +56,7 @@ def test_functions_that_check_no_address_load_no_contact_validation(modules: tup
 
 
 def test_the_probe_sees_the_libraries_where_they_are_loaded() -> None:
-    assert loaded("leaddesk.services.ingest") == list(CONTACT_LIBRARIES)
+    """Ingest loads the address checks with its module and phonenumbers with its first phone."""
+    without_phones = [name for name in CONTACT_LIBRARIES if name != "phonenumbers"]
+    assert loaded("leaddesk.services.ingest") == without_phones
+    assert loaded("leaddesk.services.ingest", phone_checked=True) == list(CONTACT_LIBRARIES)

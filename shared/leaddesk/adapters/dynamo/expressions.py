@@ -112,3 +112,21 @@ def created_filter(query: LeadQuery, names: dict[str, str], values: dict[str, An
 
 def ms_floor(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def sort_key_window(
+    sort_key: str, low: str | None, high: str | None, names: dict[str, str], values: dict[str, Any]
+) -> str:
+    """The key condition's sort-key part for the window [low, high] (either end open): "" when
+    both are open, else " AND …" with its names and values added."""
+    if low is None and high is None:
+        return ""
+    names["#sk"] = sort_key
+    if low is not None and high is not None:
+        values |= {":low": {"S": low}, ":high": {"S": high}}
+        return " AND #sk BETWEEN :low AND :high"
+    if low is not None:
+        values[":low"] = {"S": low}
+        return " AND #sk >= :low"
+    values[":high"] = {"S": high}
+    return " AND #sk <= :high"

@@ -31,6 +31,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from leaddesk.adapters.batching import chunked
+from leaddesk.adapters.dynamo.expressions import sort_key_window
 from leaddesk.adapters.dynamo.items import item_to_lead
 from leaddesk.adapters.dynamo.keys import lead_key, tab_key
 from leaddesk.domain.filters import LeadQuery, Order, Sort, matches
@@ -255,17 +256,7 @@ class IndexEntries:
         names = {"#pk": "PK"}
         values: dict[str, Any] = {":pk": {"S": partition.pk}}
         key_condition = "#pk = :pk"
-        if low is not None or high is not None:
-            names["#sk"] = "SK"
-        if low is not None and high is not None:
-            key_condition += " AND #sk BETWEEN :low AND :high"
-            values |= {":low": {"S": low}, ":high": {"S": high}}
-        elif low is not None:
-            key_condition += " AND #sk >= :low"
-            values[":low"] = {"S": low}
-        elif high is not None:
-            key_condition += " AND #sk <= :high"
-            values[":high"] = {"S": high}
+        key_condition += sort_key_window("SK", low, high, names, values)
         filters = []
         if partition.phrase is not None:
             names["#words"] = "words"

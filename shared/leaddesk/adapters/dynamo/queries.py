@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ulid import ULID
 
 from leaddesk.adapters.dynamo.cursors import decode_position, encode_position
-from leaddesk.adapters.dynamo.expressions import created_filter, filter_expression
+from leaddesk.adapters.dynamo.expressions import created_filter, filter_expression, sort_key_window
 from leaddesk.adapters.dynamo.index_entries import IndexEntries, entry_partitions
 from leaddesk.adapters.dynamo.items import ItemPolicy, item_to_lead
 from leaddesk.adapters.dynamo.keys import (
@@ -154,17 +154,7 @@ class LeadQueries:
             # An empty window (created_to before created_from, or a cursor past it): DynamoDB
             # refuses a BETWEEN whose bounds are reversed, and nothing could match anyway.
             return _StreamResult([], None, 0)
-        if low is not None or high is not None:
-            names["#sk"] = stream.sk_name
-        if low is not None and high is not None:
-            key_condition += " AND #sk BETWEEN :low AND :high"
-            values |= {":low": {"S": low}, ":high": {"S": high}}
-        elif low is not None:
-            key_condition += " AND #sk >= :low"
-            values[":low"] = {"S": low}
-        elif high is not None:
-            key_condition += " AND #sk <= :high"
-            values[":high"] = {"S": high}
+        key_condition += sort_key_window(stream.sk_name, low, high, names, values)
         filters = filter_expression(query, names, values, skip_keyed=stream.uses_status)
         if absent:
             names["#absent"] = absent
