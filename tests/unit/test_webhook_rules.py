@@ -176,3 +176,10 @@ def test_a_lead_body_validates_against_its_published_schema() -> None:
     jsonschema.validate(json.loads(body), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(json.loads(body) | {"type": "lead.lost"}, schema)
+
+
+def test_the_subscribable_events_are_every_webhook_event_but_the_test_one() -> None:
+    """Two enums (the document shows `webhook.test` as not subscribable): kept in step here."""
+    from leaddesk.domain.webhook_messages import LeadEvent, WebhookEvent
+
+    assert {event.value for event in LeadEvent} == {event.value for event in WebhookEvent} - {"webhook.test"}
