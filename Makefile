@@ -51,9 +51,7 @@ run: $(STAMP) $(WEB_BUILT)
 	$(BIN)/leaddesk up --api-port $(API_PORT) --aws-port $(AWS_PORT)
 
 ## test: lint, type-check and run the whole suite (unit, integration, e2e, template, web, browser)
-# The checks and installs before pytest are independent: two at a time (each one's output together).
-test:
-	@$(MAKE) --no-print-directory -j2 --output-sync=target lint typecheck web-check $(WEB_BUILT) $(CHECKOV_STAMP)
+test: lint typecheck web-check $(WEB_BUILT) $(CHECKOV_STAMP)
 	@echo "==> pytest (unit, integration on moto, template checks, e2e and browser tests on a local stack)"
 	$(BIN)/python -m pytest -n 2 --durations=10
 
