@@ -51,26 +51,20 @@ export function useMarkRead() {
  * once the page's own requests have settled and what they brought is painted, so that it never
  * competes with a page's first rows. */
 export function useOpenCount() {
-  const client = useQueryClient();
   const fetching = useIsFetching();
-  // Once ready, always: the first task after a frame that paints the settled page (a page that
-  // mounts after the first frame and starts its requests then is waited for too).
+  // Once ready, always: the first task after the frame that paints the settled page.
   const [ready, setReady] = useState(false);
   useEffect(() => {
     if (ready || fetching > 0) return;
-    let frame = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const afterNextPaint = () => {
-      frame = requestAnimationFrame(() => {
-        timer = setTimeout(() => (client.isFetching() === 0 ? setReady(true) : afterNextPaint()), 0);
-      });
-    };
-    afterNextPaint();
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setReady(true), 0);
+    });
     return () => {
       cancelAnimationFrame(frame);
       clearTimeout(timer);
     };
-  }, [client, ready, fetching]);
+  }, [ready, fetching]);
   return useQuery({
     queryKey: notificationKeys.open,
     queryFn: async ({ signal }) =>
