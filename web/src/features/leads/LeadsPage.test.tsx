@@ -2,9 +2,8 @@
 // API receives; a bookmarked address asks for its filters; empty and refused lists.
 import { screen, waitFor, within } from "@testing-library/react";
 import type { UserEvent } from "@testing-library/user-event";
-import { http, HttpResponse } from "msw";
-import { describe, expect, it, vi } from "vitest";
-import { aLead, answer, API, server, type Received } from "../../testing/api";
+import { describe, expect, it } from "vitest";
+import { aLead, answer, type Received } from "../../testing/api";
 import { renderApp } from "../../testing/render";
 
 const PAGE = {
@@ -269,34 +268,5 @@ describe("the heart", () => {
     renderApp("/", "viewer");
     expect(await screen.findByRole("img", { name: "Litware is a favorite" })).toBeTruthy();
     expect(screen.queryByRole("button", { name: /favorite/ })).toBeNull();
-  });
-});
-
-describe("the frame's open count", () => {
-  it("is asked only after a frame has shown the list's first rows", async () => {
-    // Frames that ran while the rows were in the document, counted at each requestAnimationFrame.
-    let framesWithRows = 0;
-    const frame = window.requestAnimationFrame.bind(window);
-    const frames = vi.spyOn(window, "requestAnimationFrame").mockImplementation((callback) =>
-      frame((time) => {
-        if (document.querySelector("[data-lead-id]")) framesWithRows += 1;
-        callback(time);
-      }),
-    );
-    const framesWhenAsked: number[] = [];
-    server.use(
-      http.get(`${API}/notifications`, () => {
-        framesWhenAsked.push(framesWithRows);
-        return HttpResponse.json({ items: [], next_cursor: null, unread: 0, open: 3 });
-      }),
-    );
-    try {
-      await openList();
-      await screen.findByLabelText("3 open");
-      expect(framesWhenAsked).toHaveLength(1);
-      expect(framesWhenAsked[0]).toBeGreaterThan(0);
-    } finally {
-      frames.mockRestore();
-    }
   });
 });

@@ -1,6 +1,6 @@
 // The action center's server state: the feed by cursor and state, marking read, the frame's open count.
 import { useInfiniteQuery, useIsFetching, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { api, unwrap, type NotificationPage } from "../../api/client";
 
 const PAGE_SIZE = 25;
@@ -48,23 +48,12 @@ export function useMarkRead() {
 }
 
 /** The action center's open count (what still asks for something) for the frame's badge. Asked
- * once the page's own requests have settled and what they brought is painted, so that it never
- * competes with a page's first rows. */
+ * once the page's own requests have settled, so that it never delays a page's first rows. */
 export function useOpenCount() {
   const fetching = useIsFetching();
-  // Once ready, always: the first task after the frame that paints the settled page.
+  // Latched during render (not in an effect, which would cost one more render): once ready, always.
   const [ready, setReady] = useState(false);
-  useEffect(() => {
-    if (ready || fetching > 0) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const frame = requestAnimationFrame(() => {
-      timer = setTimeout(() => setReady(true), 0);
-    });
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
-  }, [ready, fetching]);
+  if (!ready && fetching === 0) setReady(true);
   return useQuery({
     queryKey: notificationKeys.open,
     queryFn: async ({ signal }) =>
